@@ -1,0 +1,48 @@
+"""The Itinerary value object: JSON round-trip, totals, clear errors on malformed files."""
+
+from datetime import date, datetime
+
+import pytest
+
+from tourlink.errors import ValidationError
+from tourlink.itinerary import TZ, Day, Itinerary, Leg, Stop
+
+
+def _t(h, m=0, d=10):
+    return datetime(2026, 12, d, h, m, tzinfo=TZ)
+
+
+@pytest.fixture
+def tiny():
+    """One day, hotel → pagoda → hotel, 12 km each way."""
+    hotel = Stop("h1", "Khách sạn A", 105.78, 10.03, _t(7), _t(7, 30), kind="lodging")
+    pagoda = Stop("d1", "Chùa <B> & \"C\"", 105.80, 10.05, _t(8), _t(9), fee_vnd=20000,
+                  province_legacy="Cần Thơ", province_2025="Cần Thơ")
+    legs = (Leg("h1", "d1", "road", 12.0, 30, _t(7, 30), _t(8)),
+            Leg("d1", "h1", "road", 12.0, 30, _t(9), _t(9, 30)))
+    day = Day(1, date(2026, 12, 10), start=hotel, end=hotel, stops=(pagoda,), legs=legs,
+              overnight=False)
+    return Itinerary(days=(day,), title="tiny", score=10)
+
+
+def test_round_trip_keeps_everything(tiny, tmp_path):
+    path = tmp_path / "itinerary.json"
+    tiny.to_json(path)
+    back = Itinerary.from_json(path)
+    assert back == tiny
+    assert '"arrive": "2026-12-10T08:00+07:00"' in path.read_text(encoding="utf-8")
+
+
+def test_totals(tiny):
+    assert tiny.km == 24.0
+    assert tiny.road_hours == 1.0
+    assert tiny.fees_vnd == 20000
+    assert "Chùa <B>" in tiny.summary()
+
+
+@pytest.mark.parametrize("text", ["", "[]", "{\"days\": 3}", "{\"days\": [{\"day\": 1}]}"])
+def test_malformed_file_is_one_clear_error(tmp_path, text):
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError, match="bad.json"):
+        Itinerary.from_json(path)

@@ -1,0 +1,3 @@
+from tourlink.cli import run
+
+run()

@@ -1,0 +1,92 @@
+"""Command-line interface: ``tourlink SUBCOMMAND ...``.
+
+Exit codes: 0 success, 1 unexpected failure (a bug: please report it), 2 bad input or a
+request that cannot be met (one line on stderr saying what and how to fix it).
+
+Each subcommand lives in its own module of this package and exposes
+``register(subparsers)``; the module adds its parser and sets ``func(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from tourlink.errors import TourlinkError
+
+#: modules of tourlink.cli that define subcommands, in the order --help lists them
+COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "export_cmd", "bench_cmd", "demo_cmd")
+
+EPILOG = """exit codes: 0 ok, 1 unexpected error (a bug), 2 bad input or impossible request
+examples:
+  tourlink partnerships
+  tourlink provinces resolve "Kien Giang"
+  tourlink route "Cần Thơ" "Rạch Giá"
+  tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" \
+      --date 2026-12-10 --out tour/
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors are one line and exit code 2, like TourlinkError."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the full parser with every available subcommand registered."""
+    parser = _Parser(prog="tourlink", description="Plan multi-day, multi-province tours for "
+                     "Vietnam's inter-province tourism linkage programmes.",
+                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only results and errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print progress details")
+    parser.add_argument("--lang", choices=("en", "vi"), default="en", help="language of labels")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"tourlink.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"tourlink.cli.{name}":
+                continue  # subcommand not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or usage error (2)
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    try:
+        return int(args.func(args) or 0)
+    except TourlinkError as exc:
+        print(f"tourlink: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tourlink: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so in one line, the traceback only with --verbose
+        if args.verbose:
+            raise
+        print(f"tourlink: unexpected error: {type(exc).__name__}: {exc} "
+              "(run with --verbose for the traceback and please report it)", file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
