@@ -1,14 +1,171 @@
-"""Inner solver: a :class:`~tourlink.optimise.problem.Problem` solved with PyVRP (stub)."""
+"""Inner solver: a :class:`~tourlink.optimise.problem.Problem` solved with PyVRP.
+
+Mapping: every problem location is a PyVRP location (PyVRP 0.14 lets several clients and
+depots share one); each distinct vehicle start/end location is a depot; each vehicle is a
+vehicle type with one vehicle; each client an optional (or required) PyVRP client; each
+group a mutually exclusive PyVRP client group (required when one of its members is).
+
+Objective: maximise the collected prize, then minimise the summed distance. Prizes are
+multiplied by ``scale = (n_clients + n_vehicles) * max(distance) + 1``, more than any set of
+routes can travel, so one point of prize always outweighs all travel. Time-warp and excess
+distance penalties are bounded from above by a multiple of the largest scaled prize, so an
+infeasible solution can never pay for itself by collecting one more client; the best
+solution is taken among feasible ones only.
+
+Timetables (``starts``, ``depart``, ``arrive``) and feasibility are recomputed from the
+problem by :func:`tourlink.optimise.problem.evaluate`, not taken from PyVRP.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
-from tourlink.optimise.problem import Problem, Solution
+import numpy as np
+import pyvrp
+from pyvrp import IteratedLocalSearchParams, PenaltyParams, ProblemData, SolveParams
+from pyvrp.search import NeighbourhoodParams
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+from tourlink.optimise.problem import Problem, Solution, evaluate
+
+log = logging.getLogger(__name__)
+
+_INF = np.iinfo(np.int64).max
+#: bound on any cost PyVRP computes, well below int64 overflow
+_COST_CAP = 1 << 60
+
+
+def prize_scale(problem: Problem) -> int:
+    """Multiplier that makes one point of prize worth more than all travel of a solution."""
+    max_edge = int(problem.distance.max()) if problem.distance.size else 0
+    return (len(problem.clients) + len(problem.vehicles)) * max_edge + 1
+
+
+def to_pyvrp(problem: Problem) -> tuple[ProblemData, int]:
+    """Return the PyVRP data of ``problem`` and the prize multiplier used."""
+    scale = prize_scale(problem)
+    ends = sorted({v.start for v in problem.vehicles} | {v.end for v in problem.vehicles})
+    depot_of = {loc: k for k, loc in enumerate(ends)}
+    locations = [pyvrp.Location(0, 0) for _ in range(problem.n_locations)]
+    depots = [pyvrp.Depot(location=loc) for loc in ends]
+    groups = problem.groups()
+    group_index = {g: k for k, g in enumerate(groups)}
+    clients = [pyvrp.Client(location=c.location, service_duration=c.service, tw_early=c.tw_early,
+                            tw_late=c.tw_late, prize=c.prize * scale,
+                            required=c.required and c.group is None,
+                            group=None if c.group is None else group_index[c.group], name=c.name)
+               for c in problem.clients]
+    client_groups = [pyvrp.ClientGroup(members, required=any(problem.clients[i].required for i in members))
+                     for members in groups.values()]
+    vehicle_types = [pyvrp.VehicleType(
+        1, start_depot=depot_of[v.start], end_depot=depot_of[v.end], tw_early=v.tw_early,
+        tw_late=v.tw_late, shift_duration=_INF if v.max_duration is None else v.max_duration,
+        max_distance=_INF if v.max_distance is None else v.max_distance, unit_distance_cost=1,
+        unit_duration_cost=0, name=v.name) for v in problem.vehicles]
+    data = ProblemData(locations, clients, depots, vehicle_types, [problem.distance], [problem.duration],
+                       client_groups)
+    return data, scale
+
+
+def _penalty_params(problem: Problem, scale: int) -> PenaltyParams:
+    """Penalty bounds: at most a time unit of warp may buy the largest prize, never more."""
+    top = scale * max([c.prize for c in problem.clients] + [1])
+    span = max([v.tw_late - v.tw_early for v in problem.vehicles if v.tw_late < _INF // 4] + [1])
+    span = max(span, int(problem.duration.max()) if problem.duration.size else 1)
+    max_penalty = float(min(4 * top, _COST_CAP // max(1, span * (len(problem.clients) + 1))))
+    return PenaltyParams(min_penalty=min(float(scale), max_penalty), max_penalty=max_penalty)
+
+
+class _Callbacks(pyvrp.IteratedLocalSearchCallbacks if hasattr(pyvrp, "IteratedLocalSearchCallbacks")
+                 else object):
+    def __init__(self, on_best: Callable[[pyvrp.Solution], None]):
+        self._on_best = on_best
+
+    def on_start(self, ils):  # noqa: D102
+        pass
+
+    def on_end(self, result):  # noqa: D102
+        pass
+
+    def on_iteration(self, current, candidate, best, cost_evaluator):  # noqa: D102
+        pass
+
+    def on_restart(self, best):  # noqa: D102
+        pass
+
+    def on_best(self, best):  # noqa: D102
+        self._on_best(best)
+
+
+def _routes_of(sol: pyvrp.Solution) -> list[tuple[int, list[int]]]:
+    return [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()]) for r in sol.routes()]
 
 
 def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
           max_iterations: int | None = None, initial: Solution | None = None,
           on_progress: Callable[[int, float], None] | None = None) -> Solution:
-    """Solve ``problem``; see the module docstring (being implemented)."""
-    raise NotImplementedError("inner.solve is being implemented by C1")
+    """Maximise the collected prize of ``problem`` (ties: shortest total distance).
+
+    Parameters
+    ----------
+    problem
+        The problem to solve.
+    seed
+        Seed of PyVRP's random number generator; same seed, same iteration limit, same answer.
+    time_limit
+        Wall-clock budget in seconds (``None``: no limit; then ``max_iterations`` is needed).
+    max_iterations
+        Iteration budget of the iterated local search (deterministic; use it in tests).
+    initial
+        A solution of this problem to start from (e.g. a previous solve of a similar problem).
+    on_progress
+        Called as ``on_progress(prize, seconds)`` whenever a better feasible solution is found.
+
+    Returns
+    -------
+    Solution
+        The best feasible solution found, with timetables recomputed from ``problem``; if none
+        was feasible, PyVRP's best with ``feasible=False``.
+    """
+    if time_limit is None and max_iterations is None:
+        raise ValueError("give time_limit or max_iterations (or both)")
+    t0 = time.perf_counter()
+    if not problem.clients:
+        sol, problems = evaluate(problem, [])
+        return sol
+    data, scale = to_pyvrp(problem)
+    criteria = []
+    if max_iterations is not None:
+        criteria.append(MaxIterations(max_iterations))
+    if time_limit is not None:
+        criteria.append(MaxRuntime(max(0.0, time_limit - (time.perf_counter() - t0))))
+    stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
+
+    def report(best: pyvrp.Solution) -> None:
+        if on_progress is not None and best.is_feasible():
+            on_progress(int(best.prizes() // scale), time.perf_counter() - t0)
+
+    params = SolveParams(
+        ils=IteratedLocalSearchParams(callbacks=_Callbacks(report)),
+        penalty=_penalty_params(problem, scale),
+        neighbourhood=NeighbourhoodParams(num_neighbours=min(50, max(1, len(problem.clients) - 1))))
+    init = None
+    if initial is not None:
+        init = pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle) for r in initial.routes])
+    result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=False, params=params,
+                         initial_solution=init)
+    best = result.best
+    sol, problems = evaluate(problem, _routes_of(best), iterations=result.num_iterations,
+                             runtime=time.perf_counter() - t0)
+    if best.is_feasible() and problems:
+        log.warning("PyVRP solution fails the independent check: %s", "; ".join(problems[:3]))
+    if initial is not None and initial.feasible and (not sol.feasible or initial.prize > sol.prize):
+        again, problems = evaluate(problem, initial.routes, iterations=sol.iterations, runtime=sol.runtime)
+        if again.feasible:
+            return again
+    return sol
+
+
+__all__ = ["solve", "to_pyvrp", "prize_scale"]

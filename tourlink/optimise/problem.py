@@ -18,6 +18,7 @@ at ``arrive <= vehicle.tw_late``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -186,4 +187,112 @@ class Solution:
         return {c for r in self.routes for c in r.clients}
 
 
-__all__ = ["Client", "Vehicle", "Problem", "Route", "Solution"]
+
+
+
+def schedule(problem: Problem, vehicle: int, clients: tuple[int, ...] | list[int]) -> tuple[Route, list[str]]:
+    """Recompute the timetable of one route from the problem data alone.
+
+    Service starts at ``max(arrival, tw_early)``; the route arrives at its end as early as
+    possible and, among such timetables, leaves its start as late as possible (shortest
+    duration). Returns the route and the list of broken constraints (empty when feasible).
+    """
+    v = problem.vehicles[vehicle]
+    dur, dist = problem.duration, problem.distance
+    locs = [v.start] + [problem.clients[c].location for c in clients] + [v.end]
+    problems: list[str] = []
+    # forward pass from the earliest departure: earliest service starts, earliest arrival
+    t, starts = v.tw_early, []
+    for k, c in enumerate(clients):
+        cl = problem.clients[c]
+        s = max(t + int(dur[locs[k], locs[k + 1]]), cl.tw_early)
+        if s > cl.tw_late:
+            problems.append(f"vehicle {vehicle}: client {c} starts at {s}, after its window closes "
+                            f"at {cl.tw_late}")
+        starts.append(s)
+        t = s + cl.service
+    arrive = t + int(dur[locs[-2], locs[-1]])
+    # backward pass: latest starts that keep that arrival, then leave as late as possible
+    latest = arrive
+    for k in range(len(clients) - 1, -1, -1):
+        cl = problem.clients[clients[k]]
+        latest = min(cl.tw_late, latest - int(dur[locs[k + 1], locs[k + 2]]) - cl.service)
+        latest = max(latest, starts[k])  # never earlier than feasible (keeps broken routes sane)
+    depart = v.tw_early if not clients else max(v.tw_early, latest - int(dur[locs[0], locs[1]]))
+    t, starts = depart, []
+    for k, c in enumerate(clients):
+        cl = problem.clients[c]
+        s = max(t + int(dur[locs[k], locs[k + 1]]), cl.tw_early)
+        starts.append(s)
+        t = s + cl.service
+    arrive = t + int(dur[locs[-2], locs[-1]])
+    if not clients and v.start == v.end:
+        arrive = depart
+    if arrive > v.tw_late:
+        problems.append(f"vehicle {vehicle}: reaches its end at {arrive} after {v.tw_late}")
+    if v.max_duration is not None and arrive - depart > v.max_duration:
+        problems.append(f"vehicle {vehicle}: duration {arrive - depart} exceeds {v.max_duration}")
+    length = sum(int(dist[a, b]) for a, b in pairwise(locs))
+    if v.max_distance is not None and length > v.max_distance:
+        problems.append(f"vehicle {vehicle}: distance {length} exceeds {v.max_distance}")
+    return Route(vehicle, tuple(clients), tuple(starts), depart, arrive), problems
+
+
+def evaluate(problem: Problem, routes: list[tuple[int, list[int]]] | tuple[Route, ...], *,
+             iterations: int = 0, runtime: float = 0.0) -> tuple[Solution, list[str]]:
+    """Build a :class:`Solution` from ``(vehicle, clients)`` pairs and check every constraint.
+
+    Checks each route's timetable (:func:`schedule`), that a vehicle is used at most once, a
+    client visited at most once, at most one client per group, and required clients (or a
+    member of a group holding one) visited. Returns the solution (``feasible`` set from the
+    check) and the list of broken constraints.
+    """
+    pairs = [(r.vehicle, list(r.clients)) if isinstance(r, Route) else (r[0], list(r[1])) for r in routes]
+    problems: list[str] = []
+    out: list[Route] = []
+    seen_vehicles: set[int] = set()
+    count: dict[int, int] = {}
+    for vehicle, clients in pairs:
+        if not 0 <= vehicle < len(problem.vehicles):
+            problems.append(f"unknown vehicle {vehicle}")
+            continue
+        if vehicle in seen_vehicles:
+            problems.append(f"vehicle {vehicle} used by more than one route")
+        seen_vehicles.add(vehicle)
+        bad = [c for c in clients if not 0 <= c < len(problem.clients)]
+        if bad:
+            problems.append(f"vehicle {vehicle}: unknown clients {bad}")
+            continue
+        if not clients:
+            continue
+        route, route_problems = schedule(problem, vehicle, clients)
+        problems += route_problems
+        out.append(route)
+        for c in clients:
+            count[c] = count.get(c, 0) + 1
+    problems += [f"client {c} visited {n} times" for c, n in sorted(count.items()) if n > 1]
+    for g, members in problem.groups().items():
+        hits = [c for c in members if c in count]
+        if len(hits) > 1:
+            problems.append(f"group {g}: clients {hits} all visited, at most one allowed")
+        if not hits and any(problem.clients[c].required for c in members):
+            problems.append(f"group {g}: a required group has no visited client")
+    for c, cl in enumerate(problem.clients):
+        if cl.required and cl.group is None and c not in count:
+            problems.append(f"required client {c}" + (f" ({cl.name})" if cl.name else "") + " not visited")
+    out.sort(key=lambda r: r.vehicle)
+    sol = Solution(routes=tuple(out), prize=sum(problem.clients[c].prize for c in count),
+                   distance=sum(int(problem.distance[a, b]) for r in out
+                                for a, b in _legs(problem, r)),
+                   duration=sum(r.arrive - r.depart for r in out), feasible=not problems,
+                   iterations=iterations, runtime=runtime)
+    return sol, problems
+
+
+def _legs(problem: Problem, route: Route) -> list[tuple[int, int]]:
+    v = problem.vehicles[route.vehicle]
+    locs = [v.start] + [problem.clients[c].location for c in route.clients] + [v.end]
+    return list(pairwise(locs))
+
+
+__all__ = ["Client", "Vehicle", "Problem", "Route", "Solution", "schedule", "evaluate"]
