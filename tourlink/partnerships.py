@@ -1,0 +1,246 @@
+"""Registry of inter-province tourism linkage programmes (``data/partnerships.yaml`` or a user's file).
+
+A partnership is a programme signed between provincial departments, with its members as
+signed (mostly legacy provinces, since every programme predates the 2025 merger) and the
+themes it asks for. A user file has the same shape as the bundled one (a YAML list of
+entries; see ``data/partnerships.yaml``) and is validated the same way: every problem of the
+file is reported at once, naming the file, the entry and the field.
+
+>>> p = get_partnership("kien-giang--hau-giang")
+>>> [r.key for r in p.regions]
+['legacy:91', 'legacy:93']
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tourlink.errors import NotFoundError, ValidationError
+from tourlink.paths import data_file
+from tourlink.regions import Region, current_of, normalise, resolve
+
+#: theme vocabulary shared with the destination catalog
+THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_island", "floating_market",
+          "museum", "cultural_institution", "revolutionary_historic", "intangible_heritage", "market_food")
+
+_FIELDS = {"id": True, "name_vi": True, "name_en": True, "members": True, "period": True, "themes": True,
+           "slogan": False, "source": True}  # field -> required
+_MEMBER_FIELDS = ("name", "region", "note")
+_ID = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A partner as signed: ``name`` as in the source, its legacy ``region`` (None outside Vietnam)."""
+
+    name: str
+    region: Region | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A linkage programme: members, period, themes, slogan and the article it comes from."""
+
+    id: str
+    name_vi: str
+    name_en: str
+    members: tuple[Member, ...]
+    period: str
+    themes: tuple[str, ...]
+    slogan: str | None
+    source: str
+
+    @property
+    def regions(self) -> list[Region]:
+        """The legacy areas of the Vietnamese members, in member order, without repeats."""
+        out: list[Region] = []
+        for m in self.members:
+            if m.region is not None and m.region not in out:
+                out.append(m.region)
+        return out
+
+    @property
+    def current_regions(self) -> list[Region]:
+        """The 2025 provinces that contain the members' areas, in member order, without repeats."""
+        out: list[Region] = []
+        for region in self.regions:
+            if current_of(region) not in out:
+                out.append(current_of(region))
+        return out
+
+
+def _text(value: Any, where: str, problems: list[str], *, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}: expected a non-empty text, got {value!r}")
+        return None
+    return value.strip()
+
+
+def _unknown_keys(entry: dict, allowed, where: str, problems: list[str]) -> None:
+    for key in entry:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), list(allowed), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            problems.append(f"{where}: unknown field {key!r}{hint}")
+
+
+def _member(raw: Any, where: str, problems: list[str]) -> Member | None:
+    if isinstance(raw, str):
+        raw = {"name": raw}
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: expected a mapping with name, region, note; got {raw!r}")
+        return None
+    _unknown_keys(raw, _MEMBER_FIELDS, where, problems)
+    name = _text(raw.get("name"), f"{where}.name", problems)
+    note = _text(raw.get("note"), f"{where}.note", problems, required=False)
+    if "region" in raw and raw["region"] is None:
+        if not note:
+            problems.append(f"{where}.note: a member outside Vietnam (region null) needs a note saying where")
+        return Member(name, None, note) if name else None
+    region_name = _text(raw.get("region", name), f"{where}.region", problems)
+    if region_name is None:
+        return None
+    try:
+        region = resolve(region_name, scheme="legacy")
+    except NotFoundError as exc:
+        problems.append(f"{where}.region: {exc}")
+        return None
+    return Member(name, region, note) if name else None
+
+
+def _entry(raw: Any, where: str, problems: list[str]) -> Partnership | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: expected a mapping with fields {', '.join(_FIELDS)}; got {raw!r}")
+        return None
+    before = len(problems)
+    _unknown_keys(raw, _FIELDS, where, problems)
+    for field, required in _FIELDS.items():
+        if required and field not in raw:
+            problems.append(f"{where}: missing field {field!r}")
+    pid = _text(raw.get("id"), f"{where}.id", problems) if "id" in raw else None
+    if pid and not _ID.match(pid):
+        problems.append(f"{where}.id: {pid!r} must be lowercase letters, digits and hyphens "
+                        "(e.g. 'kien-giang--hau-giang')")
+    names = {f: _text(raw.get(f), f"{where}.{f}", problems)
+             for f in ("name_vi", "name_en", "period", "source") if f in raw}
+    slogan = _text(raw.get("slogan"), f"{where}.slogan", problems, required=False)
+    members: list[Member] = []
+    raw_members = raw.get("members", [])
+    if not isinstance(raw_members, list) or ("members" in raw and not raw_members):
+        problems.append(f"{where}.members: expected a non-empty list of members, got {raw_members!r}")
+        raw_members = []
+    for i, m in enumerate(raw_members, start=1):
+        member = _member(m, f"{where}.members[{i}]", problems)
+        if member:
+            members.append(member)
+    themes = raw.get("themes", [])
+    if isinstance(themes, str):
+        themes = [t.strip() for t in themes.replace(";", ",").split(",") if t.strip()]
+    if not isinstance(themes, list):
+        problems.append(f"{where}.themes: expected a list of themes, got {themes!r}")
+        themes = []
+    for t in themes:
+        if t not in THEMES:
+            close = difflib.get_close_matches(str(t), THEMES, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(THEMES)}"
+            problems.append(f"{where}.themes: unknown theme {t!r}; {hint}")
+    if len(problems) > before:
+        return None
+    return Partnership(pid, names["name_vi"], names["name_en"], tuple(members), names["period"],
+                       tuple(themes), slogan, names["source"])
+
+
+def partnerships_from_yaml(text: str, *, source: str = "<partnerships>") -> dict[str, Partnership]:
+    """Parse and validate partnership YAML ``text``; return the partnerships by id, in file order.
+
+    Raises
+    ------
+    ValidationError
+        Naming every problem (entry number and id, field, what is wrong) of ``source``.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValidationError(f"{at}not valid YAML ({problem})", source=source) from exc
+    if isinstance(data, dict) and set(data) == {"partnerships"}:
+        data = data["partnerships"]
+    if not isinstance(data, list) or not data:
+        raise ValidationError("expected a YAML list of partnerships (see data/partnerships.yaml)",
+                              source=source)
+    problems: list[str] = []
+    result: dict[str, Partnership] = {}
+    first_seen: dict[str, int] = {}
+    for n, raw in enumerate(data, start=1):
+        pid = raw.get("id") if isinstance(raw, dict) else None
+        where = f"entry {n}" + (f" ({pid})" if isinstance(pid, str) else "")
+        p = _entry(raw, where, problems)
+        if isinstance(pid, str) and pid in first_seen:
+            problems.append(f"{where}.id: duplicate id {pid!r} (first used by entry {first_seen[pid]})")
+        elif isinstance(pid, str):
+            first_seen[pid] = n
+            if p:
+                result[pid] = p
+    if problems:
+        raise ValidationError(problems, source=source)
+    return result
+
+
+def load_partnerships(path: str | os.PathLike | None = None) -> dict[str, Partnership]:
+    """Return the validated partnerships of ``path`` (default: the bundled file) by id.
+
+    Raises
+    ------
+    ValidationError
+        If the file is missing or any entry breaks a rule (all problems at once).
+    """
+    if path is None:
+        return dict(_bundled())
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError("file not found; pass the path of a partnerships YAML file", source=str(path))
+    return partnerships_from_yaml(path.read_text(encoding="utf-8"), source=str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled() -> dict[str, Partnership]:
+    path = data_file("partnerships.yaml")
+    return partnerships_from_yaml(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def get_partnership(id_or_name: str, *, path: str | os.PathLike | None = None) -> Partnership:
+    """Return the partnership with this id, or whose Vietnamese/English name matches.
+
+    Raises
+    ------
+    NotFoundError
+        If none matches; suggestions are the closest ids.
+    """
+    items = load_partnerships(path)
+    if id_or_name in items:
+        return items[id_or_name]
+    key = normalise(id_or_name)
+    for p in items.values():
+        if key in (normalise(p.id), normalise(p.name_vi), normalise(p.name_en)):
+            return p
+    close = difflib.get_close_matches(id_or_name.strip().lower(), list(items), n=3, cutoff=0.4)
+    raise NotFoundError("partnership", id_or_name, suggestions=close or list(items))
+
+
+__all__ = ["Member", "Partnership", "THEMES", "load_partnerships", "get_partnership",
+           "partnerships_from_yaml"]
