@@ -64,7 +64,9 @@ class Vehicle:
 
     The route leaves ``start`` no earlier than ``tw_early`` and reaches ``end`` no later than
     ``tw_late``. ``max_duration`` bounds ``arrive - depart`` (time unit, waiting included),
-    ``max_distance`` the summed ``distance`` of its legs.
+    ``max_distance`` the summed ``distance`` of its legs. A vehicle whose ``start`` differs
+    from its ``end`` always runs (a chained day or trip), if need be without clients; one with
+    ``start == end`` may stay unused.
     """
 
     start: int
@@ -242,7 +244,8 @@ def evaluate(problem: Problem, routes: list[tuple[int, list[int]]] | tuple[Route
              iterations: int = 0, runtime: float = 0.0) -> tuple[Solution, list[str]]:
     """Build a :class:`Solution` from ``(vehicle, clients)`` pairs and check every constraint.
 
-    Checks each route's timetable (:func:`schedule`), that a vehicle is used at most once, a
+    Checks each route's timetable (:func:`schedule`), including the direct run of every unused
+    vehicle whose start and end differ, that a vehicle is used at most once, a
     client visited at most once, at most one client per group, and required clients (or a
     member of a group holding one) visited. Returns the solution (``feasible`` set from the
     check) and the list of broken constraints.
@@ -263,13 +266,18 @@ def evaluate(problem: Problem, routes: list[tuple[int, list[int]]] | tuple[Route
         if bad:
             problems.append(f"vehicle {vehicle}: unknown clients {bad}")
             continue
-        if not clients:
+        if not clients and problem.vehicles[vehicle].start == problem.vehicles[vehicle].end:
             continue
         route, route_problems = schedule(problem, vehicle, clients)
         problems += route_problems
         out.append(route)
         for c in clients:
             count[c] = count.get(c, 0) + 1
+    for vehicle, v in enumerate(problem.vehicles):  # a route between two places runs even when empty
+        if vehicle not in seen_vehicles and v.start != v.end:
+            route, route_problems = schedule(problem, vehicle, [])
+            problems += route_problems
+            out.append(route)
     problems += [f"client {c} visited {n} times" for c, n in sorted(count.items()) if n > 1]
     for g, members in problem.groups().items():
         hits = [c for c in members if c in count]
