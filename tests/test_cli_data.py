@@ -1,0 +1,120 @@
+"""CLI: ``tourlink provinces``, ``tourlink partnerships`` and ``tourlink destinations``."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tourlink.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_resolve_prints_both_schemes(capsys):
+    code, out, _ = run(capsys, "provinces", "resolve", "Kiên Giang")
+    assert code == 0
+    assert out == "Kiên Giang → legacy:91 Kiên Giang (until 2025) → 2025:91 An Giang\n"
+    code, out, _ = run(capsys, "provinces", "resolve", "Kien", "Giang")  # unquoted words are joined
+    assert out.startswith("Kien Giang → legacy:91")
+
+
+def test_resolve_a_2025_province_lists_its_legacy_parts(capsys):
+    code, out, _ = run(capsys, "provinces", "resolve", "TP. Cần Thơ")
+    assert code == 0 and "2025:92 Cần Thơ" in out
+    assert "legacy:93 Hậu Giang" in out and "legacy:94 Sóc Trăng" in out
+
+
+def test_resolve_miss_is_one_line_with_suggestions(capsys):
+    code, out, err = run(capsys, "provinces", "resolve", "Hau Giangg")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Hậu Giang" in err
+
+
+@pytest.mark.parametrize(("scheme", "rows", "sample"), [
+    ("2025", 34, "2025:91  An Giang"), ("legacy", 63, "2025:91 An Giang")])
+def test_provinces_list(capsys, scheme, rows, sample):
+    code, out, _ = run(capsys, "provinces", "list", "--scheme", scheme)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == rows + 2  # header and rule
+    assert any(sample in line for line in lines)
+
+
+def test_partnerships_table(capsys):
+    code, out, _ = run(capsys, "partnerships")
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()[2:]]
+    assert ids == ["kien-giang--hau-giang", "bac-giang--4", "bac-giang--nghe-an", "mekong-13--ha-noi",
+                   "bac-giang--xaysomboun"]
+
+
+def test_partnerships_show(capsys):
+    code, out, _ = run(capsys, "partnerships", "show", "bac-giang--4")
+    assert code == 0
+    assert "slogan:  Hai địa phương – Một điểm đến" in out
+    assert "Bắc Giang: legacy:24 Bắc Giang → 2025:24 Bắc Ninh" in out
+    assert "source:  001_538f0324e5b1c47c.txt" in out
+    code, out, _ = run(capsys, "partnerships", "show", "bac-giang--xaysomboun")
+    assert "Xay Sổm Bun: outside Vietnam" in out
+
+
+def test_partnerships_show_unknown_is_exit_2(capsys):
+    code, _, err = run(capsys, "partnerships", "show", "kien-giang")
+    assert code == 2 and err.count("\n") == 1 and "kien-giang--hau-giang" in err
+
+
+def test_user_partnership_file(tmp_path, capsys):
+    path = tmp_path / "mine.yaml"
+    path.write_text("- id: mine\n  name_vi: Thử\n  name_en: Trial\n  members: [Kien Giang, Hau Giang]\n"
+                    "  period: 2026\n  themes: [nature]\n  source: notes\n", encoding="utf-8")
+    code, out, _ = run(capsys, "partnerships", "--file", str(path))
+    assert code == 0 and "mine" in out and "Kien Giang, Hau Giang" in out
+    code, out, _ = run(capsys, "partnerships", "show", "mine", "--file", str(path))
+    assert code == 0 and "Hau Giang: legacy:93 Hậu Giang → 2025:92 Cần Thơ" in out
+    path.write_text(path.read_text(encoding="utf-8").replace("nature", "natur"), encoding="utf-8")
+    code, _, err = run(capsys, "partnerships", "--file", str(path))
+    assert code == 2 and err.count("\n") == 1
+    assert str(path) in err and "entry 1 (mine).themes" in err and "'nature'" in err
+
+
+@pytest.mark.parametrize("argv", [["provinces", "--help"], ["provinces", "resolve", "--help"],
+                                  ["provinces", "list", "--help"], ["partnerships", "--help"],
+                                  ["partnerships", "show", "--help"], ["partnerships", "map", "--help"],
+                                  ["destinations", "--help"]])
+def test_help_has_examples(capsys, argv):
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "examples:" in out and "tourlink " in out
+
+
+def test_partnerships_map_writes_html(tmp_path, capsys):
+    pytest.importorskip("tourlink.maps")
+    out_file = tmp_path / "kg.html"
+    code, out, _ = run(capsys, "partnerships", "map", "kien-giang--hau-giang", "--out", str(out_file))
+    assert code == 0 and str(out_file) in out
+    html = out_file.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "Kiên Giang" in html and "Hậu Giang" in html
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, no temporary file left
+
+
+def test_destinations_formats(capsys):
+    pytest.importorskip("tourlink.catalog")
+    code, out, _ = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {r["province_legacy"] for r in rows} <= {"Kiên Giang", "Hậu Giang"}
+    code, out, _ = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang",
+                       "--theme", "floating_market", "--format", "geojson")
+    features = json.loads(out)["features"]
+    assert code == 0 and features
+    assert all("floating_market" in f["properties"]["themes"] for f in features)
+    code, out, _ = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang")
+    assert code == 0 and out.splitlines()[0].split()[:2] == ["id", "name_vi"]
+
+
+def test_destinations_unknown_theme_is_exit_2(capsys):
+    code, _, err = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang", "--theme", "beach")
+    assert code == 2 and err.count("\n") == 1 and "beach_island" in err

@@ -1,0 +1,91 @@
+"""The data build: reproducible province files, compact data/, ward points inside their provinces."""
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tourlink import regions
+from tourlink.paths import DATA_DIR
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+REGION_FILES = ("provinces_2025.geojson", "provinces_legacy.geojson", "province_mapping.csv")
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(f"test_tool_{name}", TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rebuilt(raw_dir, tmp_path_factory):
+    """The province files rebuilt from ../shared/data/raw into a temporary folder."""
+    out = tmp_path_factory.mktemp("data")
+    files = load_tool("build_regions").build(raw_dir, out)
+    return out, files
+
+
+def test_rebuild_is_byte_identical_to_committed_data(rebuilt):
+    out, files = rebuilt
+    assert sorted(p.name for p in files) == sorted(REGION_FILES)
+    for name in REGION_FILES:
+        assert (out / name).read_bytes() == (DATA_DIR / name).read_bytes(), f"{name} differs; run `make data`"
+
+
+def test_build_data_runs_the_region_step(raw_dir, tmp_path, capsys):
+    build_data = load_tool("build_data")
+    assert build_data.main([str(raw_dir), "--out", str(tmp_path), "--only", "build_regions"]) == 0
+    out = capsys.readouterr().out
+    for name in REGION_FILES:
+        assert name in out and (tmp_path / name).is_file()
+    assert "B  in 3 files" in out
+
+
+def test_build_data_without_raw_exits_2_with_one_line(tmp_path, capsys):
+    build_data = load_tool("build_data")
+    assert build_data.main([str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not found" in err
+
+
+def test_data_folder_is_compact():
+    total = sum(p.stat().st_size for p in DATA_DIR.rglob("*") if p.is_file())
+    assert total < 20e6
+    assert sum((DATA_DIR / n).stat().st_size for n in REGION_FILES[:2]) < 2e6
+
+
+def test_files_are_plain_utf8_with_unix_line_ends():
+    for name in REGION_FILES:
+        data = (DATA_DIR / name).read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data and data.endswith(b"\n")
+
+
+def _wards(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_ward_points_fall_in_their_province_after_simplification(raw_dir):
+    """At least 99 % of the 3,321 wards of 2025 lie in their province (legacy → 2025 agreeing too)."""
+    wards = _wards(raw_dir / "vietnamadminunits-1.0.4" / "wards_new_3321_points.csv")
+    lons, lats = [float(w["lon"]) for w in wards], [float(w["lat"]) for w in wards]
+    new = regions.locate_many(lons, lats, scheme="2025")
+    old = regions.locate_many(lons, lats, scheme="legacy")
+    inside = sum(r is not None and r.code == w["province_code"] for r, w in zip(new, wards, strict=True))
+    assert inside / len(wards) >= 0.99
+    agree = sum(o is not None and n is not None and regions.current_of(o) == n
+                for o, n in zip(old, new, strict=True))
+    assert agree / len(wards) >= 0.98
+
+
+def test_coastal_wards_of_kien_giang_are_inside(raw_dir):
+    wards = _wards(raw_dir / "vietnamadminunits-1.0.4" / "wards_new_3321_points.csv")
+    names = {"Đặc khu Phú Quốc", "Phường Rạch Giá", "Phường Hà Tiên", "Đặc khu Kiên Hải", "Đặc khu Thổ Châu"}
+    coastal = [w for w in wards if w["ward"] in names]
+    assert len(coastal) >= 4
+    for w in coastal:
+        old, new = regions.locate(float(w["lon"]), float(w["lat"]))
+        assert (old.name, new.name) == ("Kiên Giang", "An Giang"), w["ward"]

@@ -1,0 +1,272 @@
+"""Subcommands on the bundled data: ``provinces``, ``partnerships``, ``destinations``.
+
+Each prints to standard output; errors (unknown name, bad file) are one line on stderr, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import sys
+from pathlib import Path
+
+from tourlink.atomic import write_text
+
+log = logging.getLogger(__name__)
+
+PROVINCES_EPILOG = """examples:
+  tourlink provinces resolve "Kien Giang"      # → legacy:91 Kiên Giang → 2025:91 An Giang
+  tourlink provinces resolve "TP. HCM"
+  tourlink provinces resolve "Cần Thơ"         # 2025 Cần Thơ and its legacy parts
+  tourlink provinces list --scheme legacy
+"""
+
+PARTNERSHIPS_EPILOG = """examples:
+  tourlink partnerships
+  tourlink partnerships show kien-giang--hau-giang
+  tourlink partnerships map bac-giang--4 --out bac-giang.html
+  tourlink partnerships --file my_partnerships.yaml show my-programme
+"""
+
+DESTINATIONS_EPILOG = """examples:
+  tourlink destinations --partnership kien-giang--hau-giang
+  tourlink destinations --partnership bac-giang--4 --theme intangible_heritage --format csv > then.csv
+  tourlink destinations --partnership mekong-13--ha-noi --theme floating_market --format geojson
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``provinces``, ``partnerships`` and ``destinations`` subcommands."""
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    p = subparsers.add_parser("provinces", help="resolve province names; list provinces of a scheme",
+                              description="Provinces in both schemes: the 63 legacy provinces (until "
+                              "1 July 2025) and the 34 provinces of 2025.", epilog=PROVINCES_EPILOG,
+                              formatter_class=fmt)
+    sub = p.add_subparsers(dest="provinces_command", metavar="ACTION", required=True)
+    r = sub.add_parser("resolve", help="show what a name means in both schemes", epilog=PROVINCES_EPILOG,
+                       formatter_class=fmt, description="Resolve a province name (with or without "
+                       "diacritics, 'Tỉnh'/'TP.', English, 'HCMC', 'legacy:91') in both schemes.")
+    r.add_argument("name", nargs="+", help="a province name, e.g. Kien Giang")
+    r.set_defaults(func=cmd_provinces_resolve)
+    ls = sub.add_parser("list", help="list the provinces of a scheme", epilog=PROVINCES_EPILOG,
+                        formatter_class=fmt, description="List provinces with code, names and the "
+                        "2025 province each legacy one became.")
+    ls.add_argument("--scheme", choices=("legacy", "2025"), default="2025",
+                    help="which scheme (default 2025)")
+    ls.set_defaults(func=cmd_provinces_list)
+
+    p = subparsers.add_parser("partnerships", help="list, show or map the linkage programmes",
+                              description="Inter-province tourism linkage programmes (bundled in "
+                              "data/partnerships.yaml, or your own file with --file).",
+                              epilog=PARTNERSHIPS_EPILOG, formatter_class=fmt)
+    p.add_argument("--file", type=Path, default=None,
+                   help="a partnerships YAML file instead of the bundled one")
+    p.set_defaults(func=cmd_partnerships_list)
+    sub = p.add_subparsers(dest="partnerships_command", metavar="ACTION")
+    s = sub.add_parser("show", help="members, period, themes and source of one programme",
+                       epilog=PARTNERSHIPS_EPILOG, formatter_class=fmt)
+    s.add_argument("id", help="partnership id, e.g. kien-giang--hau-giang")
+    _file_option(s)
+    s.set_defaults(func=cmd_partnerships_show)
+    m = sub.add_parser("map", help="write an HTML map of the partner areas and destinations",
+                       epilog=PARTNERSHIPS_EPILOG, formatter_class=fmt,
+                       description="Write a Folium map: partner areas shaded in both schemes, "
+                       "destinations as markers with popups.")
+    m.add_argument("id", help="partnership id, e.g. kien-giang--hau-giang")
+    m.add_argument("--out", type=Path, required=True, help="HTML file to write, e.g. map.html")
+    _file_option(m)
+    m.add_argument("--offline", action="store_true",
+                   help="inline scripts so the map works without a connection")
+    m.set_defaults(func=cmd_partnerships_map)
+
+    d = subparsers.add_parser("destinations", help="destinations of a partnership (table, CSV or GeoJSON)",
+                              description="Destinations in the partners' legacy areas, to standard output.",
+                              epilog=DESTINATIONS_EPILOG, formatter_class=fmt)
+    d.add_argument("--partnership", required=True, help="partnership id, e.g. kien-giang--hau-giang")
+    d.add_argument("--file", type=Path, default=None,
+                   help="a partnerships YAML file instead of the bundled one")
+    d.add_argument("--theme", action="append", metavar="T",
+                   help="keep destinations with this theme (repeatable), e.g. floating_market")
+    d.add_argument("--format", choices=("table", "csv", "geojson"), default="table", help="output format")
+    d.set_defaults(func=cmd_destinations)
+
+
+def _file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--file", type=Path, default=argparse.SUPPRESS,
+                        help="a partnerships YAML file instead of the bundled one")
+
+
+# ------------------------------------------------------------------ provinces
+def cmd_provinces_resolve(args: argparse.Namespace) -> int:
+    """Print a name's meaning in both schemes, e.g. ``Kiên Giang → legacy:91 ... → 2025:91 An Giang``."""
+    from tourlink import regions
+
+    name = " ".join(args.name)
+    region = regions.resolve(name)
+    if region.scheme == "legacy":
+        print(f"{name} → {region.key} {region.name} (until 2025) → {regions.current_of(region)}")
+    else:
+        parts = ", ".join(f"{p.key} {p.name}" for p in regions.legacy_parts(region))
+        print(f"{name} → {region} (since 1 July 2025; made of {parts})")
+    return 0
+
+
+def cmd_provinces_list(args: argparse.Namespace) -> int:
+    """Print the provinces of one scheme as a table."""
+    from tourlink import regions
+
+    rows = []
+    for r in regions.regions(args.scheme):
+        row = [r.key, r.name, r.name_en, r.full_name]
+        if args.scheme == "legacy":
+            row.append(str(regions.current_of(r)))
+        rows.append(row)
+    head = ["key", "name", "name_en", "full_name"] + (["now (2025)"] if args.scheme == "legacy" else [])
+    print(_table(head, rows))
+    return 0
+
+
+# --------------------------------------------------------------- partnerships
+def cmd_partnerships_list(args: argparse.Namespace) -> int:
+    """Print one row per partnership."""
+    from tourlink.partnerships import load_partnerships
+
+    rows = [[p.id, p.period, str(len(p.members)), ", ".join(m.name for m in p.members), p.name_en]
+            for p in load_partnerships(args.file).values()]
+    print(_table(["id", "period", "n", "members", "name"], rows, widths={3: 48, 4: 60}))
+    return 0
+
+
+def cmd_partnerships_show(args: argparse.Namespace) -> int:
+    """Print every field of one partnership, members with their legacy and 2025 province."""
+    from tourlink.partnerships import get_partnership
+    from tourlink.regions import current_of
+
+    p = get_partnership(args.id, path=args.file)
+    lines = [f"{p.id}", f"  {p.name_vi}", f"  {p.name_en}", f"period:  {p.period}",
+             f"themes:  {', '.join(p.themes)}", f"slogan:  {p.slogan or '-'}", f"source:  {p.source}",
+             "members:"]
+    for m in p.members:
+        where = f"{m.region.key} {m.region.name} → {current_of(m.region)}" if m.region else "outside Vietnam"
+        lines.append(f"  - {m.name}: {where}" + (f"  ({m.note})" if m.note else ""))
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_partnerships_map(args: argparse.Namespace) -> int:
+    """Write the partnership map (engineer D's ``tourlink.maps.explore_partnership``) atomically."""
+    from tourlink import maps
+    from tourlink.partnerships import get_partnership
+
+    p = get_partnership(args.id, path=args.file)
+    destinations = _destinations_or_none(p)
+    m = maps.explore_partnership(p, destinations=destinations, offline=args.offline)
+    html = maps.to_html(m) if hasattr(maps, "to_html") else m.get_root().render()
+    write_text(args.out, html)
+    n = 0 if destinations is None else len(destinations)
+    log.info("wrote %s (%d partner areas, %d destinations)", args.out, len(p.regions), n)
+    print(args.out)
+    return 0
+
+
+def _destinations_or_none(partnership):
+    try:
+        from tourlink.catalog import destinations_for
+    except ImportError as exc:
+        log.warning("destinations not drawn: the catalog is not available (%s)", exc)
+        return None
+    return destinations_for(partnership)
+
+
+# --------------------------------------------------------------- destinations
+TABLE_COLUMNS = ("id", "name_vi", "province_legacy", "kind", "themes", "visit_minutes", "score")
+
+
+def cmd_destinations(args: argparse.Namespace) -> int:
+    """Print the destinations of a partnership as a table, CSV or GeoJSON."""
+    from tourlink.errors import DataError, ValidationError
+    from tourlink.partnerships import THEMES, get_partnership
+
+    bad = [t for t in args.theme or () if t not in THEMES]
+    if bad:
+        raise ValidationError(f"unknown theme {', '.join(map(repr, bad))}; choose from {', '.join(THEMES)}")
+    p = get_partnership(args.partnership, path=args.file)
+    try:
+        from tourlink.catalog import destinations_for
+    except ImportError as exc:
+        raise DataError(f"the destination catalog is not available ({exc}); reinstall tourlink") from exc
+    gdf = destinations_for(p, themes=args.theme or None)
+    if "id" in gdf.columns:
+        gdf = gdf.sort_values("id", ignore_index=True)
+    out = sys.stdout
+    if args.format == "geojson":
+        out.write(_geojson(gdf))
+    elif args.format == "csv":
+        out.write(_csv(gdf))
+    else:
+        cols = [c for c in TABLE_COLUMNS if c in gdf.columns]
+        rows = [[_cell(v) for v in row] for row in gdf[cols].itertuples(index=False)]
+        print(_table(cols, rows, widths={1: 40, 4: 40}))
+        print(f"{len(gdf)} destinations in {', '.join(r.name for r in p.regions)}")
+    return 0
+
+
+def _cell(value) -> str:
+    if isinstance(value, tuple | list):
+        return ";".join(map(str, value))
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}" if abs(value) < 1000 and value != int(value) else f"{value:g}"
+    return str(value)
+
+
+def _csv(gdf) -> str:
+    cols = [c for c in gdf.columns if c != "geometry"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for row in gdf[cols].itertuples(index=False):
+        writer.writerow([_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def _geojson(gdf) -> str:
+    cols = [c for c in gdf.columns if c != "geometry"]
+    features = []
+    for row in gdf.itertuples(index=False):
+        values = row._asdict()
+        props = {}
+        for c in cols:
+            v = values[c]
+            if isinstance(v, tuple):
+                v = list(v)
+            elif hasattr(v, "item"):
+                v = v.item()
+            if isinstance(v, float) and v != v:
+                v = None
+            props[c] = v
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates":
+                         [round(float(values["lon"]), 6), round(float(values["lat"]), 6)]},
+                         "properties": props})
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+
+
+def _table(head: list[str], rows: list[list[str]], *, widths: dict[int, int] | None = None) -> str:
+    """Format rows as a plain-text table; columns in ``widths`` are cut to that many characters."""
+    widths = widths or {}
+
+    def cut(i: int, text: str) -> str:
+        limit = widths.get(i)
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+    cells = [[cut(i, str(c)) for i, c in enumerate(r)] for r in [head, *rows]]
+    size = [max(len(r[i]) for r in cells) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(size[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * s for s in size))
+    return "\n".join(lines)
