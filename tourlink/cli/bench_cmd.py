@@ -1,0 +1,50 @@
+"""``tourlink bench DIR``: run the optimiser on published benchmark instances."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tourlink.errors import NotFoundError
+
+
+def register(subparsers) -> None:
+    """Add the ``bench`` subcommand."""
+    p = subparsers.add_parser(
+        "bench", help="solve published orienteering benchmarks and report the gap to best-known",
+        description="Solve every instance in DIR (TOPTW Solomon, OPHS or multi-day TTDP, detected "
+                    "from the files) with tourlink's optimiser, verify each solution against the "
+                    "instance data and print instance,tours,score,bks,gap_pct,feasible,seconds.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="folder of instances of one format")
+    p.add_argument("--tours", type=int, default=None, metavar="M",
+                   help="number of tours (TOPTW: default 1; TTDP: default the file's days)")
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="seconds per instance (10)")
+    p.add_argument("--bks", type=Path, default=None, metavar="FILE",
+                   help="CSV of best-known scores with columns instance,m,bks")
+    p.add_argument("--csv", type=Path, default=None, metavar="OUT", help="also write the table to OUT")
+    p.add_argument("--instances", default=None, metavar="NAMES",
+                   help="comma-separated instance names, e.g. c101,r101")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tourlink.bench.runner import COLUMNS, run
+
+    if not args.dir.is_dir():
+        raise NotFoundError("benchmark folder", str(args.dir))
+    if args.tours is not None and args.tours < 1:
+        raise NotFoundError("number of tours", str(args.tours), ["1", "2", "3", "4"])
+    names = [n.strip() for n in args.instances.split(",") if n.strip()] if args.instances else None
+    print(",".join(COLUMNS), flush=True)
+    rows = run(args.dir, tours=args.tours, time_limit=args.time_limit, bks=args.bks, csv=args.csv,
+               instances=names, seed=args.seed,
+               on_result=lambda r: print(",".join(str(r[c]) for c in COLUMNS), flush=True))
+    gaps = [float(r["gap_pct"]) for r in rows if r["gap_pct"] != ""]
+    infeasible = sum(not r["feasible"] for r in rows)
+    if gaps and not args.quiet:
+        print(f"# {len(rows)} instances, mean gap {sum(gaps) / len(gaps):.2f} %, "
+              f"{sum(g <= 0 for g in gaps)} at or above best-known, {infeasible} infeasible",
+              file=sys.stderr)
+    return 1 if infeasible else 0
