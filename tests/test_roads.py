@@ -1,0 +1,162 @@
+"""Tests of tourlink.roads: the bundled network, the stored format, snapping, OSM input."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import math
+import warnings
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from tourlink import roads
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+CUT = HERE / "data" / "hcmc_d1_cut.osm"
+
+
+@pytest.fixture
+def tiny(tmp_path) -> nx.MultiDiGraph:
+    """Two 1.1 km road edges in a line along the equator, A(0) - B(1) - C(2), stored and read
+    back in the bundled format: hand-checkable lengths and times (trunk at 36 km/h = 10 m/s)."""
+    (tmp_path / "n.csv").write_text("id,x,y\n0,105.000000,10.000000\n1,105.010000,10.000000\n"
+                                    "2,105.020000,10.000000\n", encoding="utf-8")
+    rows = ("u,v,key,highway,ref,name,region,speed_kph,length,source,geometry\n"
+            "0,1,0,trunk,QL1,Quốc lộ 1,delta,36.0,1095.0,test,105.000000 10.000000;105.010000 10.000000\n"
+            "1,2,0,secondary,ĐT9,,delta,18.0,1095.0,test,105.010000 10.000000;105.020000 10.000000\n")
+    (tmp_path / "e.csv.gz").write_bytes(gzip.compress(rows.encode("utf-8"), mtime=0))
+    return roads.read_network(tmp_path / "n.csv", tmp_path / "e.csv.gz")
+
+
+def test_read_network_makes_two_directed_edges_per_row(tiny):
+    assert tiny.number_of_nodes() == 3 and tiny.number_of_edges() == 4
+    e = tiny.edges[0, 1, 0]
+    assert e["travel_time"] == pytest.approx(109.5)  # 1095 m at 10 m/s
+    assert tiny.edges[2, 1, 0]["travel_time"] == pytest.approx(219.0)
+    assert list(tiny.edges[1, 0, 0]["geometry"].coords)[0] == (105.01, 10.0)
+    assert tiny.graph["crs"] == "EPSG:4326" and e["mode"] == "road"
+
+
+def test_read_network_missing_file_is_data_error(tmp_path):
+    with pytest.raises(roads.DataError, match="make data"):
+        roads.read_network(tmp_path / "none.csv", tmp_path / "none.csv.gz")
+
+
+def test_snap_onto_the_middle_of_an_edge(tiny):
+    s = roads.snap(105.005, 10.001, tiny)
+    assert (s.u, s.v) == (0, 1) and s.t == pytest.approx(0.5, abs=1e-6)
+    assert s.distance_m == pytest.approx(111.2, abs=1.0)
+    assert s.access_s == pytest.approx(s.distance_m * roads.ACCESS_DETOUR / (roads.ACCESS_SPEED_KPH / 3.6))
+
+
+def test_snap_far_from_any_road_warns_with_the_distance(tiny):
+    with pytest.warns(UserWarning, match=r"11\.\d km from the nearest road"):
+        roads.snap(105.01, 10.1, tiny)
+
+
+def test_add_sea_links_adds_ports_access_and_timetabled_edges(tiny):
+    from types import SimpleNamespace
+    ports = pd.DataFrame({"id": ["a", "b"], "lon": [105.0, 105.02], "lat": [10.001, 10.001]})
+    link = SimpleNamespace(id="x", from_port="a", to_port="b", mode="fast_boat", operator="Op",
+                           departures=(480, 780), duration_min=150, fare_vnd=330000)
+    n = roads.add_sea_links(tiny, ports=ports, links=[link])
+    assert n == 4 * 2 + 1
+    e = tiny.edges["port:a", "port:b", 0]
+    assert e["mode"] == "fast_boat" and e["departures"] == (480, 780) and e["travel_time"] == 9000
+    assert not tiny.has_edge("port:b", "port:a")
+    assert {d["mode"] for _, _, d in tiny.out_edges("port:a", data=True)} == {"fast_boat", "access"}
+
+
+def test_bundled_network_follows_osmnx_conventions():
+    import osmnx as ox
+    G = roads.load_network(sea=False)
+    assert G.graph["crs"] == "EPSG:4326" and G.number_of_nodes() > 500
+    u, v, k, d = next(iter(G.edges(keys=True, data=True)))
+    for key in ("length", "highway", "speed_kph", "travel_time", "geometry", "mode", "name", "ref"):
+        assert key in d
+    assert d["travel_time"] == pytest.approx(d["length"] / (d["speed_kph"] / 3.6))
+    nodes, edges = ox.graph_to_gdfs(G)
+    assert len(edges) == G.number_of_edges() and {"x", "y"} <= set(nodes.columns)
+    assert load_is_cached()
+
+
+def load_is_cached() -> bool:
+    return roads.load_network(sea=False) is roads.load_network(sea=False)
+
+
+def test_bundled_network_has_phu_quoc_and_the_expressways():
+    G = roads.load_network(sea=False)
+    refs = {d["ref"] for _, _, d in G.edges(data=True)}
+    assert {"CT.01", "CT.03", "CT.04", "CT.07", "QL31", "QL80", "QL63"} <= refs
+    s = roads.snap(103.9607, 10.2171, G)  # Dương Đông, Phú Quốc
+    assert s.distance_m < 3000
+    assert G.nodes[s.u]["x"] < 104.2  # the island part is kept, not dropped as a fragment
+
+
+def test_network_from_xml_on_the_committed_cut():
+    G = roads.network_from_xml(CUT)
+    assert G.number_of_edges() > 20
+    d = next(iter(G.edges(data=True)))[2]
+    assert d["mode"] == "road" and d["travel_time"] > 0 and isinstance(d["name"], str)
+    s = roads.snap(106.6925, 10.7845, G)
+    assert s.distance_m < 200
+
+
+def test_network_from_xml_on_the_shared_sample(raw_dir):
+    G = roads.network_from_xml(raw_dir / "osm-samples" / "hcmc_tan_dinh_d1_d3.osm")
+    assert G.number_of_nodes() > 300
+    speeds = {d["speed_kph"] for _, _, d in G.edges(data=True)}
+    assert min(speeds) >= 10 and max(speeds) <= 75
+
+
+def test_network_from_xml_rejects_a_missing_file(tmp_path):
+    with pytest.raises(roads.DataError, match="does not exist"):
+        roads.network_from_xml(tmp_path / "x.osm")
+
+
+@pytest.mark.live
+def test_network_from_place_live():
+    G = roads.network_from_place("Ninh Kiều, Cần Thơ, Vietnam")
+    assert G.number_of_edges() > 100
+    assert all(d["mode"] == "road" for _, _, d in G.edges(data=True))
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("build_roads", ROOT / "tools" / "build_roads.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_build_is_deterministic_and_matches_the_bundled_files(raw_dir, tmp_path):
+    b = _build_module()
+    a = b.build(raw_dir, tmp_path / "a")
+    assert [p.name for p in a] == ["roads_nodes.csv", "roads_edges.csv.gz"]
+    for p in a:
+        assert p.read_bytes() == (ROOT / "data" / p.name).read_bytes(), f"data/{p.name} is stale"
+    text = gzip.decompress(a[1].read_bytes()).decode()
+    assert "Đường sắt" not in text and "curated ct-ha-noi-hai-phong" in text
+
+
+def test_speed_table_covers_every_class_and_region():
+    b = _build_module()
+    for hw in b.SPEEDS:
+        for region in ("delta", "north_mountain", "north_plain", "other"):
+            assert 20 <= b.coach_speed(hw, region) <= 80
+    assert b.region_of(105.78, 10.03) == "delta" and b.region_of(106.76, 21.85) == "north_mountain"
+    assert b.region_of(105.85, 21.03) == "north_plain"
+    assert math.isclose(b.haversine_m(105, 10, 105, 11), 111195, rel_tol=1e-3)
+
+
+def test_curated_links_each_carry_a_source():
+    b = _build_module()
+    links = b.load_curated()
+    assert len(links) >= 15 and all(link["source"] for link in links)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ids = [link["id"] for link in links]
+    assert len(ids) == len(set(ids))

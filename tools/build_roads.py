@@ -1,0 +1,420 @@
+"""Build the bundled coach road network ``data/roads_nodes.csv`` + ``data/roads_edges.csv.gz``.
+
+Input: the national road layer ``ctu-legocity-opendata/giaothong.geojson`` (CC BY-SA 4.0,
+Open Development Mekong schema) plus the curated links of ``tools/curated/road_links.yaml``
+(expressways and national roads the layer lacks, each with its source).
+
+Steps (see ``tools/PROVENANCE_roads.md`` for the reasons behind every number):
+
+1. keep roads only (``loai_duong != "Đường sắt"``), explode MultiLineStrings, round to 6 dp;
+2. join dangling ends: an end that touches no other line is extended to the nearest point of
+   another line within :data:`JOIN_TOLERANCE_M`;
+3. node the layer (``shapely.union_all``) so crossing roads meet, split into edges;
+4. keep the connected parts with at least :data:`MIN_COMPONENT_KM` of road;
+5. add the curated links; each end snaps to the network within its ``snap_m`` (default
+   :data:`SNAP_M`) by splitting the nearest edge, else it starts a node of its own;
+6. assign coach speeds by road class and region (:func:`coach_speed`).
+
+Output is deterministic: nodes sorted by (x, y) and numbered, edges sorted by (u, v, key),
+coordinates with 6 decimals, gzip with ``mtime=0``.
+
+Run: ``python tools/build_roads.py RAW_DIR --out data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import math
+import sys
+from pathlib import Path
+
+import shapely
+import yaml
+from shapely.geometry import LineString, Point
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tourlink.atomic import write_bytes  # noqa: E402
+
+SOURCE_FILE = Path("ctu-legocity-opendata") / "giaothong.geojson"
+CURATED_FILE = Path(__file__).resolve().parent / "curated" / "road_links.yaml"
+
+#: a dangling end this close to another line is joined to it (digitising gaps at junctions)
+JOIN_TOLERANCE_M = 2500.0
+#: connected parts with less road than this are dropped (stray fragments)
+MIN_COMPONENT_KM = 25.0
+#: default distance within which a curated link end is joined to the network
+SNAP_M = 3000.0
+#: metres per degree of latitude (spherical Earth, R = 6371 km)
+M_PER_DEG = 111_195.0
+
+NODE_FIELDS = ["id", "x", "y"]
+EDGE_FIELDS = ["u", "v", "key", "highway", "ref", "name", "region", "speed_kph", "length",
+               "source", "geometry"]
+
+#: coach speeds in km/h by (road class, region); reasons in tools/PROVENANCE_roads.md
+SPEEDS = {
+    "motorway": {"delta": 75.0, "north_mountain": 70.0, "north_plain": 75.0, "other": 75.0},
+    "trunk": {"delta": 42.0, "north_mountain": 36.0, "north_plain": 48.0, "other": 50.0},
+    "primary": {"delta": 38.0, "north_mountain": 33.0, "north_plain": 42.0, "other": 45.0},
+    "secondary": {"delta": 35.0, "north_mountain": 30.0, "north_plain": 38.0, "other": 40.0},
+    "tertiary": {"delta": 30.0, "north_mountain": 25.0, "north_plain": 32.0, "other": 35.0},
+}
+
+
+def region_of(lon: float, lat: float) -> str:
+    """Return the speed region of a point: delta, north_mountain, north_plain or other.
+
+    ``delta``: south of 11.0 N and west of 107.0 E (Mekong Delta and Hồ Chí Minh City);
+    ``north_mountain``: north of 21.45 N, or north of 20.45 N and west of 105.5 E (the
+    north-east and north-west uplands: Lạng Sơn, Thái Nguyên hills, Hòa Bình, Sơn La);
+    ``north_plain``: the rest north of 19.5 N (Red River Delta, Thanh Hóa/Nghệ An plain);
+    ``other``: central coast and highlands.
+    """
+    if lat < 11.0 and lon < 107.0:
+        return "delta"
+    if lat > 21.45 or (lat > 20.45 and lon < 105.5):
+        return "north_mountain"
+    if lat > 18.5:
+        return "north_plain"
+    return "other"
+
+
+def coach_speed(highway: str, region: str) -> float:
+    """Return the mean coach speed in km/h for a road class in a region."""
+    return SPEEDS.get(highway, SPEEDS["tertiary"])[region]
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the great-circle distance in metres between two points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def line_length_m(coords) -> float:
+    """Return the length in metres of a lon/lat polyline."""
+    return sum(haversine_m(*a, *b) for a, b in zip(coords[:-1], coords[1:], strict=False))
+
+
+def _r(c) -> tuple[float, float]:
+    return (round(float(c[0]), 6), round(float(c[1]), 6))
+
+
+def _ref_and_class(props: dict) -> tuple[str, str, str]:
+    """Return (name, ref, highway) of a giaothong feature."""
+    name = (props.get("ten") or "").strip()
+    if name in ("", "Không biết"):
+        name = ""
+    ref = ""
+    if name.startswith("Quốc lộ "):
+        ref = "QL" + name.removeprefix("Quốc lộ ").strip()
+    elif name.startswith("Tỉnh lộ "):
+        ref = "ĐT" + name.removeprefix("Tỉnh lộ ").strip()
+    elif name in ("Đường Hồ Chí Minh", "Hà Nội - Hồ Chí Minh"):
+        ref = "HCM"
+    level = props.get("cap_duong") or ""
+    main = props.get("loai_duong") == "Đường chính"
+    if level in ("Quốc Gia", "Asean"):
+        highway = "trunk" if main else "primary"
+    elif level == "Cấp Tỉnh":
+        highway = "secondary"
+    else:
+        highway = "tertiary"
+    return name, ref, highway
+
+
+def read_layer(path: Path) -> list[dict]:
+    """Return the road parts of the layer: dicts with coords, name, ref, highway."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for feat in data["features"]:
+        props = feat["properties"]
+        if props.get("loai_duong") == "Đường sắt":
+            continue
+        name, ref, highway = _ref_and_class(props)
+        geom = feat["geometry"]
+        lines = geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
+        for line in lines:
+            coords = []
+            for c in line:
+                c = _r(c)
+                if not coords or coords[-1] != c:
+                    coords.append(c)
+            if len(coords) >= 2:
+                parts.append({"coords": coords, "name": name, "ref": ref, "highway": highway,
+                              "source": f"giaothong gid {props.get('gid')}"})
+    return parts
+
+
+def join_dangling(parts: list[dict], tolerance_m: float) -> int:
+    """Extend every dangling end to the nearest other line within ``tolerance_m``; return count."""
+    count: dict[tuple, int] = {}
+    for p in parts:
+        for c in p["coords"]:
+            count[c] = count.get(c, 0) + 1
+    lines = [LineString(p["coords"]) for p in parts]
+    tree = shapely.STRtree(lines)
+    tol_deg = tolerance_m / M_PER_DEG
+    joined = 0
+    for i, p in enumerate(parts):
+        for end in (0, -1):
+            c = p["coords"][end]
+            if count[c] > 1:
+                continue
+            pt = Point(c)
+            best = None
+            for j in tree.query(pt.buffer(tol_deg)):
+                if j == i:
+                    continue
+                q = lines[j].interpolate(lines[j].project(pt))
+                d = haversine_m(c[0], c[1], q.x, q.y)
+                if d <= tolerance_m and (best is None or d < best[0]):
+                    best = (d, _r((q.x, q.y)))
+            if best is not None and best[1] != c:
+                if end == 0:
+                    p["coords"].insert(0, best[1])
+                else:
+                    p["coords"].append(best[1])
+                joined += 1
+    return joined
+
+
+def node_parts(parts: list[dict]) -> list[dict]:
+    """Split the parts where they meet or cross; return pieces carrying their part's attributes."""
+    lines = [LineString(p["coords"]) for p in parts]
+    merged = shapely.union_all(shapely.set_precision(lines, 1e-6))
+    pieces = list(getattr(merged, "geoms", [merged]))
+    tree = shapely.STRtree(lines)
+    out = []
+    for piece in pieces:
+        coords = []
+        for c in piece.coords:
+            c = _r(c)
+            if not coords or coords[-1] != c:
+                coords.append(c)
+        if len(coords) < 2:
+            continue
+        mid = LineString(coords).interpolate(0.5, normalized=True)
+        cand = tree.query(mid.buffer(1e-5))
+        if len(cand) == 0:
+            cand = [int(tree.nearest(mid))]
+        # prefer the best road class among overlapping source lines
+        rank = {"trunk": 0, "primary": 1, "secondary": 2, "tertiary": 3}
+        j = min(cand, key=lambda k: (rank[parts[k]["highway"]], lines[k].distance(mid), k))
+        src = parts[j]
+        out.append({**{k: src[k] for k in ("name", "ref", "highway", "source")}, "coords": coords})
+    return out
+
+
+class _Net:
+    """Tiny undirected edge store used while building (nodes by rounded coordinate)."""
+
+    def __init__(self):
+        self.edges: list[dict] = []
+
+    def add(self, piece: dict) -> None:
+        if piece["coords"][0] == piece["coords"][-1] and len(piece["coords"]) <= 2:
+            return
+        self.edges.append(piece)
+
+    def components(self) -> list[tuple[set, float]]:
+        parent: dict = {}
+
+        def find(a):
+            while parent.setdefault(a, a) != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for e in self.edges:
+            ra, rb = find(e["coords"][0]), find(e["coords"][-1])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        comps: dict = {}
+        for e in self.edges:
+            r = find(e["coords"][0])
+            nodes, km = comps.get(r, (set(), 0.0))
+            nodes.update((e["coords"][0], e["coords"][-1]))
+            comps[r] = (nodes, km + line_length_m(e["coords"]) / 1000)
+        return sorted(comps.values(), key=lambda t: (-t[1], min(t[0])))
+
+    def attach_dangling(self, tolerance_m: float) -> int:
+        """Join every end of degree 1 to the nearest other edge within ``tolerance_m``; return count."""
+        degree: dict = {}
+        for e in self.edges:
+            for c in (e["coords"][0], e["coords"][-1]):
+                degree[c] = degree.get(c, 0) + 1
+        joined = 0
+        for c in sorted(c for c, d in degree.items() if d == 1):
+            own = next(e for e in self.edges if c in (e["coords"][0], e["coords"][-1]))
+            q = self.snap(c, tolerance_m, exclude=c)
+            if q != c:
+                self.edges.append({**own, "coords": [c, q], "source": own["source"] + " (joined)"})
+                joined += 1
+        return joined
+
+    def snap(self, c: tuple, snap_m: float, *, exclude: tuple | None = None) -> tuple:
+        """Return the network point for ``c``: an existing end or a split of the nearest edge.
+
+        Edges with an end at ``exclude`` are not considered.
+        """
+        pt = Point(c)
+        best = None
+        for i, e in enumerate(self.edges):
+            if exclude is not None and exclude in (e["coords"][0], e["coords"][-1]):
+                continue
+            line = LineString(e["coords"])
+            if line.distance(pt) * M_PER_DEG * 0.9 > snap_m:
+                continue
+            q = line.interpolate(line.project(pt))
+            d = haversine_m(c[0], c[1], q.x, q.y)
+            if d <= snap_m and (best is None or d < best[0]):
+                best = (d, i, line.project(pt))
+        if best is None:
+            return c
+        _, i, along = best
+        e = self.edges[i]
+        line = LineString(e["coords"])
+        a, b = e["coords"][0], e["coords"][-1]
+        q = _r(line.interpolate(along).coords[0])
+        for end in (a, b):
+            if haversine_m(*end, *q) < 100:
+                return end
+        # split edge i at q
+        first, second = _split(line, along)
+        self.edges[i] = {**e, "coords": [_r(c) for c in first[:-1]] + [q]}
+        self.edges.append({**e, "coords": [q] + [_r(c) for c in second[1:]]})
+        return q
+
+
+def _split(line: LineString, along: float) -> tuple[list, list]:
+    """Split ``line`` at distance ``along`` (degrees) into two coordinate lists sharing the cut."""
+    coords = [tuple(c) for c in line.coords]
+    acc = 0.0
+    for k in range(len(coords) - 1):
+        seg = math.dist(coords[k], coords[k + 1])
+        if acc + seg >= along:
+            t = (along - acc) / seg if seg else 0.0
+            cut = (coords[k][0] + t * (coords[k + 1][0] - coords[k][0]),
+                   coords[k][1] + t * (coords[k + 1][1] - coords[k][1]))
+            return coords[: k + 1] + [cut], [cut] + coords[k + 1:]
+        acc += seg
+    return coords, coords[-1:] * 2
+
+
+def load_curated(path: Path = CURATED_FILE) -> list[dict]:
+    """Return the curated links, validated (every link needs id, waypoints, highway, source)."""
+    links = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    problems = []
+    for k, link in enumerate(links):
+        for field in ("id", "name", "highway", "waypoints", "source"):
+            if not link.get(field):
+                problems.append(f"{path.name}: link {k} ({link.get('id')}): missing {field}")
+        if link.get("highway") and link["highway"] not in SPEEDS:
+            problems.append(f"{path.name}: link {link.get('id')}: unknown highway {link['highway']!r}")
+        for w in link.get("waypoints") or []:
+            if not (len(w) == 2 and 102 <= w[0] <= 110 and 8 <= w[1] <= 24):
+                problems.append(f"{path.name}: link {link.get('id')}: waypoint {w} is not lon,lat in Vietnam")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return links
+
+
+def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list[dict], list[dict]]:
+    """Return (nodes, edges) rows of the network built from ``raw`` and the curated links."""
+    parts = read_layer(raw / SOURCE_FILE)
+    join_dangling(parts, JOIN_TOLERANCE_M)
+    net = _Net()
+    for piece in node_parts(parts):
+        net.add(piece)
+    net.attach_dangling(JOIN_TOLERANCE_M)
+    keep = set()
+    for nodes, km in net.components():
+        if km >= MIN_COMPONENT_KM:
+            keep |= nodes
+    net.edges = [e for e in net.edges if e["coords"][0] in keep]
+    for link in load_curated(curated):
+        coords = [_r(w) for w in link["waypoints"]]
+        snap_m = float(link.get("snap_m", SNAP_M))
+        start = net.snap(coords[0], snap_m)
+        end = net.snap(coords[-1], snap_m)
+        coords = [start] + coords[1:-1] + [end] if len(coords) > 2 else [start, end]
+        if start != _r(link["waypoints"][0]):
+            coords.insert(1, _r(link["waypoints"][0]))
+        if end != _r(link["waypoints"][-1]):
+            coords.insert(len(coords) - 1, _r(link["waypoints"][-1]))
+        dedup = [c for k, c in enumerate(coords) if k == 0 or c != coords[k - 1]]
+        net.add({"coords": dedup, "name": link["name"], "ref": link.get("ref", ""),
+                 "highway": link["highway"], "source": f"curated {link['id']}",
+                 "speed_kph": link.get("speed_kph")})
+    return _tables(net)
+
+
+def _tables(net: _Net) -> tuple[list[dict], list[dict]]:
+    pts = sorted({e["coords"][0] for e in net.edges} | {e["coords"][-1] for e in net.edges})
+    ids = {c: k for k, c in enumerate(pts)}
+    nodes = [{"id": k, "x": f"{c[0]:.6f}", "y": f"{c[1]:.6f}"} for c, k in ids.items()]
+    rows = []
+    for e in net.edges:
+        coords = e["coords"]
+        u, v = ids[coords[0]], ids[coords[-1]]
+        if u > v or (u == v and coords > coords[::-1]):
+            u, v, coords = v, u, coords[::-1]
+        length = line_length_m(coords)
+        if length < 1.0:
+            continue
+        mid = coords[len(coords) // 2]
+        region = region_of(*mid)
+        speed = e.get("speed_kph") or coach_speed(e["highway"], region)
+        rows.append({"u": u, "v": v, "highway": e["highway"], "ref": e["ref"], "name": e["name"],
+                     "region": region, "speed_kph": f"{float(speed):.1f}", "length": f"{length:.1f}",
+                     "source": e["source"],
+                     "geometry": ";".join(f"{x:.6f} {y:.6f}" for x, y in coords)})
+    rows.sort(key=lambda r: (r["u"], r["v"], r["geometry"]))
+    seen: dict = {}
+    for r in rows:
+        r["key"] = seen.get((r["u"], r["v"]), 0)
+        seen[(r["u"], r["v"])] = r["key"] + 1
+    return nodes, rows
+
+
+def _csv_bytes(rows: list[dict], fields: list[str]) -> bytes:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def build(raw: Path, out: Path) -> list[Path]:
+    """Build the road network from ``raw`` into ``out``; return the written files."""
+    raw, out = Path(raw), Path(out)
+    nodes, edges = build_graph_tables(raw)
+    node_path = write_bytes(out / "roads_nodes.csv", _csv_bytes(nodes, NODE_FIELDS))
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+        gz.write(_csv_bytes(edges, EDGE_FIELDS))
+    edge_path = write_bytes(out / "roads_edges.csv.gz", buf.getvalue())
+    return [node_path, edge_path]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw", type=Path, help="folder of the raw data (../shared/data/raw)")
+    parser.add_argument("--out", type=Path, default=ROOT / "data", help="output folder")
+    args = parser.parse_args(argv)
+    for path in build(args.raw, args.out):
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""The road network: load the bundled coach network, build one from OSM, snap places to it.
+
+Every network is an ``nx.MultiDiGraph`` in OSMnx conventions: graph attribute ``crs``
+(EPSG:4326), nodes with ``x``/``y`` (lon/lat), edges with ``length`` (m), ``highway``,
+``name``, ``ref``, ``speed_kph``, ``travel_time`` (s), ``geometry`` (LineString, lon/lat) and
+``mode`` (``"road"``; sea links carry ``fast_boat`` / ``car_ferry`` / ``boat`` and access
+edges between a port and the road ``access``). OSMnx functions (``ox.shortest_path``,
+``ox.graph_to_gdfs``, ``ox.plot_graph``) work on all of them.
+
+The bundled network (``data/roads_nodes.csv`` + ``data/roads_edges.csv.gz``, built by
+``tools/build_roads.py``) is a national skeleton: national and main provincial roads plus
+curated expressways. It has no streets inside towns, so a trip that starts or ends in a town
+centre is joined to the skeleton by an access leg (:func:`snap`) at
+:data:`ACCESS_SPEED_KPH` over the straight-line distance times :data:`ACCESS_DETOUR`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+import hashlib
+import io
+import logging
+import math
+import warnings
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import shapely
+import shapely.ops
+from shapely.geometry import LineString, Point
+
+from tourlink import paths
+from tourlink.errors import DataError, TourlinkError
+
+log = logging.getLogger(__name__)
+
+NODES_FILE = "roads_nodes.csv"
+EDGES_FILE = "roads_edges.csv.gz"
+
+#: speed of the access leg between a place and its snapped point on the network (km/h):
+#: town streets and local roads, slower than any class of the skeleton
+ACCESS_SPEED_KPH = 25.0
+#: the access leg is the straight-line distance times this detour factor
+ACCESS_DETOUR = 1.3
+#: an access leg longer than this (straight line, m) gets a warning: the place is far off-network
+FAR_SNAP_M = 5000.0
+#: walking/transfer minutes between a pier and the road at each end of a sea crossing
+PORT_ACCESS_MINUTES = 10.0
+#: coach speeds (km/h) for OSM highway classes (osmnx ``hwy_speeds``; coaches keep below
+#: car limits: urban arterials 25-35, rural trunk roads 45-50, expressways 75)
+OSM_COACH_SPEEDS = {"motorway": 75, "motorway_link": 40, "trunk": 50, "trunk_link": 30,
+                    "primary": 35, "primary_link": 25, "secondary": 30, "secondary_link": 20,
+                    "tertiary": 25, "tertiary_link": 20, "unclassified": 20, "residential": 15,
+                    "living_street": 10, "service": 10}
+
+_R = 6_371_000.0
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the great-circle distance in metres between two lon/lat points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * _R * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _line_length_m(coords) -> float:
+    return sum(haversine_m(*a, *b) for a, b in zip(coords[:-1], coords[1:], strict=False))
+
+
+def read_network(nodes_path: str | Path, edges_path: str | Path) -> nx.MultiDiGraph:
+    """Return the network stored in a node table and a (gzip) edge table (the bundled format).
+
+    Each stored edge is two-way and becomes two directed edges. Raises DataError when a file
+    is missing or a row is malformed.
+    """
+    nodes_path, edges_path = Path(nodes_path), Path(edges_path)
+    G = nx.MultiDiGraph(crs="EPSG:4326", name="tourlink coach network")
+    try:
+        node_text = nodes_path.read_text(encoding="utf-8")
+        raw = edges_path.read_bytes()
+        edge_text = (gzip.decompress(raw) if edges_path.suffix == ".gz" else raw).decode("utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot read road network {nodes_path.name}/{edges_path.name}: {exc}; "
+                        "run `make data`") from exc
+    try:
+        for row in csv.DictReader(io.StringIO(node_text)):
+            G.add_node(int(row["id"]), x=float(row["x"]), y=float(row["y"]))
+        for row in csv.DictReader(io.StringIO(edge_text)):
+            coords = [tuple(map(float, p.split())) for p in row["geometry"].split(";")]
+            u, v, key = int(row["u"]), int(row["v"]), int(row["key"])
+            speed = float(row["speed_kph"])
+            length = float(row["length"])
+            attrs = dict(highway=row["highway"], name=row["name"], ref=row["ref"],
+                         region=row["region"], source=row["source"], speed_kph=speed,
+                         length=length, travel_time=length / (speed / 3.6), mode="road",
+                         oneway=False)
+            G.add_edge(u, v, key, geometry=LineString(coords), reversed=False, **attrs)
+            G.add_edge(v, u, key, geometry=LineString(coords[::-1]), reversed=True, **attrs)
+    except (KeyError, ValueError) as exc:
+        raise DataError(f"road network {edges_path.name} is corrupt ({exc}); run `make data`") from exc
+    h = hashlib.sha256(node_text.encode("utf-8") + raw).hexdigest()[:16]
+    G.graph["fingerprint"] = h
+    return G
+
+
+@functools.lru_cache(maxsize=4)
+def _bundled(data_dir: str, sea: bool) -> nx.MultiDiGraph:
+    G = read_network(paths.data_file(NODES_FILE), paths.data_file(EDGES_FILE))
+    if sea:
+        add_sea_links(G)
+    return G
+
+
+def load_network(*, sea: bool = True) -> nx.MultiDiGraph:
+    """Return the bundled coach network (cached; treat it as read-only, ``.copy()`` to edit).
+
+    Parameters
+    ----------
+    sea
+        Add the ports and sea links of the catalogue (``tourlink.catalog``) as non-road
+        edges; skipped silently where the catalogue has none.
+
+    Raises
+    ------
+    DataError
+        If the bundled network files are missing (run ``make data``).
+    """
+    return _bundled(str(paths.DATA_DIR), sea)
+
+
+def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
+    """Add port nodes, port access edges and timetabled sea edges to ``G``; return edges added.
+
+    ``ports`` is a frame with ``id, lon, lat`` (default ``tourlink.catalog.load_ports()``);
+    ``links`` a list of SeaLink (default ``tourlink.catalog.load_sea_links()``). A port node
+    is named ``"port:<id>"``; it joins the road at its snapped point by two ``access`` edges
+    of :data:`PORT_ACCESS_MINUTES` plus the access leg. Sea edges carry ``mode``,
+    ``departures`` (minutes after midnight), ``duration`` (min), ``fare_vnd``, ``operator``
+    and ``travel_time`` = duration (s, no waiting).
+    """
+    if ports is None or links is None:
+        try:
+            from tourlink import catalog
+            ports = catalog.load_ports() if ports is None else ports
+            links = catalog.load_sea_links() if links is None else links
+        except (ImportError, AttributeError, TourlinkError) as exc:
+            log.debug("no sea links added: %s", exc)
+            return 0
+    if ports is None or len(ports) == 0 or not links:
+        return 0
+    added = 0
+    port_xy = {str(r.id): (float(r.lon), float(r.lat)) for r in ports.itertuples()}
+    for pid, (lon, lat) in sorted(port_xy.items()):
+        node = f"port:{pid}"
+        s = snap(lon, lat, G, warn=False)
+        G.add_node(node, x=lon, y=lat, port=pid)
+        edge = G.edges[s.u, s.v, s.key]
+        for end, t0, t1 in ((s.u, s.t, 0.0), (s.v, s.t, 1.0)):
+            coords = [(lon, lat)] + edge_part(G, s.u, s.v, s.key, t0, t1)
+            on_road = abs(t1 - t0) * edge["length"]
+            tt = PORT_ACCESS_MINUTES * 60 + s.access_s + on_road / (edge["speed_kph"] / 3.6)
+            for a, b, c in ((node, end, coords), (end, node, coords[::-1])):
+                G.add_edge(a, b, highway="access", name=edge.get("name", ""), ref=edge.get("ref", ""),
+                           length=s.access_m + on_road, speed_kph=ACCESS_SPEED_KPH, travel_time=tt,
+                           geometry=LineString(c), mode="access", oneway=False)
+                added += 1
+    for link in links:
+        a, b = f"port:{link.from_port}", f"port:{link.to_port}"
+        if a not in G or b not in G:
+            log.warning("sea link %s: unknown port %s or %s", link.id, link.from_port, link.to_port)
+            continue
+        (x1, y1), (x2, y2) = (G.nodes[a]["x"], G.nodes[a]["y"]), (G.nodes[b]["x"], G.nodes[b]["y"])
+        G.add_edge(a, b, highway="ferry", name=link.operator or link.id, ref=link.id,
+                   length=haversine_m(x1, y1, x2, y2), mode=link.mode,
+                   departures=tuple(link.departures), duration=float(link.duration_min),
+                   fare_vnd=link.fare_vnd, operator=link.operator,
+                   travel_time=float(link.duration_min) * 60,
+                   geometry=LineString([(x1, y1), (x2, y2)]), oneway=True)
+        added += 1
+    return added
+
+
+def _add_coach_speeds(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    import osmnx as ox
+    G = ox.routing.add_edge_speeds(G, hwy_speeds=OSM_COACH_SPEEDS, fallback=20)
+    G = ox.routing.add_edge_travel_times(G)
+    for u, v, _k, data in G.edges(keys=True, data=True):
+        data["mode"] = "road"
+        if "geometry" not in data:
+            data["geometry"] = LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
+                                           (G.nodes[v]["x"], G.nodes[v]["y"])])
+        for key in ("name", "ref", "highway"):
+            value = data.get(key, "")
+            data[key] = "; ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+    return G
+
+
+def network_from_xml(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
+    """Return the drivable street network of a local OSM XML extract (``.osm``) via OSMnx.
+
+    Same structure as :func:`load_network` (``speed_kph`` from :data:`OSM_COACH_SPEEDS`
+    where OSM has no ``maxspeed``, ``travel_time``, ``mode="road"``, ``geometry``).
+
+    Raises
+    ------
+    DataError
+        If the file cannot be read or holds no drivable ways.
+    """
+    import osmnx as ox
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"OSM extract {path} does not exist")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # osmnx warns about its own XML defaults
+        try:
+            G = ox.graph_from_xml(path, simplify=simplify, retain_all=False)
+        except Exception as exc:  # osmnx raises plain exceptions on empty/bad files
+            raise DataError(f"cannot build a street network from {path}: {exc}") from exc
+    drivable = {"motorway", "trunk", "primary", "secondary", "tertiary", "unclassified",
+                "residential", "living_street", "service", "road"}
+    drivable |= {x + "_link" for x in drivable}
+    drop = [(u, v, k) for u, v, k, h in G.edges(keys=True, data="highway")
+            if not ({h} if isinstance(h, str) else set(h or ())) & drivable]
+    G.remove_edges_from(drop)
+    G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
+    if G.number_of_edges() == 0:
+        raise DataError(f"OSM extract {path} holds no drivable ways")
+    return _add_coach_speeds(G)
+
+
+def network_from_place(query: str, *, network_type: str = "drive") -> nx.MultiDiGraph:
+    """Return the street network of a place name from OpenStreetMap (needs the internet).
+
+    Same structure as :func:`load_network`. Raises DataError with a hint when OSM cannot be
+    reached or the place is unknown.
+    """
+    import osmnx as ox
+    try:
+        G = ox.graph_from_place(query, network_type=network_type)
+    except Exception as exc:
+        raise DataError(f"cannot download the street network of {query!r} from OpenStreetMap "
+                        f"({exc}); check the internet connection or use network_from_xml") from exc
+    return _add_coach_speeds(G)
+
+
+# --- snapping -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Snap:
+    """Where a place joins the network.
+
+    ``u``, ``v``, ``key``: the road edge; ``t``: fraction of its length from ``u``;
+    ``point``: the (lon, lat) joining point; ``distance_m``: straight-line distance from the
+    place; ``access_m`` / ``access_s``: the access leg (distance times :data:`ACCESS_DETOUR`,
+    at :data:`ACCESS_SPEED_KPH`).
+    """
+
+    lon: float
+    lat: float
+    u: object
+    v: object
+    key: int
+    t: float
+    point: tuple[float, float]
+    distance_m: float
+
+    @property
+    def access_m(self) -> float:
+        return self.distance_m * ACCESS_DETOUR
+
+    @property
+    def access_s(self) -> float:
+        return self.access_m / (ACCESS_SPEED_KPH / 3.6)
+
+
+class _EdgeIndex:
+    def __init__(self, G: nx.MultiDiGraph):
+        self.edges = []
+        geoms = []
+        for u, v, k, d in G.edges(keys=True, data=True):
+            if d.get("mode", "road") != "road" or d.get("reversed"):
+                continue
+            g = d.get("geometry") or LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
+                                                 (G.nodes[v]["x"], G.nodes[v]["y"])])
+            self.edges.append((u, v, k))
+            geoms.append(g)
+        if not geoms:
+            raise DataError("the network has no road edges to snap to")
+        self.geoms = geoms
+        self.tree = shapely.STRtree(geoms)
+
+
+_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _index(G: nx.MultiDiGraph) -> _EdgeIndex:
+    idx = _INDEX.get(G)
+    if idx is None or len(idx.edges) == 0:
+        idx = _INDEX[G] = _EdgeIndex(G)
+    return idx
+
+
+def snap(lon: float, lat: float, G: nx.MultiDiGraph, *, warn: bool = True) -> Snap:
+    """Return where the point (lon, lat) joins the road network ``G`` (nearest road edge).
+
+    Warns (``UserWarning``, and a log message) when the place is more than
+    :data:`FAR_SNAP_M` from any road: its times then rest on a long access leg.
+    """
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise TourlinkError(f"({lon}, {lat}) is not a lon/lat point")
+    idx = _index(G)
+    pt = Point(lon, lat)
+    first = int(idx.tree.nearest(pt))
+    radius = idx.geoms[first].distance(pt) * 1.5 + 1e-6
+    best = None
+    for i in sorted(int(j) for j in idx.tree.query(pt.buffer(radius))) or [first]:
+        g = idx.geoms[i]
+        along = g.project(pt)
+        q = g.interpolate(along)
+        d = haversine_m(lon, lat, q.x, q.y)
+        if best is None or d < best[0] - 1e-9:
+            best = (d, i, along, (q.x, q.y))
+    d, i, along, q = best
+    u, v, k = idx.edges[i]
+    t = along / idx.geoms[i].length if idx.geoms[i].length > 0 else 0.0
+    if warn and d > FAR_SNAP_M:
+        msg = (f"place at ({lon:.5f}, {lat:.5f}) is {d / 1000:.1f} km from the nearest road of the "
+               "network; its travel times rest on a long access leg")
+        log.warning(msg)
+        warnings.warn(msg, UserWarning, stacklevel=2)
+    return Snap(lon=float(lon), lat=float(lat), u=u, v=v, key=k, t=float(t),
+                point=(round(q[0], 6), round(q[1], 6)), distance_m=float(d))
+
+
+def edge_part(G: nx.MultiDiGraph, u, v, key, t0: float, t1: float) -> list[tuple[float, float]]:
+    """Return the coordinates of edge (u, v, key) between fractions ``t0`` and ``t1`` (from u)."""
+    g = G.edges[u, v, key]["geometry"]
+    if t0 <= t1:
+        part = shapely.ops.substring(g, t0, t1, normalized=True)
+        coords = list(part.coords) if part.geom_type == "LineString" else [part.coords[0]]
+    else:
+        coords = edge_part(G, u, v, key, t1, t0)[::-1]
+    return [(float(x), float(y)) for x, y in coords]
+
+
+__all__ = ["load_network", "read_network", "network_from_xml", "network_from_place", "snap", "Snap",
+           "add_sea_links", "haversine_m", "ACCESS_SPEED_KPH", "ACCESS_DETOUR", "FAR_SNAP_M"]
