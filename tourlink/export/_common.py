@@ -1,0 +1,126 @@
+"""Helpers shared by the renderers: the day's timeline, labels, stable ids and time formats."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from datetime import UTC, datetime
+
+from tourlink.itinerary import Day, Itinerary, Leg, Stop
+
+#: mode labels by language
+MODE_LABELS = {
+    "en": {
+        "road": "Road",
+        "fast_boat": "Fast boat",
+        "car_ferry": "Car ferry",
+        "boat": "Boat",
+        "walk": "Walk",
+    },
+    "vi": {
+        "road": "Đường bộ",
+        "fast_boat": "Tàu cao tốc",
+        "car_ferry": "Phà",
+        "boat": "Thuyền",
+        "walk": "Đi bộ",
+    },
+}
+
+#: GPX/Garmin symbols by stop kind
+SYMBOLS = {
+    "lodging": "Lodging",
+    "port": "Anchor",
+    "destination": "Scenic Area",
+    "lunch": "Restaurant",
+    "place": "Flag, Blue",
+}
+
+
+def esc(text: object) -> str:
+    """Escape ``text`` for HTML and for the JavaScript template literals folium puts it in."""
+    return (
+        html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    )
+
+
+def timeline(day: Day) -> list[Stop | Leg]:
+    """Return the day in order: start, then each leg followed by the place it reaches.
+
+    Lunch stops (no leg of their own) come right after the stop they pause at.
+    """
+    out: list[Stop | Leg] = [day.start]
+    legs = list(day.legs)
+    for stop in (*day.stops, day.end):
+        if stop.kind != "lunch" and legs:
+            out.append(legs.pop(0))
+        out.append(stop)
+    out.extend(legs)
+    return out
+
+
+def places(day: Day) -> dict[str, Stop]:
+    """Located stops of the day by id (the first stop of an id wins)."""
+    out: dict[str, Stop] = {}
+    for s in (day.start, *day.stops, day.end):
+        if s.kind != "lunch":
+            out.setdefault(s.id, s)
+    return out
+
+
+def leg_ends(day: Day) -> list[tuple[Leg, Stop | None, Stop | None]]:
+    """Each leg of the day with the stops it joins (found in the timeline)."""
+    items = timeline(day)
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, Leg):
+            before = next((x for x in reversed(items[:i]) if isinstance(x, Stop) and x.kind != "lunch"), None)
+            after = next((x for x in items[i + 1 :] if isinstance(x, Stop)), None)
+            out.append((item, before, after))
+    return out
+
+
+def name(stop: Stop | None, lang: str = "vi") -> str:
+    """The stop's name in ``lang`` ("en" falls back to the Vietnamese name)."""
+    if stop is None:
+        return ""
+    return (stop.name_en or stop.name) if lang == "en" else stop.name
+
+
+def mode_label(mode: str, lang: str = "en") -> str:
+    return MODE_LABELS[lang].get(mode, mode)
+
+
+def hm(t: datetime) -> str:
+    """ "08:00"."""
+    return f"{t:%H:%M}"
+
+
+def hhmm_vi(t: datetime) -> str:
+    """ "08h00" as operators print it."""
+    return f"{t:%H}h{t:%M}"
+
+
+def duration(minutes: float) -> str:
+    """ "2 h 45" / "35 min"."""
+    m = round(minutes)
+    return f"{m // 60} h {m % 60:02d}" if m >= 60 else f"{m} min"
+
+
+def stamp(itinerary: Itinerary) -> datetime:
+    """A fixed timestamp derived from the itinerary (its first day at 00:00 UTC).
+
+    Used wherever a format wants a "created" time, so identical input gives identical files.
+    """
+    d = itinerary.days[0].date if itinerary.days else datetime(2000, 1, 1).date()
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def uid(*parts: object) -> str:
+    """A stable identifier from ``parts`` (hex digest)."""
+    return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:20]
+
+
+def tour_key(itinerary: Itinerary) -> str:
+    """A short stable key of the tour (partnership, title and dates)."""
+    first = itinerary.days[0].date.isoformat() if itinerary.days else ""
+    return uid(itinerary.partnership, itinerary.title, first, len(itinerary.days))

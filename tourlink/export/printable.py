@@ -1,0 +1,424 @@
+"""The printable itinerary (HTML in Vietnamese and English, PDF through Chromium where installed).
+
+The page follows the form operators hand to clients: per day a header with the route and the
+meals, timed rows ("08h00 …"), where the group sleeps ("Nghỉ đêm tại …"), distance and time on
+the road, and a small map drawn as inline SVG from the legs' geometry (works offline); then
+the partner coverage table, contacts and what the price includes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from tourlink.atomic import write_bytes, write_text
+from tourlink.export._common import duration, esc, leg_ends, mode_label, name, timeline
+from tourlink.itinerary import SEA_MODES, Day, Itinerary, Leg, Stop
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "day": "NGÀY",
+        "meals": "Bữa ăn",
+        "breakfast": "sáng",
+        "lunch": "trưa",
+        "dinner": "tối",
+        "no_meals": "tự túc",
+        "depart": "Xe đón đoàn tại {place}, khởi hành.",
+        "visit": "Tham quan {place}",
+        "port": "Có mặt tại {place}.",
+        "lunch_row": "Ăn trưa.",
+        "arrive_night": "Đến {place}, nhận phòng nghỉ ngơi.",
+        "arrive_end": "Đến {place}. Kết thúc chương trình.",
+        "night": "Nghỉ đêm tại {place}.",
+        "end": "Kết thúc chương trình, chia tay đoàn.",
+        "to": "đến",
+        "fee": "vé",
+        "min": "phút",
+        "totals": "Quãng đường {km} km · thời gian di chuyển đường bộ {road} · trên sông/biển {sea}",
+        "coverage_title": "Phân bổ theo địa phương liên kết",
+        "partner": "Địa phương liên kết",
+        "province_legacy": "Tỉnh (trước 2025)",
+        "province_2025": "Tỉnh (từ 7/2025)",
+        "stops": "Điểm dừng",
+        "nights": "Đêm lưu trú",
+        "no_coverage": "Không có thông tin phân bổ.",
+        "contacts_title": "Liên hệ",
+        "role": "Vai trò",
+        "name": "Họ tên",
+        "phone": "Điện thoại",
+        "included_title": "Giá bao gồm",
+        "not_included_title": "Giá không bao gồm",
+        "days_nights": "{d} ngày {n} đêm",
+        "partnership": "Chương trình liên kết",
+        "footer": "Giờ giấc có thể thay đổi theo thực tế (thời tiết, lịch tàu). Lập bằng tourlink.",
+        "inc_coach": "Xe du lịch đời mới đưa đón theo chương trình",
+        "inc_boat": "Vé {mode}: {route}",
+        "inc_fees": "Vé tham quan các điểm trong chương trình ({total})",
+        "inc_lodging": "Khách sạn {n} đêm: {names}",
+        "inc_meals": "Các bữa ăn theo chương trình",
+        "inc_guide": "Hướng dẫn viên suốt tuyến",
+        "exc_1": "Đồ uống và chi phí cá nhân",
+        "exc_2": "Bảo hiểm du lịch (nếu không ghi trong hợp đồng)",
+        "exc_3": "Tiền bồi dưỡng hướng dẫn viên, tài xế",
+        "exc_4": "Các chi phí không nêu trong mục “Giá bao gồm”",
+        "tbd": "……",
+        "contact_operator": "Điều hành tour",
+        "contact_partner": "Sở VHTTDL / Sở Du lịch {p}",
+    },
+    "en": {
+        "day": "DAY",
+        "meals": "Meals",
+        "breakfast": "breakfast",
+        "lunch": "lunch",
+        "dinner": "dinner",
+        "no_meals": "own arrangement",
+        "depart": "Pick-up at {place}, departure.",
+        "visit": "Visit {place}",
+        "port": "At {place}.",
+        "lunch_row": "Lunch.",
+        "arrive_night": "Arrive at {place}, check in.",
+        "arrive_end": "Arrive at {place}. End of the programme.",
+        "night": "Overnight in {place}.",
+        "end": "End of the programme.",
+        "to": "to",
+        "fee": "fee",
+        "min": "min",
+        "totals": "Distance {km} km · on the road {road} · on the water {sea}",
+        "coverage_title": "Partner coverage",
+        "partner": "Partner",
+        "province_legacy": "Province (before 2025)",
+        "province_2025": "Province (from July 2025)",
+        "stops": "Stops",
+        "nights": "Nights",
+        "no_coverage": "No coverage information.",
+        "contacts_title": "Contacts",
+        "role": "Role",
+        "name": "Name",
+        "phone": "Phone",
+        "included_title": "Included",
+        "not_included_title": "Not included",
+        "days_nights": "{d} days {n} nights",
+        "partnership": "Partnership",
+        "footer": "Times may change with conditions (weather, boat timetables). Made with tourlink.",
+        "inc_coach": "Air-conditioned coach for all transfers in the programme",
+        "inc_boat": "{mode} tickets: {route}",
+        "inc_fees": "Entrance fees of the sites in the programme ({total})",
+        "inc_lodging": "Hotel, {n} nights: {names}",
+        "inc_meals": "Meals as listed",
+        "inc_guide": "Tour guide throughout",
+        "exc_1": "Drinks and personal expenses",
+        "exc_2": "Travel insurance (unless stated in the contract)",
+        "exc_3": "Tips for guide and driver",
+        "exc_4": "Anything not listed under “Included”",
+        "tbd": "……",
+        "contact_operator": "Tour operator",
+        "contact_partner": "Tourism department of {p}",
+    },
+}
+
+
+LEG_VERBS = {
+    "vi": {
+        "road": "Di chuyển đến {place}",
+        "boat": "Đi thuyền đến {place}",
+        "walk": "Đi bộ đến {place}",
+        "fast_boat": "Đi tàu cao tốc đến {place}",
+        "car_ferry": "Đi phà đến {place}",
+    },
+    "en": {
+        "road": "Drive to {place}",
+        "boat": "Boat to {place}",
+        "walk": "Walk to {place}",
+        "fast_boat": "Fast boat to {place}",
+        "car_ferry": "Car ferry to {place}",
+    },
+}
+
+
+def _num(x: float, lang: str, digits: int = 0) -> str:
+    s = f"{x:,.{digits}f}"
+    return s.replace(",", "\0").replace(".", ",").replace("\0", ".") if lang == "vi" else s
+
+
+def _money(v: int, lang: str) -> str:
+    return f"{_num(v, lang)} đ" if lang == "vi" else f"{v:,} VND"
+
+
+def _t(t: Any, lang: str) -> str:
+    return f"{t:%H}h{t:%M}" if lang == "vi" else f"{t:%H:%M}"
+
+
+def _dur(minutes: float, lang: str) -> str:
+    text = duration(minutes)
+    return text.replace(" min", " phút") if lang == "vi" else text
+
+
+def _span(a: Any, b: Any, lang: str) -> str:
+    return _t(a, lang) if a == b else f"{_t(a, lang)}–{_t(b, lang)}"
+
+
+def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
+    L = LABELS[lang]
+    rows = []
+    legs = {id(leg): (a, b) for leg, a, b in leg_ends(day)}
+    for item in timeline(day):
+        if isinstance(item, Leg):
+            _a, b = legs.get(id(item), (None, None))
+            what = LEG_VERBS[lang].get(item.mode, "{place}").format(place=name(b, lang))
+            if item.name:
+                what += f" ({item.name})"
+            what += f" – {_num(item.km, lang, 1)} km, {_dur(item.minutes, lang)}"
+            if item.fare_vnd:
+                what += f", {_money(item.fare_vnd, lang)}"
+            rows.append({"time": _span(item.depart, item.arrive, lang), "text": what})
+            continue
+        s: Stop = item
+        if s is day.start:
+            rows.append({"time": _t(s.depart, lang), "text": L["depart"].format(place=name(s, lang))})
+        elif s is day.end:
+            key = "arrive_night" if day.overnight else "arrive_end"
+            rows.append({"time": _t(s.arrive, lang), "text": L[key].format(place=name(s, lang))})
+        elif s.kind == "lunch":
+            rows.append({"time": _span(s.arrive, s.depart, lang), "text": L["lunch_row"]})
+        elif s.kind == "port":
+            rows.append(
+                {"time": _span(s.arrive, s.depart, lang), "text": L["port"].format(place=name(s, lang))}
+            )
+        else:
+            text = L["visit"].format(place=name(s, lang))
+            extra = [f"{s.minutes} {L['min']}"]
+            if s.fee_vnd:
+                extra.append(f"{L['fee']} {_money(s.fee_vnd, lang)}")
+            if s.province_legacy:
+                extra.append(s.province_legacy)
+            rows.append({"time": _span(s.arrive, s.depart, lang), "text": f"{text} ({'; '.join(extra)})."})
+    return rows
+
+
+def _meals(day: Day, itinerary: Itinerary, lang: str) -> str:
+    L = LABELS[lang]
+    meals = []
+    if day.index > 1:
+        meals.append(L["breakfast"])
+    if any(s.kind == "lunch" for s in day.stops):
+        meals.append(L["lunch"])
+    if day.overnight:
+        meals.append(L["dinner"])
+    return ", ".join(meals) if meals else L["no_meals"]
+
+
+def _route(day: Day) -> str:
+    provinces = [s.province_legacy for s in (day.start, *day.stops, day.end) if s.province_legacy]
+    uniq = list(dict.fromkeys(provinces))
+    if len(uniq) > 1:
+        return " – ".join(uniq)
+    return " – ".join(dict.fromkeys([name(day.start), *[s.name for s in day.visits], name(day.end)]))
+
+
+def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b3d91") -> Markup:
+    """A small static map of the day: legs (sea dashed) and numbered visits, as inline SVG."""
+    pts = [(x, y) for leg in day.legs for x, y in leg.geometry]
+    pts += [(s.lon, s.lat) for s in (day.start, *day.stops, day.end)]
+    if not pts:
+        return Markup("")
+    lat0 = sum(p[1] for p in pts) / len(pts)
+    kx = math.cos(math.radians(lat0))
+    xs = [p[0] * kx for p in pts]
+    ys = [p[1] for p in pts]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.02)
+    pad = 14
+    scale = min((width - 2 * pad) / span, (height - 2 * pad) / span)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{width / 2 + (lon * kx - cx) * scale:.1f},{height / 2 - (lat - cy) * scale:.1f}"
+
+    parts = [
+        f'<svg class="daymap" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img"><title>{esc(day.title)}</title>'
+    ]
+    for leg, a, b in leg_ends(day):
+        path = list(leg.geometry) or [(p.lon, p.lat) for p in (a, b) if p is not None]
+        dash = ' stroke-dasharray="5 4"' if leg.mode in SEA_MODES else ""
+        parts.append(
+            f'<polyline points="{" ".join(xy(x, y) for x, y in path)}" fill="none" '
+            f'stroke="{colour}" stroke-width="2.5"{dash}/>'
+        )
+    for s in {s.id: s for s in (day.start, day.end)}.values():
+        p = xy(s.lon, s.lat).split(",")
+        parts.append(
+            f'<rect x="{float(p[0]) - 5:.1f}" y="{float(p[1]) - 5:.1f}" width="10" height="10" '
+            f'fill="#fff" stroke="#222"><title>{esc(s.name)}</title></rect>'
+        )
+    for n, s in enumerate(day.visits, start=1):
+        x, y = (float(v) for v in xy(s.lon, s.lat).split(","))
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#d62728"><title>{esc(s.name)}</title></circle>'
+            f'<text x="{x:.1f}" y="{y + 3.5:.1f}" font-size="9" text-anchor="middle" fill="#fff">{n}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _included(itinerary: Itinerary, lang: str) -> tuple[list[str], list[str]]:
+    L = LABELS[lang]
+    meta = itinerary.meta or {}
+    inc_key, exc_key = f"included_{lang}", f"not_included_{lang}"
+    if meta.get(inc_key) or meta.get("included"):
+        inc = [str(x) for x in meta.get(inc_key) or meta["included"]]
+    else:
+        inc = [L["inc_coach"]]
+        for d in itinerary.days:
+            for leg, a, b in leg_ends(d):
+                if leg.mode in SEA_MODES:
+                    inc.append(
+                        L["inc_boat"].format(
+                            mode=mode_label(leg.mode, lang),
+                            route=f"{name(a, lang)} – {name(b, lang)} ({_t(leg.depart, lang)})",
+                        )
+                    )
+        if itinerary.fees_vnd:
+            inc.append(L["inc_fees"].format(total=_money(itinerary.fees_vnd, lang)))
+        nights = [d.lodging for d in itinerary.days if d.lodging]
+        if nights:
+            inc.append(L["inc_lodging"].format(n=len(nights), names=", ".join(name(s, lang) for s in nights)))
+        inc += [L["inc_meals"], L["inc_guide"]]
+    exc = [
+        str(x)
+        for x in meta.get(exc_key)
+        or meta.get("not_included")
+        or [L["exc_1"], L["exc_2"], L["exc_3"], L["exc_4"]]
+    ]
+    return inc, exc
+
+
+def _contacts(itinerary: Itinerary, lang: str) -> list[dict[str, str]]:
+    L = LABELS[lang]
+    given = (itinerary.meta or {}).get("contacts") or []
+    rows = [
+        {"role": str(c.get("role", "")), "name": str(c.get("name", "")), "phone": str(c.get("phone", ""))}
+        for c in given
+        if isinstance(c, dict)
+    ]
+    if not rows:
+        rows.append({"role": L["contact_operator"], "name": L["tbd"], "phone": L["tbd"]})
+    for p in dict.fromkeys(c.partner for c in itinerary.coverage):
+        rows.append({"role": L["contact_partner"].format(p=p), "name": L["tbd"], "phone": L["tbd"]})
+    return rows
+
+
+def itinerary_to_html(itinerary: Itinerary, *, lang: str = "vi") -> str:
+    """Return the printable page of ``itinerary`` in ``lang`` ("vi" or "en")."""
+    if lang not in LABELS:
+        raise ValueError(f"lang is {lang!r} but must be one of {sorted(LABELS)}")
+    L = LABELS[lang]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    days = []
+    for d in itinerary.days:
+        sea = sum(leg.minutes for leg in d.legs if leg.mode in SEA_MODES)
+        date = f"{d.date:%d/%m/%Y}"
+        days.append(
+            {
+                "heading": f"{L['day']} {d.index} ({date}): {_route(d).upper()}",
+                "meals": _meals(d, itinerary, lang),
+                "rows": _day_rows(d, lang),
+                "svg": day_svg(d),
+                "night": L["night"].format(place=name(d.lodging, lang)) if d.lodging else L["end"],
+                "totals": L["totals"].format(
+                    km=_num(d.km, lang), road=_dur(d.road_minutes, lang), sea=_dur(sea, lang) if sea else "–"
+                ),
+            }
+        )
+    nights = sum(1 for d in itinerary.days if d.overnight)
+    first, last = (itinerary.days[0].date, itinerary.days[-1].date) if itinerary.days else (None, None)
+    subtitle = L["days_nights"].format(d=len(itinerary.days), n=nights)
+    if first:
+        subtitle += f" · {first:%d/%m/%Y} – {last:%d/%m/%Y}"
+    if itinerary.partnership:
+        subtitle += f" · {L['partnership']}: {itinerary.partnership}"
+    inc, exc = _included(itinerary, lang)
+    return env.get_template("itinerary.html.j2").render(
+        lang=lang,
+        L=L,
+        title=itinerary.title or "Itinerary",
+        subtitle=subtitle,
+        days=days,
+        coverage=list(itinerary.coverage),
+        contacts=_contacts(itinerary, lang),
+        included=inc,
+        not_included=exc,
+    )
+
+
+def write_html(itinerary: Itinerary, path: str | Path, *, lang: str = "vi") -> Path:
+    """Write ``itinerary.<lang>.html`` atomically and return its path."""
+    return write_text(path, itinerary_to_html(itinerary, lang=lang))
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable on PATH, or None."""
+    for n in CHROMIUM_NAMES:
+        found = shutil.which(n)
+        if found:
+            return found
+    return None
+
+
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 60.0) -> Path | None:
+    """Print ``html_path`` to ``pdf_path`` with headless Chromium; None (and a log note) when absent.
+
+    The PDF's creation dates are replaced by a fixed one so the same page gives the same bytes.
+    """
+    exe = find_chromium()
+    if exe is None:
+        log.info("no PDF: chromium is not installed (apt-get install chromium)")
+        return None
+    with tempfile.TemporaryDirectory(prefix="tourlink-pdf-") as tmp:
+        out = Path(tmp) / "out.pdf"
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-background-networking",
+            "--disable-component-update",
+            f"--user-data-dir={tmp}/profile",
+            "--proxy-server=127.0.0.1:9",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            Path(html_path).resolve().as_uri(),
+        ]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+        except (subprocess.SubprocessError, OSError) as exc:
+            log.info("no PDF: chromium failed (%s)", exc)
+            return None
+        if not out.is_file():
+            log.info("no PDF: chromium wrote nothing")
+            return None
+        data = re.sub(rb"\(D:\d{14}", b"(D:20000101000000", out.read_bytes())
+    return write_bytes(pdf_path, data)
+
+
+__all__ = ["itinerary_to_html", "write_html", "html_to_pdf", "day_svg", "find_chromium", "escape"]

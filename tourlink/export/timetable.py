@@ -1,0 +1,135 @@
+"""Timetable of the legs as CSV (UTF-8 with BOM, for Excel) and XLSX, with running totals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from tourlink.atomic import write_bytes, write_text
+from tourlink.export._common import hm, leg_ends, name, stamp
+from tourlink.itinerary import Itinerary
+
+COLUMNS = (
+    "day",
+    "date",
+    "from",
+    "to",
+    "departure",
+    "arrival",
+    "mode",
+    "km",
+    "minutes",
+    "day_km",
+    "day_minutes",
+    "total_km",
+    "total_minutes",
+    "province_legacy",
+    "province_2025",
+    "partner",
+    "stay",
+    "lodging",
+)
+#: zip entry time for reproducible XLSX
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def timetable_rows(itinerary: Itinerary) -> list[dict[str, Any]]:
+    """One row per leg: where from/to, times, mode, distance, running totals and where it arrives."""
+    rows = []
+    total_km = total_min = 0.0
+    for d in itinerary.days:
+        day_km = day_min = 0.0
+        lodging = d.lodging.name if d.lodging else ""
+        for leg, a, b in leg_ends(d):
+            day_km += leg.km
+            day_min += leg.minutes
+            total_km += leg.km
+            total_min += leg.minutes
+            rows.append(
+                {
+                    "day": d.index,
+                    "date": d.date.isoformat(),
+                    "from": name(a),
+                    "to": name(b),
+                    "departure": hm(leg.depart),
+                    "arrival": hm(leg.arrive),
+                    "mode": leg.mode,
+                    "km": round(leg.km, 1),
+                    "minutes": round(leg.minutes),
+                    "day_km": round(day_km, 1),
+                    "day_minutes": round(day_min),
+                    "total_km": round(total_km, 1),
+                    "total_minutes": round(total_min),
+                    "province_legacy": b.province_legacy if b else "",
+                    "province_2025": b.province_2025 if b else "",
+                    "partner": b.partner if b else "",
+                    "stay": f"{hm(b.arrive)}–{hm(b.depart)}" if b and b.depart > b.arrive else "",
+                    "lodging": lodging,
+                }
+            )
+    return rows
+
+
+def timetable_csv(itinerary: Itinerary) -> str:
+    """The CSV text (without the BOM, which :func:`write_csv` adds)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(timetable_rows(itinerary))
+    return buf.getvalue()
+
+
+def write_csv(itinerary: Itinerary, path: str | Path) -> Path:
+    """Write ``timetable.csv`` atomically (UTF-8 with BOM, CRLF) and return its path."""
+    return write_text(path, timetable_csv(itinerary), encoding="utf-8-sig")
+
+
+def timetable_xlsx(itinerary: Itinerary) -> bytes:
+    """The XLSX bytes: one sheet ``Timetable`` with a bold, frozen header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Timetable"
+    ws.append(list(COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in timetable_rows(itinerary):
+        ws.append([row[c] for c in COLUMNS])
+    ws.freeze_panes = "A2"
+    for col, width in zip(
+        "ABCDEFGHIJKLMNOPQR", (5, 11, 34, 34, 9, 9, 10, 7, 8, 8, 8, 8, 8, 14, 14, 12, 12, 28), strict=True
+    ):
+        ws.column_dimensions[col].width = width
+    when = stamp(itinerary).replace(tzinfo=None)
+    wb.properties.creator = "tourlink"
+    wb.properties.title = itinerary.title or "Itinerary"
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip(buf.getvalue(), modified=f"{when:%Y-%m-%dT%H:%M:%SZ}")
+
+
+def _fixed_zip(data: bytes, *, modified: str) -> bytes:
+    """Rewrite a zip with fixed entry times and core ``modified`` (openpyxl stamps the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            new = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            new.compress_type = zipfile.ZIP_DEFLATED
+            new.external_attr = 0o644 << 16
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + modified.encode(), content)
+            dst.writestr(new, content)
+    return out.getvalue()
+
+
+def write_xlsx(itinerary: Itinerary, path: str | Path) -> Path:
+    """Write ``timetable.xlsx`` atomically and return its path."""
+    return write_bytes(path, timetable_xlsx(itinerary))

@@ -1,0 +1,533 @@
+"""Interactive Folium maps of itineraries and partnerships.
+
+:func:`explore` draws an :class:`~tourlink.itinerary.Itinerary` (one layer per day, the route
+along the road geometry, sea legs dashed, numbered stops, lodging and ports, partner areas in
+both province schemes, a legend and the usual controls); :func:`explore_partnership` draws the
+partner areas of a partnership with its destinations. Both compose like GeoPandas ``explore``:
+pass ``m`` to draw on an existing map. ``offline=True`` inlines Leaflet and the plugins (see
+:mod:`tourlink.offline`) and uses a plain background instead of web tiles.
+
+Every user string is escaped before it reaches HTML or the JavaScript folium writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import folium
+import folium.plugins
+from branca.element import MacroElement, Template
+
+from tourlink.export._common import esc, hm, leg_ends, mode_label, name
+from tourlink.itinerary import SEA_MODES, Itinerary, Stop
+
+log = logging.getLogger(__name__)
+
+#: distinct day colours (Tableau 10)
+DAY_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+)
+#: marker border colour and glyph by theme (the stop's first theme)
+THEME_STYLE = {
+    "heritage": ("#8c510a", "♜"),
+    "spiritual": ("#b8860b", "☸"),
+    "nature": ("#1b7837", "♣"),
+    "orchard": ("#4d9221", "❦"),
+    "craft_village": ("#762a83", "✂"),
+    "beach_island": ("#0571b0", "☀"),
+    "floating_market": ("#2166ac", "⛵"),
+    "museum": ("#543005", "⌘"),
+    "cultural_institution": ("#5e3c99", "♫"),
+    "revolutionary_historic": ("#b2182b", "★"),
+    "intangible_heritage": ("#c51b7d", "♪"),
+    "market_food": ("#e08214", "☕"),
+}
+DEFAULT_THEME_STYLE = ("#333333", "●")
+LEGACY_STYLE = {"color": "#444444", "weight": 2, "dashArray": "6 4", "fill": False}
+CURRENT_STYLE = {"color": "#e6a100", "weight": 1, "fillColor": "#ffd54f", "fillOpacity": 0.18}
+#: background of the map when no tiles are drawn (offline)
+OFFLINE_BACKGROUND = "#eef2f0"
+DEFAULT_TILES = "OpenStreetMap"
+
+_CSS = """
+<style>
+.tl-num{width:24px;height:24px;border-radius:12px;color:#fff;font:bold 12px/20px sans-serif;
+ text-align:center;border:2px solid #333;box-shadow:0 1px 3px rgba(0,0,0,.4)}
+.tl-num .tl-glyph{position:absolute;left:18px;top:-8px;font-size:12px;color:#222;
+ text-shadow:0 0 2px #fff}
+.tl-hub{width:22px;height:22px;background:#fff;color:#222;font:bold 13px/20px sans-serif;
+ text-align:center;border:2px solid #222;border-radius:3px}
+.tl-port{width:22px;height:22px;background:#0b3d91;color:#fff;font:bold 14px/20px sans-serif;
+ text-align:center;border:2px solid #fff;border-radius:11px;box-shadow:0 0 0 1px #0b3d91}
+.tl-area-label{font:bold 11px sans-serif;color:#6b4e00;white-space:nowrap;text-shadow:0 0 3px #fff}
+.tl-area-label.legacy{color:#333;font-weight:normal;font-style:italic}
+.tl-legend{position:fixed;bottom:40px;left:10px;z-index:9999;background:rgba(255,255,255,.92);
+ padding:6px 9px;border:1px solid #999;border-radius:4px;font:12px/1.45 sans-serif;max-width:280px}
+.tl-legend b{display:block;margin-bottom:2px}
+.tl-legend .sw{display:inline-block;width:26px;height:0;margin-right:6px;vertical-align:middle;
+ border-top:4px solid}
+.tl-legend .box{display:inline-block;width:14px;height:10px;margin-right:6px;vertical-align:middle}
+.tl-popup td{padding:0 6px 0 0;vertical-align:top}
+</style>
+"""
+
+
+class Legend(MacroElement):
+    """A fixed legend box; ``rows`` is a list of (swatch HTML, label) already escaped."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}"""
+        + _CSS
+        + """{% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div class="tl-legend" id="{{ this.get_name() }}"><b>{{ this.title }}</b>
+        {% for swatch, label in this.rows %}<div>{{ swatch }}{{ label }}</div>{% endfor %}
+        </div>
+        {% endmacro %}
+    """
+    )
+
+    def __init__(self, title: str, rows: list[tuple[str, str]]):
+        super().__init__()
+        self._name = "Legend"
+        self.title = esc(title)
+        self.rows = rows
+
+
+# ------------------------------------------------------------------------- maps
+def new_map(*, offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium.Map:
+    """Return an empty map; offline it has no tile layer and a plain background."""
+    if offline:
+        m = folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=None, control_scale=True)
+        m.get_root().header.add_child(
+            folium.Element(
+                f"<style>.leaflet-container.folium-map{{background:{OFFLINE_BACKGROUND}}}</style>"
+            ),
+            name="tl_background",
+        )
+        return m
+    return folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=tiles, control_scale=True)
+
+
+def explore(
+    itinerary: Itinerary,
+    m: folium.Map | None = None,
+    *,
+    offline: bool = False,
+    tiles: str | None = DEFAULT_TILES,
+    controls: bool = True,
+) -> folium.Map:
+    """Draw ``itinerary`` on ``m`` (a new map when None) and return the map.
+
+    Parameters
+    ----------
+    itinerary
+        The tour to draw.
+    m
+        A map to draw on; a new one is made when None.
+    offline
+        Inline Leaflet and plugins into the page and draw no web tiles (plain background).
+    tiles
+        Tile layer name or URL when online (ignored offline; None for none).
+    controls
+        Add layer control, fullscreen, minimap, measure control and fit the bounds.
+    """
+    if m is None:
+        m = new_map(offline=offline, tiles=tiles)
+    _add_partner_areas(
+        m,
+        partnership=itinerary.partnership,
+        partner_names=[c.province_legacy or c.partner for c in itinerary.coverage],
+    )
+    for d in itinerary.days:
+        colour = DAY_COLOURS[(d.index - 1) % len(DAY_COLOURS)]
+        title = f"{d.title}: {name(d.start)} → {name(d.end)}"
+        fg = folium.FeatureGroup(name=esc(title), show=True)
+        for leg, a, b in leg_ends(d):
+            _add_leg(fg, leg, a, b, colour)
+        n = 0
+        seen_hubs: set[str] = set()
+        for s in (d.start, *d.stops, d.end):
+            if s.kind == "destination":
+                n += 1
+                _marker(s, _num_icon(n, colour, s), _popup(s, f"Day {d.index} · stop {n}")).add_to(fg)
+            elif s.kind in ("lodging", "place") and s.id not in seen_hubs:
+                seen_hubs.add(s.id)
+                label = "H" if s.kind == "lodging" else "◆"
+                _marker(
+                    s,
+                    folium.DivIcon(
+                        html=f'<div class="tl-hub">{label}</div>', icon_size=(22, 22), icon_anchor=(11, 11)
+                    ),
+                    _popup(s, _hub_caption(d, s)),
+                ).add_to(fg)
+            elif s.kind == "port":
+                _marker(
+                    s,
+                    folium.DivIcon(
+                        html='<div class="tl-port">⚓</div>', icon_size=(22, 22), icon_anchor=(11, 11)
+                    ),
+                    _popup(s, f"Day {d.index} · port"),
+                ).add_to(fg)
+        fg.add_to(m)
+    legend_rows = [
+        (
+            f'<span class="sw" style="border-color:{DAY_COLOURS[(d.index - 1) % 10]}"></span>',
+            esc(f"{d.title}"),
+        )
+        for d in itinerary.days
+    ]
+    legend_rows += _common_legend_rows()
+    Legend(itinerary.title or "Itinerary", legend_rows).add_to(m)
+    if controls:
+        _add_controls(m, offline=offline, bounds=_bounds_of(itinerary))
+    if offline:
+        from tourlink.offline import inline_assets
+
+        inline_assets(m)
+    return m
+
+
+def explore_partnership(
+    partnership: Any,
+    *,
+    destinations: Any = None,
+    m: folium.Map | None = None,
+    offline: bool = False,
+    tiles: str | None = DEFAULT_TILES,
+) -> folium.Map:
+    """Draw a partnership's areas in both schemes and (optionally) its destinations.
+
+    Parameters
+    ----------
+    partnership
+        A :class:`tourlink.partnerships.Partnership` or its id / name.
+    destinations
+        A DataFrame with the columns of ``destinations.csv`` (``name_vi``, ``lon``, ``lat``, …);
+        one layer per legacy province.
+    m, offline, tiles
+        As for :func:`explore`.
+    """
+    if isinstance(partnership, str):
+        from tourlink.partnerships import get_partnership
+
+        partnership = get_partnership(partnership)
+    if m is None:
+        m = new_map(offline=offline, tiles=tiles)
+    pid = getattr(partnership, "id", "")
+    _add_partner_areas(m, partnership=partnership)
+    points: list[tuple[float, float]] = []
+    if destinations is not None and len(destinations):
+        col = "province_legacy" if "province_legacy" in destinations.columns else None
+        groups = destinations.groupby(col, sort=True) if col else [("Destinations", destinations)]
+        for i, (prov, rows) in enumerate(groups):
+            colour = DAY_COLOURS[i % len(DAY_COLOURS)]
+            fg = folium.FeatureGroup(name=esc(f"{prov} ({len(rows)})"))
+            for row in rows.sort_values("id" if "id" in rows.columns else rows.columns[0]).itertuples():
+                stop = _row_stop(row)
+                points.append((stop.lat, stop.lon))
+                glyph = THEME_STYLE.get(stop.themes[0] if stop.themes else "", DEFAULT_THEME_STYLE)
+                icon = folium.DivIcon(
+                    html=f'<div class="tl-num" style="background:{colour};'
+                    f"border-color:{glyph[0]};width:18px;height:18px;"
+                    f'line-height:14px">{glyph[1]}</div>',
+                    icon_size=(22, 22),
+                    icon_anchor=(11, 11),
+                )
+                _marker(stop, icon, _popup(stop, esc(str(prov)))).add_to(fg)
+            fg.add_to(m)
+    rows = _common_legend_rows(route=False)
+    Legend(getattr(partnership, "name_en", "") or getattr(partnership, "name_vi", "") or pid, rows).add_to(m)
+    _add_controls(m, offline=offline, bounds=_bounds(points) if points else None)
+    if offline:
+        from tourlink.offline import inline_assets
+
+        inline_assets(m)
+    return m
+
+
+def to_html(m: folium.Map) -> str:
+    """Render ``m`` as a standalone page with deterministic element ids (same map → same text)."""
+    text = m.get_root().render()
+    ids: dict[str, str] = {}
+
+    def rename(match: re.Match) -> str:
+        return ids.setdefault(match.group(0), f"{match.group(1)}_{len(ids) + 1:04d}")
+
+    return re.sub(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])", rename, text)
+
+
+# ------------------------------------------------------------------- internals
+def _marker(stop: Stop, icon: folium.DivIcon, popup_html: str) -> folium.Marker:
+    return folium.Marker(
+        location=(stop.lat, stop.lon),
+        icon=icon,
+        popup=folium.Popup(popup_html, max_width=320),
+        tooltip=folium.Tooltip(esc(stop.name)),
+    )
+
+
+def _num_icon(n: int, colour: str, stop: Stop) -> folium.DivIcon:
+    border, glyph = THEME_STYLE.get(stop.themes[0] if stop.themes else "", DEFAULT_THEME_STYLE)
+    return folium.DivIcon(
+        html=f'<div class="tl-num" style="background:{colour};border-color:{border};'
+        f'position:relative">{n}<span class="tl-glyph">{glyph}</span></div>',
+        icon_size=(24, 24),
+        icon_anchor=(12, 12),
+    )
+
+
+def _hub_caption(day: Any, stop: Stop) -> str:
+    if stop.kind == "lodging":
+        return f"Overnight (night {day.index})" if stop is day.end and day.overnight else "Hotel"
+    return "End of tour" if stop is day.end else "Start"
+
+
+def _popup(stop: Stop, caption: str) -> str:
+    rows = []
+    if stop.name_en and stop.name_en != stop.name:
+        rows.append(("English", stop.name_en))
+    if stop.kind != "place" or stop.arrive != stop.depart:
+        rows.append(("Time", f"{hm(stop.arrive)}–{hm(stop.depart)}"))
+    if stop.visit_minutes:
+        rows.append(("Visit", f"{stop.visit_minutes} min"))
+    if stop.kind == "destination":
+        rows.append(("Fee", f"{stop.fee_vnd:,} VND" if stop.fee_vnd else "free"))
+    if stop.opening_hours:
+        rows.append(("Opening hours", stop.opening_hours))
+    if stop.province_legacy or stop.province_2025:
+        rows.append(
+            ("Province", f"{stop.province_legacy or '?'} (legacy) / {stop.province_2025 or '?'} (2025)")
+        )
+    if stop.partner:
+        rows.append(("Partner", stop.partner))
+    if stop.themes:
+        rows.append(("Themes", ", ".join(stop.themes)))
+    body = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
+    return (
+        f'<div class="tl-popup"><small>{esc(caption)}</small><br><b>{esc(stop.name)}</b>'
+        f"<table>{body}</table></div>"
+    )
+
+
+def _add_leg(fg: folium.FeatureGroup, leg: Any, a: Stop | None, b: Stop | None, colour: str) -> None:
+    path = [(lat, lon) for lon, lat in leg.geometry] or [(s.lat, s.lon) for s in (a, b) if s is not None]
+    if len(path) < 2:
+        return
+    sea = leg.mode in SEA_MODES
+    text = (
+        f"{mode_label(leg.mode)} {hm(leg.depart)} → {hm(leg.arrive)}: {name(a)} → {name(b)}"
+        f" · {leg.km:.0f} km, {round(leg.minutes)} min"
+    )
+    if leg.name:
+        text += f" · {leg.name}"
+    if sea:
+        text = f"Departure {hm(leg.depart)} · " + text
+    folium.PolyLine(
+        path,
+        color=colour,
+        weight=5 if not sea else 4,
+        opacity=0.85,
+        dash_array="10 8" if sea else ("2 6" if leg.mode == "walk" else None),
+        tooltip=folium.Tooltip(esc(text)),
+        class_name=f"tl-leg tl-{leg.mode}",
+    ).add_to(fg)
+
+
+def _common_legend_rows(*, route: bool = True) -> list[tuple[str, str]]:
+    rows = []
+    if route:
+        rows += [
+            ('<span class="sw" style="border-color:#555"></span>', "Road"),
+            (
+                '<span class="sw" style="border-top:4px dashed #555"></span>',
+                "Boat / ferry (departure in tooltip)",
+            ),
+            (
+                '<span class="tl-num" style="display:inline-block;width:16px;height:16px;'
+                'line-height:12px;font-size:10px;background:#555;margin-right:6px">1</span>',
+                "Visit (number of the day)",
+            ),
+            (
+                '<span class="tl-hub" style="display:inline-block;width:14px;height:14px;'
+                'line-height:12px;font-size:10px;margin-right:6px">H</span>',
+                "Overnight hub / hotel",
+            ),
+            (
+                '<span class="tl-port" style="display:inline-block;width:14px;height:14px;'
+                'line-height:12px;font-size:9px;margin-right:6px">⚓</span>',
+                "Port / pier",
+            ),
+        ]
+    rows += [
+        (
+            '<span class="box" style="border:2px dashed #444"></span>',
+            "Partner area, legacy province (signed)",
+        ),
+        (
+            '<span class="box" style="background:#ffd54f;opacity:.6;border:1px solid #e6a100"></span>',
+            "Partner area, 2025 province",
+        ),
+    ]
+    return rows
+
+
+def _add_controls(m: folium.Map, *, offline: bool, bounds: list[list[float]] | None) -> None:
+    folium.plugins.Fullscreen(position="topleft").add_to(m)
+    if offline:
+        from tourlink.offline import blank_tile_layer
+
+        folium.plugins.MiniMap(tile_layer=blank_tile_layer(), toggle_display=True).add_to(m)
+    else:
+        folium.plugins.MiniMap(toggle_display=True).add_to(m)
+    folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    if bounds:
+        m.fit_bounds(bounds, padding=(20, 20))
+
+
+def _bounds(points: Iterable[tuple[float, float]]) -> list[list[float]]:
+    pts = list(points)
+    lats = [p[0] for p in pts]
+    lons = [p[1] for p in pts]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _bounds_of(itinerary: Itinerary) -> list[list[float]] | None:
+    pts = [(s.lat, s.lon) for d in itinerary.days for s in (d.start, *d.stops, d.end)]
+    pts += [(lat, lon) for d in itinerary.days for leg in d.legs for lon, lat in leg.geometry]
+    return _bounds(pts) if pts else None
+
+
+def _row_stop(row: Any) -> Stop:
+    from datetime import datetime
+
+    from tourlink.itinerary import TZ
+
+    themes = getattr(row, "themes", ()) or ()
+    if isinstance(themes, str):
+        themes = tuple(t for t in themes.split(";") if t)
+    zero = datetime(2000, 1, 1, tzinfo=TZ)
+
+    def text(field: str) -> str:
+        v = getattr(row, field, "")
+        return "" if v is None or v != v else str(v)  # NaN-safe
+
+    def number(field: str) -> int:
+        v = getattr(row, field, 0)
+        return int(v) if v == v and v not in (None, "") else 0
+
+    return Stop(
+        id=text("id"),
+        name=text("name_vi") or text("name"),
+        lon=float(row.lon),
+        lat=float(row.lat),
+        arrive=zero,
+        depart=zero,
+        kind="place",
+        name_en=text("name_en"),
+        province_legacy=text("province_legacy"),
+        province_2025=text("province_2025"),
+        themes=tuple(themes),
+        visit_minutes=number("visit_minutes"),
+        fee_vnd=number("fee_vnd"),
+        opening_hours=text("opening_hours"),
+    )
+
+
+# ------------------------------------------------------------- partner areas
+def partner_areas(*, partnership: Any = None, partner_names: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Partner areas as dicts {legacy, current, legacy_geometry, current_geometry}, or [] when unknown.
+
+    Uses :mod:`tourlink.regions` / :mod:`tourlink.partnerships`; when they or their data are not
+    available the result is empty and a note is logged (the map is drawn without shading).
+    """
+    try:
+        from tourlink import regions
+
+        if partnership is not None and not hasattr(partnership, "regions"):
+            from tourlink.partnerships import get_partnership
+
+            partnership = get_partnership(str(partnership)) if partnership else None
+        if partnership is not None:
+            legacy = list(partnership.regions)
+        else:
+            legacy = [regions.resolve(n, scheme="legacy") for n in dict.fromkeys(partner_names) if n]
+        if not legacy:
+            return []
+        gl = regions.provinces("legacy").set_index("code")
+        gc = regions.provinces("2025").set_index("code")
+        out = []
+        for r in legacy:
+            cur = regions.current_of(r)
+            out.append(
+                {
+                    "legacy": r,
+                    "current": cur,
+                    "legacy_geometry": gl.loc[r.code, "geometry"],
+                    "current_geometry": gc.loc[cur.code, "geometry"],
+                }
+            )
+        return out
+    except Exception as exc:  # noqa: BLE001 - any missing module/data only drops the shading
+        log.info("partner areas not shaded (%s: %s)", type(exc).__name__, exc)
+        return []
+
+
+def _add_partner_areas(m: folium.Map, *, partnership: Any = None, partner_names: Iterable[str] = ()) -> None:
+    if not partnership and not list(partner_names):
+        return
+    areas = partner_areas(partnership=partnership, partner_names=partner_names)
+    if not areas:
+        return
+    import shapely
+
+    fg_cur = folium.FeatureGroup(name="Partner areas (2025 provinces)")
+    fg_leg = folium.FeatureGroup(name="Partner areas (legacy provinces, as signed)")
+    done: set[str] = set()
+    for a in areas:
+        cur, leg = a["current"], a["legacy"]
+        if cur.key not in done:
+            done.add(cur.key)
+            geom = shapely.simplify(a["current_geometry"], 0.003)
+            folium.GeoJson(
+                shapely.geometry.mapping(geom),
+                style_function=lambda _f: CURRENT_STYLE,
+                tooltip=esc(f"{cur.name} (2025)"),
+            ).add_to(fg_cur)
+            _area_label(geom, f"{cur.name} (2025)", "current").add_to(fg_cur)
+        geom = shapely.simplify(a["legacy_geometry"], 0.003)
+        folium.GeoJson(
+            shapely.geometry.mapping(geom),
+            style_function=lambda _f: LEGACY_STYLE,
+            tooltip=esc(f"{leg.name} (legacy)"),
+        ).add_to(fg_leg)
+        _area_label(geom, f"{leg.name} (legacy)", "legacy").add_to(fg_leg)
+    fg_cur.add_to(m)
+    fg_leg.add_to(m)
+
+
+def _area_label(geom: Any, text: str, cls: str) -> folium.Marker:
+    p = geom.representative_point()
+    lat = p.y - (0.06 if cls == "legacy" else 0.0)
+    return folium.Marker(
+        (lat, p.x),
+        icon=folium.DivIcon(
+            html=f'<div class="tl-area-label {cls}">{esc(text)}</div>',
+            icon_size=(160, 16),
+            icon_anchor=(80, 8),
+        ),
+    )
