@@ -1,0 +1,687 @@
+"""Build the tour catalog: ``destinations.csv``, ``lodging.csv``, ``ports.csv``, ``sea_links.csv``.
+
+Inputs (under RAW = ``../shared/data/raw``):
+
+* ``vietnam-tourism-lakehouse/data/places.csv`` — 7,155 OpenStreetMap POIs (ODbL); names are
+  NFC-normalised before any matching;
+* the province polygons of both schemes: ``provinces_legacy.geojson`` / ``provinces_2025.geojson``
+  from ``out`` when present (written by ``tools/build_regions.py``), else built from RAW by that
+  same script into a temporary folder — every province of every row is computed by
+  point-in-polygon against these, never typed;
+* curated facts in ``tools/curated/``: ``destinations_south.yaml`` (A2), ``destinations_north.yaml``
+  (A3, same schema, optional), ``lodging.yaml``, ``ports.yaml``, ``sea_links.yaml``.
+
+Selection rule "tourist-value v1" for OSM rows (applied in :func:`keep_reason`): keep a row of a
+partner legacy province (:data:`PARTNER_LEGACY`) when it has a name (not generic, not an
+address/administrative label, not in a non-Vietnamese script only) and its tags pass
+:data:`TAG_RULES`: always kept — museum (name must look like a museum or relic, see
+``MUSEUM_WORDS``), gallery, theme/water park, zoo, aquarium, attraction, beach, cape, cave,
+spring, nature reserve, archaeological site, ruins, castle, fort, historic building/heritage;
+kept only with a Wikidata id or a strong name word — viewpoint, monument, memorial, peak,
+park, garden (``vườn`` = orchard). Artworks and cliffs are dropped. Rows with the same
+diacritic-free name within :data:`DEDUP_M` metres are merged (the one with Wikidata, else a
+way/relation, else the lowest id is kept). A point that lies outside every legacy polygon
+(coastlines are simplified) but within :data:`SNAP_M` metres of a partner province is moved to
+the nearest point :data:`INSET_DEG` inside that province and its 2025 province; others are dropped.
+
+Kind, themes, visit minutes and opening hours follow from the OSM tags and name words
+(:func:`classify`, :data:`KINDS`); curated YAML entries override OSM rows that they name by id
+(``osm-n123`` = node 123) and add ``cur-<slug>`` rows.
+
+Score rule (1–100): ``KINDS[kind].base`` + significance bonus (UNESCO +40, special national relic
++30, national relic +20, provincial relic +10, local 0) + 10 when a Wikidata id is present,
+clamped to 1..100; a curated ``score`` overrides it.
+
+Usage: ``python tools/build_catalog.py RAW --out data``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import re
+import sys
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+import shapely.ops
+import yaml
+from shapely.geometry import Point, shape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tourlink.atomic import write_text  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+CURATED = Path(__file__).resolve().parent / "curated"
+SRC_PLACES = Path("vietnam-tourism-lakehouse/data/places.csv")
+
+#: legacy provinces of the seed partnerships, plus Hòa Bình
+PARTNER_LEGACY = (
+    "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh", "Vĩnh Long", "Đồng Tháp", "An Giang", "Kiên Giang",
+    "Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "Hà Nội", "Bắc Giang", "Bắc Ninh",
+    "Thái Nguyên", "Hải Dương", "Lạng Sơn", "Nghệ An", "Hòa Bình",
+)
+
+THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_island", "floating_market",
+          "museum", "cultural_institution", "revolutionary_historic", "intangible_heritage", "market_food")
+
+DEDUP_M = 300.0
+EXHIBIT_M = 500.0
+SNAP_M = 2000.0
+INSET_DEG = 0.0003  # about 33 m
+M_PER_DEG = 111_320.0
+
+DEST_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
+                "province_2025_code", "province_2025", "kind", "themes", "visit_minutes", "opening_hours",
+                "fee_vnd", "score", "access_port", "access_boat_minutes", "source", "osm_id", "wikidata"]
+LODGING_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
+                   "province_2025_code", "province_2025", "town", "price_band", "price_vnd_per_night",
+                   "source"]
+PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
+                "province_2025_code", "province_2025", "kind", "source"]
+LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", "duration_min", "fare_vnd",
+                "vehicle_fare_vnd", "as_of", "source"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Defaults of one destination kind: themes, visit minutes, opening hours, base score."""
+
+    themes: tuple[str, ...]
+    minutes: int
+    hours: str
+    base: int
+
+
+MUSEUM_HOURS = "Mo off; Tu-Su 07:30-11:00,13:30-17:00"  # provincial museums usually close on Monday
+KINDS: dict[str, Kind] = {
+    "museum": Kind(("museum", "heritage"), 90, MUSEUM_HOURS, 50),
+    "pagoda": Kind(("spiritual", "heritage"), 45, "Mo-Su 05:00-20:00", 45),
+    "temple": Kind(("spiritual", "heritage"), 45, "Mo-Su 06:00-18:00", 45),
+    "church": Kind(("spiritual", "heritage"), 30, "Mo-Su 06:00-18:00", 40),
+    "historic_site": Kind(("heritage",), 60, "Mo-Su 07:00-17:00", 45),
+    "monument": Kind(("heritage",), 20, "Mo-Su 06:00-21:00", 25),
+    "relic_site": Kind(("heritage",), 45, "Mo-Su 07:00-17:00", 45),
+    "nature_reserve": Kind(("nature",), 150, "Mo-Su 07:00-17:00", 55),
+    "park": Kind(("nature",), 45, "Mo-Su 05:00-22:00", 25),
+    "beach": Kind(("beach_island", "nature"), 120, "Mo-Su 06:00-18:30", 55),
+    "island": Kind(("beach_island", "nature"), 180, "Mo-Su 07:00-17:00", 60),
+    "cave": Kind(("nature",), 60, "Mo-Su 07:00-17:00", 50),
+    "viewpoint": Kind(("nature",), 30, "Mo-Su 06:00-18:30", 35),
+    "waterfall": Kind(("nature",), 90, "Mo-Su 07:00-17:00", 50),
+    "lake": Kind(("nature",), 60, "Mo-Su 06:00-18:00", 40),
+    "mountain": Kind(("nature",), 120, "Mo-Su 06:00-17:00", 40),
+    "theme_park": Kind(("cultural_institution",), 240, "Mo-Su 09:00-21:00", 55),
+    "zoo": Kind(("nature",), 180, "Mo-Su 08:00-17:00", 45),
+    "market": Kind(("market_food",), 60, "Mo-Su 06:00-18:00", 40),
+    "floating_market": Kind(("floating_market", "market_food"), 90, "Mo-Su 05:00-08:00", 70),
+    "craft_village": Kind(("craft_village",), 60, "Mo-Su 07:30-17:00", 45),
+    "orchard": Kind(("orchard",), 90, "Mo-Su 07:30-17:30", 45),
+    "farm": Kind(("orchard",), 60, "Mo-Su 07:30-17:30", 40),
+    "cultural_centre": Kind(("cultural_institution",), 60, "Mo-Fr 07:30-11:30,13:30-17:00", 40),
+    "performance_venue": Kind(("intangible_heritage", "cultural_institution"), 90, "Mo-Su 08:00-21:00", 50),
+    "landmark": Kind(("heritage",), 30, "Mo-Su 06:00-21:00", 35),
+    "attraction": Kind(("nature",), 60, "Mo-Su 07:30-17:30", 35),
+}
+
+SIGNIFICANCE = {"unesco": 40, "special_national": 30, "national": 20, "provincial": 10, "local": 0}
+
+#: name words → kind, tried in this order on the lower-case NFC name (with diacritics: "làng" is a
+#: village, "lăng" a tomb; "chùa" a pagoda, "chúa" a lord) and the English name
+NAME_KINDS = [
+    (r"chợ nổi|floating market", "floating_market"),
+    (r"bảo tàng|museum|nhà trưng bày|khu trưng bày", "museum"),
+    (r"làng (nghề|gốm|lụa|nón|tranh|mộc|tre|khảm|thêu|quạt|tiện|giang|tết|bánh|hương|nhang|chiếu|rèn|đúc|gò)"
+     r"|nghề truyền thống|nước mắm|fish sauce|factory|cơ sở làm|làm (nón|võng|bánh|kẹo|hủ tiếu|hủ tíu)"
+     r"|nhà làm"
+     r"|nhà đan|lò gạch|pottery|craft|chopsticks", "craft_village"),
+    (r"nhà thờ|church|cathedral|convent|tu viện|thánh đường", "church"),
+    (r"chùa|cổ tự|pagoda|thiền viện|tịnh xá|tịnh thất|monastery|tháp .*chùa", "pagoda"),
+    (r"đền|miếu|(^|\| )đình\b|đình (làng|thần)|\blăng\b|thánh thất|temple|shrine|văn thánh|văn miếu",
+     "temple"),
+    (r"căn cứ|nhà tù|trại giam|di tích|\bđồn\b|relic|prison|\bdinh\b|nhà cổ|ancient house|historic house",
+     "historic_site"),
+    (r"trại rắn|snake|cá sấu|crocodile|vườn thú|safari|\bzoo\b", "zoo"),
+    (r"\bchợ\b|market", "market"),
+    (r"vườn (cây|trái|tiêu|xoài|chôm|sầu|bưởi|mận|nho|cam|quýt|dừa|ca cao|ổi|nhãn|chuối)|miệt vườn"
+     r"|orchard|fruit"
+     r"|pepper|farm|trang trại", "orchard"),
+    (r"\bcồn\b|\bhòn\b|\bđảo\b|cù lao|island", "island"),
+    (r"bãi biển|beach|^bãi\b|^biển\b", "beach"),
+    (r"vườn quốc gia|khu bảo tồn|national park|sân chim|bird", "nature_reserve"),
+    (r"khu du lịch|sinh thái|\bkdl\b|ecotourism|eco", "nature_reserve"),
+]
+
+#: OSM tag value → (kind, rule): "keep" always, "strong" only with Wikidata or a strong name word
+TAG_RULES = {
+    ("tourism", "museum"): ("museum", "museum"), ("tourism", "gallery"): ("cultural_centre", "keep"),
+    ("tourism", "theme_park"): ("theme_park", "keep"), ("leisure", "water_park"): ("theme_park", "keep"),
+    ("tourism", "zoo"): ("zoo", "keep"), ("tourism", "aquarium"): ("zoo", "keep"),
+    ("tourism", "attraction"): ("attraction", "keep"), ("tourism", "viewpoint"): ("viewpoint", "strong"),
+    ("natural", "beach"): ("beach", "keep"), ("natural", "cape"): ("viewpoint", "keep"),
+    ("natural", "cave_entrance"): ("cave", "keep"), ("natural", "spring"): ("waterfall", "keep"),
+    ("natural", "hot_spring"): ("waterfall", "keep"), ("natural", "peak"): ("mountain", "strong"),
+    ("leisure", "nature_reserve"): ("nature_reserve", "keep"), ("leisure", "park"): ("park", "strong"),
+    ("leisure", "garden"): ("park", "strong"),
+    ("historic", "archaeological_site"): ("relic_site", "keep"),
+    ("historic", "ruins"): ("historic_site", "keep"),
+    ("historic", "castle"): ("historic_site", "keep"), ("historic", "fort"): ("historic_site", "keep"),
+    ("historic", "building"): ("historic_site", "keep"), ("historic", "heritage"): ("historic_site", "keep"),
+    ("historic", "yes"): ("historic_site", "keep"), ("historic", "monument"): ("monument", "strong"),
+    ("historic", "memorial"): ("monument", "strong"),
+}
+TAG_ORDER = ("tourism", "historic", "natural", "leisure")
+#: kinds of specific tags that win over name words (a peak named "Núi Chùa" is a mountain); name
+#: words win over the generic tags (attraction, museum, gallery, historic=*, park, garden)
+SPECIFIC_TAG_KINDS = {"beach", "cave", "mountain", "waterfall", "viewpoint", "nature_reserve", "theme_park",
+                      "zoo"}
+
+#: words that make a weak-tag row (viewpoint, monument, memorial, peak, park, garden) worth a visit
+STRONG_WORDS = (r"\bden\b|\bchua\b|\bdi tich\b|khu tuong niem|nha tu|can cu|khu du lich|sinh thai|quoc gia"
+                r"|national|vuon (cay|trai|tieu|xoai|buoi|man|cam|quyt|dua)|orchard")
+#: a ``tourism=museum`` row must have one of these words (many OSM "museums" are addresses)
+MUSEUM_WORDS = (r"bao tang|museum|trung bay|di tich|can cu|\bden\b|\bchua\b|\bdinh\b|nha co|nha tu|\bdinh\b"
+                r"|\bmieu\b|\btu\b|\blang\b|\bmo\b|gallery|van hoa|relic|temple|pagoda|house|\bdon\b|\bkhu\b")
+#: names that are addresses, administrative units or road objects, not places to visit
+ADDRESS_WORDS = (r"^(phuong|xa|ap|thi tran|thanh pho|huyen|duong|nga|vong xoay|tram dung chan|photocopy"
+                 r"|bia|nha bia|cong ty|co\.|cx|truong|nha van hoa)\b|car ferry|ben pha|ben tau")
+#: shops and venues that are not sights (matched anywhere in the diacritic-free name)
+COMMERCIAL_WORDS = (r"karaoke|\bclub\b|coffee|\bcafe\b|caphe|ca phe|restaurant|nha hang|hotel|khach san"
+                    r"|resort|\bspa\b|homestay|billiard")
+GENERIC_NAMES = {"cong vien", "village", "orchard", "billiards", "nha", "buddha", "photo motifs", "home",
+                 "forest walk", "snorkeling spot", "landing airplanes", "the peak", "nga re", "duong cam",
+                 "cave", "local market", "local market street", "ba ngoai", "dinh doc"}
+REVOLUTIONARY = (r"can cu|chien thang|nha tu|liet si|cach mang|xu uy|tinh uy|\batk\b|prison|bac ho"
+                 r"|ho chi minh"
+                 r"|\bdon\b|khoi nghia|anh hung|chien si|mau than|toi ac|\bwar\b|tuong niem|chi bo")
+
+
+def ascii_fold(text: str) -> str:
+    """Return ``text`` lower-cased without Vietnamese diacritics ("Đền Hùng" → "den hung")."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` NFC-normalised with collapsed blanks."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+def osm_short(osm_type: str, osm_id: str) -> str:
+    """Return the stable destination id of an OSM object (``osm-n123``, ``osm-w123``, ``osm-r123``)."""
+    return f"osm-{osm_type[0]}{osm_id}"
+
+
+# --------------------------------------------------------------------------- polygons
+
+class Polygons:
+    """Point-in-polygon lookup of both province schemes, read from the bundled GeoJSON files."""
+
+    def __init__(self, folder: Path):
+        self.legacy = self._read(folder / "provinces_legacy.geojson")
+        self.new = self._read(folder / "provinces_2025.geojson")
+        self.by_legacy_name = {r["name"]: r for r in self.legacy}
+        self._tree_l = shapely.STRtree([r["geometry"] for r in self.legacy])
+        self._tree_n = shapely.STRtree([r["geometry"] for r in self.new])
+        self._inner: dict[tuple[str, str], object] = {}
+
+    @staticmethod
+    def _read(path: Path) -> list[dict]:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        recs = [{"code": str(f["properties"]["code"]), "name": nfc(f["properties"]["name"]),
+                 "geometry": shape(f["geometry"])} for f in features]
+        for r in recs:
+            shapely.prepare(r["geometry"])
+        return recs
+
+    def locate(self, lon: float, lat: float) -> tuple[dict | None, dict | None]:
+        """Return the (legacy, 2025) province records containing the point, or None."""
+        pt = Point(lon, lat)
+        out = []
+        for tree, recs in ((self._tree_l, self.legacy), (self._tree_n, self.new)):
+            hits = tree.query(pt, predicate="within")
+            out.append(recs[int(min(hits))] if len(hits) else None)
+        return out[0], out[1]
+
+    def snap(self, lon: float, lat: float, legacy_names: set[str]) -> tuple[float, float] | None:
+        """Return the point moved just inside the nearest legacy province of ``legacy_names`` ∩ its
+        2025 province when it lies within ``SNAP_M``, else None."""
+        pt = Point(lon, lat)
+        best = None
+        for rec in self.legacy:
+            if rec["name"] not in legacy_names:
+                continue
+            d = rec["geometry"].distance(pt) * M_PER_DEG
+            if d <= SNAP_M and (best is None or d < best[0]):
+                best = (d, rec)
+        if best is None:
+            return None
+        rec = best[1]
+        inner = self._inner_geometry(rec, pt)
+        if inner is None or inner.is_empty:
+            return None
+        q = shapely.ops.nearest_points(inner, pt)[0]
+        return round(q.x, 6), round(q.y, 6)
+
+    def _inner_geometry(self, rec: dict, pt: Point):
+        window = pt.buffer(SNAP_M / M_PER_DEG * 1.5)
+        key = (rec["code"], f"{pt.x:.3f},{pt.y:.3f}")
+        if key not in self._inner:
+            part = rec["geometry"].intersection(window)
+            news = [n["geometry"].intersection(part) for n in self.new if n["geometry"].intersects(part)]
+            if not news:
+                self._inner[key] = None
+            else:
+                biggest = max(news, key=lambda g: g.area)
+                self._inner[key] = biggest.buffer(-INSET_DEG)
+        return self._inner[key]
+
+
+def load_polygons(raw: Path, out: Path) -> Polygons:
+    """Return the polygons of ``out`` when built, else build them from ``raw`` in a temporary folder."""
+    if (out / "provinces_legacy.geojson").exists() and (out / "provinces_2025.geojson").exists():
+        return Polygons(out)
+    import build_regions  # same folder; derives the polygons from RAW exactly as data/ does
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build_regions.build(raw, Path(tmp))
+        return Polygons(Path(tmp))
+
+
+# --------------------------------------------------------------------------- OSM rows
+
+def _tags(row: dict) -> list[tuple[str, str]]:
+    return [(k, row[k]) for k in TAG_ORDER if row.get(k)]
+
+
+def keep_reason(row: dict) -> str | None:
+    """Return why an OSM row is dropped under rule "tourist-value v1", or None to keep it."""
+    name = row["name_vi"]
+    folded = ascii_fold(name)
+    if not name or len(folded) < 3:
+        return "unnamed"
+    if folded in GENERIC_NAMES or ascii_fold(row["name_en"]) in GENERIC_NAMES and folded == ascii_fold(
+            row["name_en"]):
+        return "generic name"
+    if re.search(r"[\u0400-\u04ff]", name) or not re.search(r"[a-zA-Z]", folded):
+        return "non-Vietnamese script only"
+    if re.search(ADDRESS_WORDS, folded) and not row["wikidata"]:
+        return "address or administrative label"
+    if re.search(COMMERCIAL_WORDS, folded):
+        return "shop, restaurant or lodging"
+    rules = [TAG_RULES.get(t) for t in _tags(row)]
+    rules = [r for r in rules if r]
+    if not rules:
+        return "tag without tourism value (artwork, cliff ...)"
+    strong = bool(row["wikidata"]) or bool(re.search(STRONG_WORDS, folded))
+    for _kind, rule in rules:
+        if rule == "keep" or (rule == "strong" and strong):
+            return None
+        if rule == "museum" and (re.search(MUSEUM_WORDS, folded) or row["wikidata"]):
+            return None
+    return "minor memorial / plain park / peak or viewpoint without tourism value"
+
+
+def classify(name_vi: str, name_en: str, tags: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
+    """Return ``(kind, themes)`` of a place from its name words and OSM tags."""
+    folded = ascii_fold(f"{name_vi} | {name_en}")
+    low = f"{nfc(name_vi).lower()} | {nfc(name_en).lower()}"
+    tag_kinds = [TAG_RULES[t][0] for t in tags if t in TAG_RULES]
+    kind = None
+    for pattern, k in NAME_KINDS:
+        if re.search(pattern, low):
+            kind = k
+            break
+    specific = next((k for k in tag_kinds if k in SPECIFIC_TAG_KINDS), None)
+    kind = specific or kind or (tag_kinds[0] if tag_kinds else None)
+    kind = kind or "attraction"
+    themes = list(KINDS[kind].themes)
+    if re.search(REVOLUTIONARY, folded):
+        themes = [t for t in themes if t not in ("nature",)] + ["revolutionary_historic"]
+        if "heritage" not in themes:
+            themes.append("heritage")
+    if kind == "attraction" and any(k == "tourism" and v == "attraction" for k, v in tags) and \
+            any(k == "historic" for k, _ in tags):
+        themes = ["heritage"]
+    return kind, tuple(dict.fromkeys(themes))
+
+
+def read_places(raw: Path) -> list[dict]:
+    """Return the rows of places.csv with NFC names and float coordinates."""
+    with open(raw / SRC_PLACES, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r["name_vi"] = nfc(r["name_vi"] or r["place_name"])
+        r["name_en"] = nfc(r["name_en"])
+        r["lon"], r["lat"] = float(r["longitude"]), float(r["latitude"])
+        r["id"] = osm_short(r["osm_type"], r["osm_id"])
+        r["wikidata"] = r["wikidata"].strip()
+    return rows
+
+
+def score_of(kind: str, significance: str, wikidata: str) -> int:
+    """Return the 1–100 score: base of the kind + significance bonus + 10 with a Wikidata id."""
+    return max(1, min(100, KINDS[kind].base + SIGNIFICANCE[significance] + (10 if wikidata else 0)))
+
+
+def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Return (kept, all) OSM destination records of the partner provinces, keyed by id."""
+    partner = set(PARTNER_LEGACY)
+    kept: dict[str, dict] = {}
+    every: dict[str, dict] = {}
+    for r in read_places(raw):
+        lon, lat = r["lon"], r["lat"]
+        leg, new = polys.locate(lon, lat)
+        note = ""
+        if leg is None or new is None:
+            snapped = polys.snap(lon, lat, partner)
+            if snapped is None:
+                continue
+            lon, lat = snapped
+            leg, new = polys.locate(lon, lat)
+            note = f"; point moved inside the coast from {r['lon']:.6f},{r['lat']:.6f}"
+            if leg is None or new is None:
+                continue
+        if leg["name"] not in partner:
+            continue
+        tags = _tags(r)
+        kind, themes = classify(r["name_vi"], r["name_en"], tags)
+        rec = {
+            "id": r["id"], "name_vi": r["name_vi"], "name_en": r["name_en"] or _english(r["name_vi"]),
+            "lon": lon, "lat": lat, "kind": kind, "themes": themes,
+            "visit_minutes": KINDS[kind].minutes, "opening_hours": KINDS[kind].hours, "fee_vnd": 0,
+            "score": score_of(kind, "local", r["wikidata"]), "access_port": "", "access_boat_minutes": 0,
+            "source": f"OpenStreetMap {r['osm_type']} {r['osm_id']} via places.csv {r['place_id']} "
+                      f"({', '.join(f'{k}={v}' for k, v in tags)}){note}",
+            "osm_id": f"{r['osm_type']}/{r['osm_id']}", "wikidata": r["wikidata"],
+            "_leg": leg, "_new": new, "_drop": keep_reason(r),
+        }
+        every[rec["id"]] = rec
+        if rec["_drop"] is None:
+            kept[rec["id"]] = rec
+    return _dedupe(_drop_exhibits(kept)), every
+
+
+def _drop_exhibits(recs: dict[str, dict]) -> dict[str, dict]:
+    """Drop plain attractions within ``EXHIBIT_M`` of a zoo or theme park (its enclosures, rides)."""
+    parks = [r for r in recs.values() if r["kind"] in ("zoo", "theme_park")]
+    out = {}
+    for rid, rec in recs.items():
+        plain = rec["kind"] == "attraction" and not rec["wikidata"]
+        if plain and any(_metres(rec, p) <= EXHIBIT_M for p in parks):
+            continue
+        out[rid] = rec
+    return out
+
+
+def _english(name_vi: str) -> str:
+    text = unicodedata.normalize("NFD", name_vi.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _rank(rec: dict) -> tuple:
+    return (0 if rec["wikidata"] else 1, 0 if rec["osm_id"][0] in "wr" else 1, rec["id"])
+
+
+def _dedupe(recs: dict[str, dict]) -> dict[str, dict]:
+    """Merge records with the same diacritic-free name within ``DEDUP_M`` metres."""
+    groups: dict[str, list[dict]] = {}
+    for rec in recs.values():
+        groups.setdefault(ascii_fold(rec["name_vi"]), []).append(rec)
+    out = {}
+    for group in groups.values():
+        group.sort(key=_rank)
+        chosen: list[dict] = []
+        for rec in group:
+            near = [c for c in chosen if _metres(c, rec) <= DEDUP_M]
+            if not near:
+                chosen.append(rec)
+        out.update({c["id"]: c for c in chosen})
+    return out
+
+
+def _metres(a: dict, b: dict) -> float:
+    dx = (a["lon"] - b["lon"]) * np.cos(np.radians((a["lat"] + b["lat"]) / 2))
+    return float(np.hypot(dx, a["lat"] - b["lat"]) * M_PER_DEG)
+
+
+# --------------------------------------------------------------------------- curated YAML
+
+class CuratedError(ValueError):
+    """A curated YAML entry that breaks the schema; the message names file, entry and field."""
+
+
+def read_yaml(path: Path, key: str) -> list[dict]:
+    """Return the list under ``key`` of a curated YAML file ([] when the file is absent)."""
+    if not path.exists():
+        return []
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CuratedError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
+    items = doc.get(key) or []
+    if not isinstance(items, list):
+        raise CuratedError(f"{path}: `{key}` must be a list")
+    return items
+
+
+def _where(path: Path, i: int, item: dict, field: str) -> str:
+    return f"{path.name} entry {i + 1} ({item.get('id', '?')}) field {field}"
+
+
+def merge_curated(path: Path, items: list[dict], kept: dict[str, dict], every: dict[str, dict],
+                  polys: Polygons, problems: list[str]) -> None:
+    """Apply the curated entries of ``path`` to ``kept`` (override OSM rows, add ``cur-*`` rows)."""
+    from tourlink.hours import validate as validate_hours
+
+    for i, item in enumerate(items):
+        errs = _check_destination(path, i, item, every, polys, validate_hours)
+        problems.extend(e for e in errs if isinstance(e, str))
+        if not errs or not isinstance(errs[-1], dict):
+            continue
+        rec = errs[-1]
+        kept[rec["id"]] = rec
+
+
+def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], polys: Polygons,
+                       validate_hours) -> list:
+    """Return the problems of one curated entry, followed by its record when it has none."""
+    w = lambda f: _where(path, i, item, f)  # noqa: E731
+    errs: list = []
+    did = str(item.get("id", ""))
+    if not re.fullmatch(r"cur-[a-z0-9-]+|osm-[nwr]\d+", did):
+        return [f"{w('id')}: must be cur-<slug> or osm-n/w/r<digits>, got {did!r}"]
+    base = every.get(did) if did.startswith("osm-") else None
+    if did.startswith("osm-") and base is None:
+        return [f"{w('id')}: OSM object {did} is not a row of places.csv in a partner province"]
+    errs += [f"{w(f)}: required" for f in ("name_vi", "name_en", "province", "kind", "themes", "source")
+             if not item.get(f)]
+    kind = item.get("kind")
+    if kind not in KINDS:
+        return errs + [f"{w('kind')}: {kind!r} is not one of {', '.join(KINDS)}"]
+    themes = item.get("themes") or []
+    bad = [t for t in themes if t not in THEMES]
+    if bad:
+        errs.append(f"{w('themes')}: {bad} not in the vocabulary {', '.join(THEMES)}")
+    sig = item.get("significance", "local")
+    if sig not in SIGNIFICANCE:
+        errs.append(f"{w('significance')}: {sig!r} is not one of {', '.join(SIGNIFICANCE)}")
+        sig = "local"
+    lon = item.get("lon", base["lon"] if base else None)
+    lat = item.get("lat", base["lat"] if base else None)
+    if not isinstance(lon, (int, float)) or not isinstance(lat, (int, float)):
+        return errs + [f"{w('lon/lat')}: numbers required for a curated-only place"]
+    oh = item.get("opening_hours") or KINDS[kind].hours
+    try:
+        oh = validate_hours(oh)
+    except ValueError as exc:
+        errs.append(f"{w('opening_hours')}: {exc}")
+    leg, new = polys.locate(float(lon), float(lat))
+    source = nfc(str(item.get("source", "")))
+    if (leg is None or new is None) and (snapped := polys.snap(lon, lat, {nfc(str(item.get("province")))})):
+        source += f"; point moved inside the bundled coastline from {lon:.6f},{lat:.6f}"
+        lon, lat = snapped
+        leg, new = polys.locate(lon, lat)
+    if leg is None or new is None or leg["name"] != nfc(str(item.get("province"))):
+        got = leg["name"] if leg else "no legacy province"
+        errs.append(f"{w('lon/lat')}: {lon},{lat} lies in {got}, not in {item.get('province')}")
+    wikidata = str(item.get("wikidata") or (base["wikidata"] if base else ""))
+    score = item.get("score", score_of(kind, sig, wikidata))
+    if not isinstance(score, int) or not 1 <= score <= 100:
+        errs.append(f"{w('score')}: must be an integer 1-100")
+    port = item.get("access_port") or ""
+    boat = item.get("access_boat_minutes", 0)
+    if port and (not isinstance(boat, int) or boat <= 0):
+        errs.append(f"{w('access_boat_minutes')}: a positive integer is required with access_port")
+    if errs:
+        return errs
+    return [{
+        "id": did, "name_vi": nfc(item["name_vi"]), "name_en": nfc(item["name_en"]),
+        "lon": round(float(lon), 6), "lat": round(float(lat), 6), "kind": kind, "themes": tuple(themes),
+        "visit_minutes": int(item.get("visit_minutes", KINDS[kind].minutes)), "opening_hours": oh,
+        "fee_vnd": int(item.get("fee_vnd", 0)), "score": score, "access_port": port,
+        "access_boat_minutes": int(boat or 0), "source": source,
+        "osm_id": base["osm_id"] if base else "", "wikidata": wikidata, "_leg": leg, "_new": new,
+    }]
+
+
+# --------------------------------------------------------------------------- writing
+
+def _fmt(rec: dict, columns: list[str]) -> dict:
+    out = {}
+    for c in columns:
+        v = rec.get(c, "")
+        if c in ("lon", "lat"):
+            v = f"{float(v):.6f}"
+        elif c == "themes":
+            v = ";".join(v)
+        out[c] = v
+    leg, new = rec.get("_leg"), rec.get("_new")
+    if leg is not None:
+        out.update(province_legacy_code=leg["code"], province_legacy=leg["name"],
+                   province_2025_code=new["code"], province_2025=new["name"])
+    return out
+
+
+def to_csv(records: list[dict], columns: list[str]) -> str:
+    """Return ``records`` as CSV text sorted by id (UTF-8, ``\\n``, floats with 6 decimals)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for rec in sorted(records, key=lambda r: r["id"]):
+        writer.writerow(_fmt(rec, columns))
+    return buf.getvalue()
+
+
+def _located(path: Path, items: list[dict], polys: Polygons, problems: list[str],
+             required: tuple[str, ...]) -> list[dict]:
+    """Return curated point entries (lodging, ports) with provinces computed by point-in-polygon."""
+    out = []
+    seen = set()
+    for i, item in enumerate(items):
+        w = lambda f, i=i, item=item: _where(path, i, item, f)  # noqa: E731
+        missing = [f for f in required if item.get(f) in (None, "")]
+        if missing:
+            problems.extend(f"{w(f)}: required" for f in missing)
+            continue
+        if item["id"] in seen:
+            problems.append(f"{w('id')}: duplicate id {item['id']!r}")
+        seen.add(item["id"])
+        lon, lat = float(item["lon"]), float(item["lat"])
+        leg, new = polys.locate(lon, lat)
+        note = ""
+        if (leg is None or new is None) and (snapped := polys.snap(lon, lat, {nfc(item["province"])})):
+            note = f"; point moved inside the bundled coastline from {lon:.6f},{lat:.6f}"
+            lon, lat = snapped
+            leg, new = polys.locate(lon, lat)
+        if leg is None or new is None or leg["name"] != nfc(item["province"]):
+            got = leg["name"] if leg else "no legacy province"
+            problems.append(f"{w('lon/lat')}: {lon},{lat} lies in {got}, not in {item['province']}")
+            continue
+        rec = {k: (nfc(v) if isinstance(v, str) else v) for k, v in item.items()}
+        rec.update(lon=lon, lat=lat, source=rec["source"] + note, _leg=leg, _new=new)
+        out.append(rec)
+    return out
+
+
+def _links(path: Path, items: list[dict], ports: set[str], problems: list[str]) -> list[dict]:
+    out = []
+    for i, item in enumerate(items):
+        w = lambda f, i=i, item=item: _where(path, i, item, f)  # noqa: E731
+        for f in ("from_port", "to_port"):
+            if item.get(f) not in ports:
+                problems.append(f"{w(f)}: {item.get(f)!r} is not a port id of ports.yaml")
+        if item.get("mode") not in ("fast_boat", "car_ferry", "boat"):
+            problems.append(f"{w('mode')}: must be fast_boat, car_ferry or boat")
+        deps = [str(d) for d in item.get("departures") or []]
+        if not deps or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", d) for d in deps):
+            problems.append(f"{w('departures')}: a list of HH:MM times is required")
+        rec = dict(item)
+        rec["departures"] = ";".join(sorted(deps))
+        rec["as_of"] = str(item.get("as_of", ""))
+        rec["vehicle_fare_vnd"] = item.get("vehicle_fare_vnd") or ""
+        out.append(rec)
+    return out
+
+
+def build(raw: Path, out: Path) -> list[Path]:
+    """Build the four catalog CSV files of ``out`` from ``raw`` and the curated YAML; return their paths.
+
+    Raises
+    ------
+    CuratedError
+        When a curated entry breaks the schema or lies outside its stated province (all problems).
+    """
+    raw, out = Path(raw), Path(out)
+    polys = load_polygons(raw, out)
+    kept, every = osm_destinations(raw, polys)
+    problems: list[str] = []
+    for name in ("destinations_south.yaml", "destinations_north.yaml"):
+        path = CURATED / name
+        merge_curated(path, read_yaml(path, "destinations"), kept, every, polys, problems)
+    ports = _located(CURATED / "ports.yaml", read_yaml(CURATED / "ports.yaml", "ports"), polys, problems,
+                     ("id", "name_vi", "name_en", "lon", "lat", "province", "kind", "source"))
+    port_ids = {p["id"] for p in ports}
+    for rec in kept.values():
+        if rec["access_port"] and rec["access_port"] not in port_ids:
+            problems.append(f"destination {rec['id']} field access_port: {rec['access_port']!r} "
+                            "is not a port id")
+    lodging = _located(CURATED / "lodging.yaml", read_yaml(CURATED / "lodging.yaml", "lodging"), polys,
+                       problems,
+                       ("id", "name_vi", "name_en", "lon", "lat", "province", "town", "price_band",
+                        "price_vnd_per_night", "source"))
+    links = _links(CURATED / "sea_links.yaml", read_yaml(CURATED / "sea_links.yaml", "sea_links"), port_ids,
+                   problems)
+    if problems:
+        raise CuratedError(f"{len(problems)} problem(s) in tools/curated: " + "; ".join(problems))
+    out.mkdir(parents=True, exist_ok=True)
+    files = [
+        write_text(out / "destinations.csv", to_csv(list(kept.values()), DEST_COLUMNS)),
+        write_text(out / "lodging.csv", to_csv(lodging, LODGING_COLUMNS)),
+        write_text(out / "ports.csv", to_csv(ports, PORT_COLUMNS)),
+        write_text(out / "sea_links.csv", to_csv(links, LINK_COLUMNS)),
+    ]
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python tools/build_catalog.py RAW --out data``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw", type=Path, help="folder ../shared/data/raw")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data")
+    args = parser.parse_args(argv)
+    for path in build(args.raw, args.out):
+        print(f"{path}  {path.stat().st_size:,} B")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
