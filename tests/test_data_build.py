@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,13 @@ REGION_FILES = ("provinces_2025.geojson", "provinces_legacy.geojson", "province_
 
 
 def load_tool(name):
-    spec = importlib.util.spec_from_file_location(f"test_tool_{name}", TOOLS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Import ``tools/<name>.py`` the way ``tools/build_data.py`` does."""
+    if "build_data" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_data", TOOLS / "build_data.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["build_data"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["build_data"] if name == "build_data" else sys.modules["build_data"].load_step(name)
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +46,13 @@ def test_build_data_runs_the_region_step(raw_dir, tmp_path, capsys):
     for name in REGION_FILES:
         assert name in out and (tmp_path / name).is_file()
     assert "B  in 3 files" in out
+
+
+def test_build_data_skips_absent_steps(tmp_path, caplog):
+    build_data = load_tool("build_data")
+    assert build_data.load_step("build_nothing") is None
+    assert build_data.build(tmp_path, tmp_path, steps=("build_nothing",)) == []
+    assert "not present" in caplog.text
 
 
 def test_build_data_without_raw_exits_2_with_one_line(tmp_path, capsys):

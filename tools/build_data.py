@@ -29,9 +29,18 @@ def load_step(name: str) -> ModuleType | None:
     path = TOOLS / f"{name}.py"
     if not path.is_file():
         return None
-    spec = importlib.util.spec_from_file_location(f"tourlink_tools_{name}", path)
+    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
+        return sys.modules[name]
+    if str(TOOLS) not in sys.path:
+        sys.path.insert(0, str(TOOLS))  # the steps import each other by plain name
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[name] = module  # registered first, as dataclasses and pickling need
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
     return module
 
 
