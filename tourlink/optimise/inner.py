@@ -153,7 +153,8 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         neighbourhood=NeighbourhoodParams(num_neighbours=min(50, max(1, len(problem.clients) - 1))))
     init = None
     if initial is not None:
-        init = pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle) for r in initial.routes])
+        init = pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle) for r in initial.routes
+                                    if r.clients])
     result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=False, params=params,
                          initial_solution=init)
     best = result.best
