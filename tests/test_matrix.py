@@ -1,0 +1,118 @@
+"""Tests of tourlink.matrix on a hand-checkable network and on the bundled one."""
+
+from __future__ import annotations
+
+import gzip
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from tourlink import matrix, roads
+from tourlink.errors import NotFoundError, ValidationError
+
+
+@pytest.fixture
+def line(tmp_path) -> nx.MultiDiGraph:
+    """A - B - C along the equator-ish line at lat 10: A-B 1095 m at 36 km/h (109.5 s),
+    B-C 1095 m at 18 km/h (219 s); every distance and time can be checked by hand."""
+    (tmp_path / "n.csv").write_text("id,x,y\n0,105.000000,10.000000\n1,105.010000,10.000000\n"
+                                    "2,105.020000,10.000000\n", encoding="utf-8")
+    rows = ("u,v,key,highway,ref,name,region,speed_kph,length,source,geometry\n"
+            "0,1,0,trunk,QL1,,delta,36.0,1095.0,t,105.000000 10.000000;105.010000 10.000000\n"
+            "1,2,0,secondary,ĐT9,,delta,18.0,1095.0,t,105.010000 10.000000;105.020000 10.000000\n")
+    (tmp_path / "e.csv.gz").write_bytes(gzip.compress(rows.encode(), mtime=0))
+    return roads.read_network(tmp_path / "n.csv", tmp_path / "e.csv.gz")
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    """Each test gets its own matrix cache folder."""
+    monkeypatch.setattr("tourlink.paths.CACHE_DIR", tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+def places(**pts) -> pd.DataFrame:
+    return pd.DataFrame([(k, x, y) for k, (x, y) in pts.items()], columns=["id", "lon", "lat"])
+
+
+def test_times_and_km_on_the_line(line):
+    M = matrix.travel_matrix(places(a=(105.0, 10.0), b=(105.01, 10.0), c=(105.02, 10.0)), network=line)
+    assert M.km[M.index("a"), M.index("c")] == pytest.approx(2.19, abs=1e-3)
+    assert M.minutes[0, 2] == pytest.approx((109.5 + 219) / 60, abs=1e-3)
+    assert M.minutes[2, 0] == pytest.approx(M.minutes[0, 2], abs=1e-6)
+    assert np.all(np.diag(M.minutes) == 0)
+    leg = M.leg("a", "c")
+    assert leg.roads == ["QL1", "ĐT9"] and leg.boat_minutes == 0
+    assert leg.geometry[0] == (105.0, 10.0) and leg.geometry[-1] == (105.02, 10.0)
+
+
+def test_access_legs_are_added(line):
+    M = matrix.travel_matrix(places(a=(105.005, 10.001), c=(105.02, 10.0)), network=line)
+    s = roads.snap(105.005, 10.001, line)
+    on_road = 0.5 * 109.5 + 219
+    assert M.minutes[0, 1] == pytest.approx((on_road + s.access_s) / 60, abs=1e-3)
+    assert M.km[0, 1] == pytest.approx((0.5 * 1095 + 1095 + s.access_m) / 1000, abs=1e-3)
+
+
+def test_two_places_on_one_edge_go_along_it(line):
+    M = matrix.travel_matrix(places(p=(105.002, 10.0), q=(105.008, 10.0)), network=line)
+    assert M.km[0, 1] == pytest.approx(0.6 * 1095 / 1000, abs=1e-3)
+    assert M.leg("p", "q").roads == ["QL1"]
+
+
+def test_one_dijkstra_call_for_all_sources(line, monkeypatch):
+    calls = []
+    real = matrix.dijkstra
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("indices"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matrix, "dijkstra", counting)
+    matrix.travel_matrix(places(a=(105.0, 10.0), b=(105.01, 10.0), c=(105.02, 10.0)), network=line)
+    assert len(calls) == 1 and len(calls[0]) <= 3
+
+
+def test_second_run_reads_the_cache(line, monkeypatch, cache_dir):
+    P = places(a=(105.0, 10.0), c=(105.02, 10.0))
+    first = matrix.travel_matrix(P, network=line)
+    assert len(list((cache_dir / "matrix").glob("*.npz"))) == 1
+    monkeypatch.setattr(matrix, "_compute", lambda *a, **k: pytest.fail("recomputed"))
+    second = matrix.travel_matrix(P, network=line)
+    assert np.array_equal(first.minutes, second.minutes)
+    assert second.leg("a", "c").roads == ["QL1", "ĐT9"]
+
+
+def test_boat_access_minutes_are_added_and_reported(line, monkeypatch):
+    monkeypatch.setattr(matrix, "_port_coords", lambda ids: {"pier": (105.0, 10.0)})
+    P = places(a=(105.02, 10.0), m=(105.03, 10.05))
+    P["access_port"] = ["", "pier"]
+    P["access_boat_minutes"] = [0, 30]
+    M = matrix.travel_matrix(P, network=line)
+    assert M.minutes[0, 1] == pytest.approx((109.5 + 219) / 60 + 30, abs=1e-3)
+    assert M.leg("a", "m").boat_minutes == 30
+
+
+def test_bad_places_report_every_problem(line):
+    P = pd.DataFrame({"id": ["a", "a"], "lon": [105.0, float("nan")], "lat": [10.0, 10.0]})
+    with pytest.raises(ValidationError) as exc:
+        matrix.travel_matrix(P, network=line)
+    assert len(exc.value.problems) == 2
+    with pytest.raises(ValidationError, match="missing column 'lat'"):
+        matrix.travel_matrix(pd.DataFrame({"id": ["a"], "lon": [1.0]}), network=line)
+
+
+def test_unknown_id_suggests(line):
+    M = matrix.travel_matrix(places(alpha=(105.0, 10.0), beta=(105.02, 10.0)), network=line)
+    with pytest.raises(NotFoundError, match="alpha"):
+        M.index("alpa")
+
+
+def test_bundled_network_leg_has_path_geometry():
+    P = places(can_tho=(105.7835, 10.0341), rach_gia=(105.0809, 10.0125))
+    M = matrix.travel_matrix(P)
+    leg = M.leg("can_tho", "rach_gia")
+    assert 95 < leg.km < 135 and len(leg.geometry) > 20
+    assert "QL80" in leg.roads
