@@ -45,7 +45,7 @@ NAMED = {
     "cur-suoi-mo": ("Bắc Giang", "nature"),
     "osm-n10709724110": ("Bắc Giang", "craft_village"),             # Thổ Hà
     "cur-den-vua-ba": ("Bắc Ninh", "intangible_heritage"),          # Quan họ: Diềm village
-    "cur-lim-hill": ("Bắc Ninh", "intangible_heritage"),            # Quan họ: Lim hill
+    "osm-n11660330982": ("Bắc Ninh", "intangible_heritage"),     # Quan họ: Lim hill
     "osm-w1019349488": ("Bắc Ninh", "museum"),                      # Bắc Ninh museum
     "osm-n10709738008": ("Bắc Ninh", "spiritual"),                  # Dâu pagoda
     "cur-but-thap": ("Bắc Ninh", "spiritual"),
