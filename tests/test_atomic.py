@@ -29,3 +29,11 @@ def test_failure_on_new_file_leaves_nothing(tmp_path):
         fh.write("x")
         raise KeyError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_file_has_ordinary_permissions(tmp_path):
+    import os
+    target = write_text(tmp_path / "p.txt", "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
