@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 #: hubs per land mass considered for the nights, and plans solved after screening
 TOP_HUBS = 5
-TOP_PLANS = 4
+TOP_PLANS = 8
 DEFAULT_TIME_LIMIT = 10.0
 
 
@@ -91,18 +91,37 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     plans = candidate_plans(world, request)
     ranked = sorted(plans, key=lambda p: (-estimate(world, request, p), p.key()))[:TOP_PLANS]
     log.info("%d candidate plans; solving the best %d", len(plans), len(ranked))
-    best: _Result | None = None
+    progress(0.05, 0.0)
     errors: list[str] = []
-    budget = None if time_limit is None else max(0.5, time_limit / (len(ranked) + 1))
-    for k, p in enumerate(ranked):
+    built: dict[tuple[str, ...], tuple[Plan, Problem, list[Copy]]] = {}
+    for p in ranked:
+        problem, copies, _locs = build_problem(world, request, p)
+        missing = [m for m in request.must if not any(c.dest == m for c in copies)]
+        if missing:
+            errors.extend(_why_unreachable(world, request, p, m) for m in missing)
+            continue
+        built[p.key()] = (p, problem, copies)
+    if not built:
+        raise InfeasibleError(sorted(set(errors)))
+    share = None if time_limit is None else 0.75 * time_limit
+    from tourlink.optimise.hotels import best_sequence
+    order = list(built)
+    try:
+        key, sol = best_sequence(lambda k: built[k][1], order, seed=seed, time_limit=share,
+                                 max_iterations=max_iterations, keep=min(3, len(order)))
+    except InfeasibleError as exc:
+        raise InfeasibleError(sorted(set(errors)) + exc.reasons) from None
+    progress(0.8, sol.prize / 10)
+    rest = None if time_limit is None else max(0.5, time_limit - (time.perf_counter() - t0))
+    best: _Result | None = None
+    for k in [key] + [x for x in order if x != key]:
+        p, problem, copies = built[k]
         try:
-            res = _solve_plan(world, request, p, seed=seed, time_limit=budget, max_iterations=max_iterations)
+            best = _solve_plan(world, request, p, seed=seed, time_limit=rest, max_iterations=max_iterations,
+                               first=(problem, copies, sol) if k == key else None)
+            break
         except InfeasibleError as exc:
             errors.extend(exc.reasons)
-            continue
-        if best is None or (res.score, -res.road) > (best.score, -best.road):
-            best = res
-        progress((k + 1) / (len(ranked) + 1), best.score / 10)
     if best is None:
         raise InfeasibleError(sorted(set(errors)) or ["no plan meets the request"])
     itin = assemble(world, request, best, seed=seed, seconds=time.perf_counter() - t0)
@@ -336,17 +355,20 @@ class _Result:
 
 
 def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_limit: float | None,
-                max_iterations: int | None) -> _Result:
+                max_iterations: int | None, first: tuple[Problem, list[Copy], Solution] | None = None
+                ) -> _Result:
+    """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed."""
     required: frozenset[str] = frozenset()
-    initial = None
     for _round in range(1 + len(world.partners)):
-        problem, copies, _locs = build_problem(world, request, p, required=required)
-        missing = [m for m in request.must
-                   if not any(c.dest == m for c in copies)]
-        if missing:
-            raise InfeasibleError([_why_unreachable(world, request, p, m) for m in missing])
-        sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations,
-                          initial=initial)
+        if first is not None:
+            problem, copies, sol = first
+            first = None
+        else:
+            problem, copies, _locs = build_problem(world, request, p, required=required)
+            missing = [m for m in (*request.must, *sorted(required)) if not any(c.dest == m for c in copies)]
+            if missing:
+                raise InfeasibleError([_why_unreachable(world, request, p, m) for m in missing])
+            sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations)
         if not sol.feasible:
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(world.name, p.nights)) or '-'}"
                                   + (f" with must-visits {', '.join(map(world.name, request.must))}"
@@ -364,7 +386,6 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
                                       f"(needs {request.min_stops_per_partner})")
             add.add(best)
         required = required | frozenset(add)
-        initial = None  # the problem changed shape; PyVRP restarts from scratch
     else:
         raise InfeasibleError(f"coverage: {', '.join(lacking)} still below "
                               f"{request.min_stops_per_partner} stops")

@@ -1,0 +1,59 @@
+"""``tourlink demo``: plan the 4-day Kiên Giang–Hậu Giang famtrip and write its full pack.
+
+The tour starts and ends in Cần Thơ, crosses to Phú Quốc by the timetabled fast boat and
+visits a floating market at dawn; the request is ``examples/famtrip_kien_giang_hau_giang.toml``
+(built in, so the demo runs from any folder, offline).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+#: the demo request (the same as examples/famtrip_kien_giang_hau_giang.toml)
+DEMO = {
+    "title": "Famtrip Kiên Giang – Hậu Giang: Phú Quốc by boat, floating market at dawn",
+    "partnership": "kien-giang--hau-giang",
+    "start_date": date(2026, 12, 10),
+    "days": 4,
+    "start": "Cần Thơ",
+    "themes": {"floating_market": 3.0, "beach_island": 1.5, "heritage": 1.2},
+    "min_stops_per_partner": 2,
+    "max_road_hours": 6.0,
+    "seed": 0,
+    "time_limit": 20.0,
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``demo`` subcommand."""
+    p = subparsers.add_parser("demo", help="plan the Kiên Giang–Hậu Giang famtrip demo and write its pack",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR", help="folder for the pack")
+    p.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds of search")
+    p.set_defaults(func=run)
+
+
+def demo_request(**changes):
+    """The demo TourRequest (with optional changes)."""
+    from tourlink.request import TourRequest
+    return TourRequest(**{**DEMO, **changes})
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan the demo, print it, write the pack, say where; return 0."""
+    from tourlink.cli.plan_cmd import plan_with_progress, write_outputs
+
+    changes = {"time_limit": args.time_limit} if args.time_limit else {}
+    request = demo_request(**changes)
+    itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
+    print(itinerary.summary())
+    try:
+        import tourlink.export  # noqa: F401
+        pack = True
+    except ImportError:
+        pack = False
+    files = write_outputs(itinerary, args.out, pack=pack)
+    print(f"\nwrote {len(files)} files to {args.out}/ — open {args.out / 'map.html'} in a browser")
+    return 0
