@@ -234,6 +234,15 @@ class Copy:
 
 def visit_windows(world: World, request: TourRequest, dest: str, day: int) -> list[tuple[int, int]]:
     """Windows on the visit start of ``dest`` on tour day ``day`` (minutes after midnight)."""
+    cache = world.__dict__.setdefault("_win_cache", {})
+    key = (dest, day, request.start_date, request.day_start, request.day_end, request.dawn,
+           request.dawn_start)
+    if key not in cache:
+        cache[key] = _visit_windows(world, request, dest, day)
+    return cache[key]
+
+
+def _visit_windows(world: World, request: TourRequest, dest: str, day: int) -> list[tuple[int, int]]:
     from tourlink import hours
 
     r = world.row(dest)
@@ -256,8 +265,12 @@ def is_boat_site(row: pd.Series) -> bool:
 
 def prize_of(world: World, request: TourRequest, dest: str) -> int:
     """``round(10 * score * theme weight)``."""
-    r = world.row(dest)
-    return int(round(10 * float(r["score"]) * request.weight(tuple(r["themes"]))))
+    cache = world.__dict__.setdefault("_prize_cache", {})
+    key = (dest, tuple(sorted(request.themes.items())))
+    if key not in cache:
+        r = world.row(dest)
+        cache[key] = int(round(10 * float(r["score"]) * request.weight(tuple(r["themes"]))))
+    return cache[key]
 
 
 def build_problem(world: World, request: TourRequest, plan: Plan, *,
@@ -319,12 +332,11 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
         early = request.minutes("dawn_start") if s.dawn else s.early
         vehicles.append(Vehicle(start=loc(s.start), end=loc(s.end), tw_early=off + early,
                                 tw_late=off + max(early, late), max_distance=s.cap, name=f"segment {k}"))
-    n = len(locs)
-    dur = np.zeros((n, n), dtype=np.int64)
-    for i, a in enumerate(locs):
-        for j, b in enumerate(locs):
-            if i != j:
-                dur[i, j] = world.minutes(a, b)
+    idx = [world.matrix.index(x) for x in locs]
+    sub = np.asarray(world.matrix.minutes, dtype=float)[np.ix_(idx, idx)]
+    sub = np.where(np.isfinite(sub) & (sub < NO_ROAD), np.ceil(sub - 1e-9), NO_ROAD)
+    dur = sub.astype(np.int64)
+    np.fill_diagonal(dur, 0)
     return Problem(duration=dur, distance=dur.copy(), clients=tuple(clients),
                    vehicles=tuple(vehicles)), copies, locs
 

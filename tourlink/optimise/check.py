@@ -260,7 +260,7 @@ def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name)
             return
         try:
             i, j = mat.index(leg.from_id), mat.index(leg.to_id)
-        except (KeyError, ValueError):
+        except (LookupError, ValueError):
             bad("legs", n, leg.from_id, f"road leg {leg.from_id}→{leg.to_id}: place not in the matrix")
             return
         m = float(np.asarray(mat.minutes)[i, j])

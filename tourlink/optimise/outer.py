@@ -662,7 +662,7 @@ def _road_leg(world: World, request: TourRequest, a: str, b: str, day: int, dep:
             name = " · ".join(dict.fromkeys(roads[:4]))
             geom = tuple((float(x), float(y)) for x, y in (getattr(info, "geometry", None) or []))
             km = float(getattr(info, "km", km))
-        except (KeyError, ValueError, IndexError, AttributeError, NotImplementedError):
+        except (LookupError, ValueError, AttributeError, NotImplementedError):
             pass
     if not geom:
         ra, rb = world.row(a), world.row(b)
