@@ -120,9 +120,15 @@ def test_provinces_frame_and_geometry():
     assert regions.provinces("legacy").loc[0, "name"] == "Hà Nội"
     kg = regions.geometry(resolve("Kiên Giang"))
     assert kg.geom_type == "MultiPolygon" and kg.contains(shapely.Point(103.96, 10.22))
-    # Kiên Giang lies inside today's An Giang (the two sources agree to within a few percent)
-    ag = regions.geometry(resolve("An Giang"))
-    assert kg.intersection(ag).area / kg.area > 0.95
+
+
+def test_every_legacy_area_lies_in_the_province_it_became():
+    for old in regions.regions("legacy"):
+        inner, outer = regions.geometry(old), regions.geometry(current_of(old))
+        assert inner.difference(outer).area <= 1e-5 * inner.area, old  # up to the 1e-5° grid
+    # where nothing merged, the legacy area is the 2025 province
+    lang_son = resolve("Lạng Sơn", scheme="legacy")
+    assert regions.geometry(lang_son).equals(regions.geometry(current_of(lang_son)))
 
 
 @pytest.mark.parametrize(("lon", "lat", "legacy", "new"), [

@@ -9,13 +9,14 @@ Inputs (under RAW = ``../shared/data/raw``):
 
 Outputs: ``provinces_2025.geojson``, ``provinces_legacy.geojson``, ``province_mapping.csv``.
 
-Each scheme is simplified as one coverage (``shapely.coverage_simplify``, so neighbours keep a
-shared border without slivers), snapped to a 1e-5° grid (``shapely.set_precision`` keeps the
-result valid), islets under ``MIN_PART_DEG2`` are dropped except in Kiên Giang / An Giang
-(code 91 of both schemes: Phú Quốc, Nam Du, Thổ Chu, Hải Tặc ... are all kept), and written with
-sorted keys, one feature per line and a fixed float format, so the same input gives the same
-bytes. The build fails when fewer than ``MIN_WARD_SHARE`` of the 3,321 ward points of 2025 fall
-inside their own province.
+The 2025 provinces are simplified as one coverage (``shapely.coverage_simplify``, so neighbours
+keep a shared border without slivers), snapped to a 1e-5° grid (``shapely.set_precision`` keeps
+the result valid), and islets under ``MIN_PART_DEG2`` are dropped except in An Giang (code 91,
+which holds the islands of Kiên Giang: Phú Quốc, Nam Du, Thổ Chu ... are all kept). The legacy
+areas are then redrawn inside them (:func:`nest`), so a point's legacy province always lies in
+its 2025 province. Files are written with sorted keys, one feature per line and a fixed float
+format, so the same input gives the same bytes. The build fails when fewer than
+``MIN_WARD_SHARE`` of the 3,321 ward points of 2025 fall inside their own province.
 
 Usage: ``python tools/build_regions.py RAW --out data``
 """
@@ -46,8 +47,8 @@ TOLERANCE_DEG = 0.003
 GRID_DEG = 1e-5
 #: polygon parts smaller than this (deg², about 0.025 km²) are dropped ...
 MIN_PART_DEG2 = 2e-6
-#: ... except in these provinces (code 91: Kiên Giang in the legacy scheme, An Giang in 2025)
-KEEP_ALL_PARTS = {("legacy", "91"), ("2025", "91")}
+#: ... except in these provinces (2025 code 91, An Giang, holds the islands of Kiên Giang)
+KEEP_ALL_PARTS = {("2025", "91")}
 #: share of the 2025 ward points that must fall inside their own province
 MIN_WARD_SHARE = 0.99
 
@@ -131,6 +132,60 @@ def simplify(records: list[dict]) -> None:
         rec["geometry"] = shapely.orient_polygons(shapely.MultiPolygon(parts))
 
 
+def nest(legacy: list[dict], new: list[dict]) -> None:
+    """Redraw the legacy areas in place as a partition of the (simplified) 2025 provinces.
+
+    The two sources were surveyed separately, so their borders differ by up to a few hundred
+    metres. Each legacy area becomes its 2025 province ∩ its own outline; what no outline covers
+    (or a splinter under ``MIN_PART_DEG2``) goes to the part it shares the longest border with
+    (else the nearest). Only the borders between legacy parts are then simplified, so every
+    legacy area lies inside the 2025 province it became and both share its coastline.
+    """
+    by_new: dict[str, list[dict]] = {}
+    for rec in legacy:
+        by_new.setdefault(rec["new_code"], []).append(rec)
+    for province in new:
+        parts = sorted(by_new[province["code"]], key=lambda r: r["code"])
+        outline = province["geometry"]
+        if len(parts) == 1:
+            parts[0]["geometry"] = outline
+            continue
+        pieces, taken = [], shapely.Polygon()
+        for rec in parts:
+            own = shapely.intersection(shapely.make_valid(rec["geometry"]), outline)
+            piece = shapely.difference(own, taken)
+            taken = shapely.union(taken, piece)
+            pieces.append(piece)
+        main, loose = [], []
+        for i, piece in enumerate(pieces):
+            polys = [p for p in shapely.get_parts(piece) if p.geom_type == "Polygon"]
+            main.append(shapely.union_all([p for p in polys if p.area >= MIN_PART_DEG2]))
+            loose += [(p, i) for p in polys if p.area < MIN_PART_DEG2]
+        loose += [(p, None) for p in shapely.get_parts(shapely.difference(outline, taken))
+                  if p.geom_type == "Polygon" and p.area > 0]
+        extra: list[list] = [[] for _ in parts]
+        for poly, owner in loose:
+            shared = [shapely.intersection(poly.boundary, m.boundary).length if not m.is_empty else 0.0
+                      for m in main]
+            j = int(np.argmax(shared))
+            if shared[j] <= 0:
+                j = owner if owner is not None else int(np.argmin([m.distance(poly) for m in main]))
+            extra[j].append(poly)
+        merged = [shapely.union_all([m, *e]) for m, e in zip(main, extra, strict=True)]
+        merged = shapely.coverage_simplify(np.array(merged), TOLERANCE_DEG, simplify_boundary=False)
+        for rec, geom in zip(parts, merged, strict=True):
+            rec["geometry"] = geom
+
+
+def finish(records: list[dict]) -> None:
+    """Snap nested legacy geometries to the grid and orient them, in place (no parts dropped)."""
+    for rec in records:
+        geom = shapely.make_valid(shapely.set_precision(rec["geometry"], GRID_DEG))
+        parts = sorted((p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"),
+                       key=lambda p: (-p.area, p.bounds))
+        rec["geometry"] = shapely.orient_polygons(shapely.MultiPolygon(parts))
+
+
 def _round(obj):
     if isinstance(obj, float):
         return round(obj, 5) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -190,7 +245,8 @@ def build(raw: Path, out: Path) -> list[Path]:
         raise ValueError(f"{raw / SRC_MAPPING}: its 2025 codes differ from the 34 province files")
     legacy = read_legacy(raw, mapping_rows, new_en)
     simplify(new)
-    simplify(legacy)
+    nest(legacy, new)
+    finish(legacy)
     share = ward_share(raw, new)
     log.info("%.2f %% of the 2025 ward points fall inside their province", 100 * share)
     if share < MIN_WARD_SHARE:

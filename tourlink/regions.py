@@ -262,26 +262,40 @@ def geometry(region: Region) -> BaseGeometry:
     return frame.geometry.iloc[match[0]]
 
 
-def locate_many(lons, lats, *, scheme: Scheme) -> list[Region | None]:
-    """Return the Region of ``scheme`` containing each point (lon, lat), or None outside Vietnam.
+def _locate_in(points: np.ndarray, scheme: Scheme, *, allowed=None) -> list[Region | None]:
+    """Containing (else nearest within SNAP_DEG) Region of ``scheme`` per point.
 
-    A point within :data:`SNAP_DEG` of a province but outside every polygon (a pier on the
-    simplified coastline) is given to the nearest province.
+    ``allowed`` (optional, one set of codes per point) limits the candidates of each point.
     """
-    _check_scheme(scheme)
-    points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-    points = np.atleast_1d(points)
     tree, regs = _tree(scheme), _regions(scheme)
     result: list[Region | None] = [None] * len(points)
     pi, gi = tree.query(points, predicate="intersects")
     for p, g in sorted(zip(pi.tolist(), gi.tolist(), strict=True), reverse=True):
-        result[p] = regs[g]  # on a shared border the lower code wins (sorted, last write)
-    missing = np.array([i for i, r in enumerate(result) if r is None], dtype=int)
-    if len(missing):
-        pi, gi = tree.query_nearest(points[missing], max_distance=SNAP_DEG, all_matches=False)
-        for p, g in zip(pi.tolist(), gi.tolist(), strict=True):
-            result[int(missing[p])] = regs[g]
+        if allowed is None or regs[g].code in allowed[p]:
+            result[p] = regs[g]  # on a shared border the lower code wins (sorted, last write)
+    for p in (i for i, r in enumerate(result) if r is None):
+        near = tree.query(points[p], predicate="dwithin", distance=SNAP_DEG)
+        near = [g for g in near.tolist() if allowed is None or regs[g].code in allowed[p]]
+        if near:
+            dist = shapely.distance(points[p], tree.geometries[near])
+            result[p] = regs[near[int(np.argmin(dist))]]
     return result
+
+
+def locate_many(lons, lats, *, scheme: Scheme) -> list[Region | None]:
+    """Return the Region of ``scheme`` containing each point (lon, lat), or None outside Vietnam.
+
+    A point within :data:`SNAP_DEG` of a province but outside every polygon (a pier on the
+    simplified coastline) is given to the nearest province. The two schemes always agree: a
+    point's legacy province is one of the legacy parts of its 2025 province.
+    """
+    _check_scheme(scheme)
+    points = np.atleast_1d(shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)))
+    new = _locate_in(points, "2025")
+    if scheme == "2025":
+        return new
+    allowed = [{r.code for r in legacy_parts(n)} if n else set() for n in new]
+    return _locate_in(points, "legacy", allowed=allowed)
 
 
 def locate(lon: float, lat: float) -> tuple[Region | None, Region | None]:
@@ -290,7 +304,8 @@ def locate(lon: float, lat: float) -> tuple[Region | None, Region | None]:
     >>> [r.name for r in locate(105.08, 10.01)]  # Rạch Giá
     ['Kiên Giang', 'An Giang']
     """
-    return locate_many([lon], [lat], scheme="legacy")[0], locate_many([lon], [lat], scheme="2025")[0]
+    old = locate_many([lon], [lat], scheme="legacy")[0]
+    return old, current_of(old) if old else None
 
 
 __all__ = ["Region", "SCHEMES", "resolve", "regions", "current_of", "legacy_parts", "provinces",
