@@ -143,7 +143,8 @@ class TravelMatrix:
         if choice == 4:  # both on the same edge
             coords = roads.edge_part(G, si["u"], si["v"], si["key"], si["t"], sj["t"])
             e = G.edges[si["u"], si["v"], si["key"]]
-            steps.append({"name": _road_label(e), "km": abs(si["t"] - sj["t"]) * e["length"] / 1000})
+            frac = abs(si["t"] - sj["t"])
+            steps.append(_step(e, frac))
             geom = start + coords + end
         elif math.isfinite(self.minutes[i, j]):
             a, b = divmod(choice, 2)
@@ -162,22 +163,26 @@ class TravelMatrix:
             e_i = G.edges[si["u"], si["v"], si["key"]]
             e_j = G.edges[sj["u"], sj["v"], sj["key"]]
             geom = start + roads.edge_part(G, si["u"], si["v"], si["key"], ends_i[1], ends_i[2])
-            steps.append({"name": _road_label(e_i), "km": abs(ends_i[1] - ends_i[2]) * e_i["length"] / 1000})
+            steps.append(_step(e_i, abs(ends_i[1] - ends_i[2])))
             for p, q in zip(chain[:-1], chain[1:], strict=False):
                 u, v = nodes[p], nodes[q]
                 k = self._key(G, u, v)
                 e = G.edges[u, v, k]
                 geom += [tuple(c) for c in e["geometry"].coords]
-                steps.append({"name": _road_label(e), "km": e["length"] / 1000,
-                              "mode": e.get("mode", "road")})
+                steps.append(_step(e, 1.0))
             geom += roads.edge_part(G, sj["u"], sj["v"], sj["key"], ends_j[1], ends_j[2])
-            steps.append({"name": _road_label(e_j), "km": abs(ends_j[1] - ends_j[2]) * e_j["length"] / 1000})
+            steps.append(_step(e_j, abs(ends_j[1] - ends_j[2])))
             geom += end
         else:
             return LegInfo(math.inf, math.inf, [], start + end, boat)
+        steps = ([_extra("boat", 0.0, d["boat"][i])] * bool(d["boat"][i])
+                 + [_extra("access", si["access_m"], si["access_s"] / 60)] + steps
+                 + [_extra("access", sj["access_m"], sj["access_s"] / 60)]
+                 + [_extra("boat", 0.0, d["boat"][j])] * bool(d["boat"][j]))
         names = []
         for s in steps:
-            if s["km"] > 0.05 and s["name"] and (not names or names[-1] != s["name"]):
+            if s["km"] > 0.05 and s["name"] and s["mode"] in ("road", "access") \
+                    and (not names or names[-1] != s["name"]):
                 names.append(s["name"])
         clean = [geom[0]] + [c for k, c in enumerate(geom[1:], 1) if c != geom[k - 1]]
         return LegInfo(float(self.km[i, j]), float(self.minutes[i, j]), names,
@@ -186,6 +191,15 @@ class TravelMatrix:
     def _key(self, G, u, v):
         keys = G[u][v]
         return min(keys, key=lambda k: keys[k]["travel_time"])
+
+
+def _extra(mode: str, metres: float, minutes: float) -> dict:
+    return {"name": "", "mode": mode, "km": float(metres) / 1000, "minutes": float(minutes)}
+
+
+def _step(e: dict, frac: float) -> dict:
+    return {"name": _road_label(e), "mode": e.get("mode", "road"), "km": frac * e["length"] / 1000,
+            "minutes": frac * e["travel_time"] / 60}
 
 
 def _road_label(e: dict) -> str:
@@ -353,7 +367,8 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
     minutes = total_t / 60 + boat[:, None] + boat[None, :]
     np.fill_diagonal(minutes, 0.0)
     np.fill_diagonal(total_m, 0.0)
-    snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t} for s in snaps]
+    snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s}
+                 for s in snaps]
     return {"minutes": minutes, "km": total_m / 1000, "choice": choice, "pred": pred.astype(np.int32),
             "src_row": src_row, "out_node": out_node, "in_node": in_node, "boat": boat,
             "snaps": snap_rows}
@@ -366,6 +381,8 @@ def _save_cache(path: Path, detail: dict) -> None:
                  pred=detail["pred"], src_row=detail["src_row"], out_node=detail["out_node"],
                  in_node=detail["in_node"], boat=detail["boat"], lon=detail["lon"], lat=detail["lat"],
                  snap_t=np.array([s["t"] for s in snaps]),
+                 snap_am=np.array([s["access_m"] for s in snaps]),
+                 snap_as=np.array([s["access_s"] for s in snaps]),
                  snap_key=np.array([s["key"] for s in snaps], dtype=np.int64),
                  snap_u=np.array([str(s["u"]) for s in snaps]), snap_v=np.array([str(s["v"]) for s in snaps]))
 
@@ -374,9 +391,10 @@ def _load_cache(path: Path, csr: _Csr) -> dict:
     with np.load(path, allow_pickle=False) as z:
         d = {k: z[k] for k in z.files}
     by_str = {str(n): n for n in csr.nodes}
-    cols = (d.pop("snap_u"), d.pop("snap_v"), d.pop("snap_key"), d.pop("snap_t"))
-    d["snaps"] = [{"u": by_str[u], "v": by_str[v], "key": int(k), "t": float(t)}
-                  for u, v, k, t in zip(*cols, strict=True)]
+    cols = (d.pop("snap_u"), d.pop("snap_v"), d.pop("snap_key"), d.pop("snap_t"), d.pop("snap_am"),
+            d.pop("snap_as"))
+    d["snaps"] = [{"u": by_str[u], "v": by_str[v], "key": int(k), "t": float(t), "access_m": float(am),
+                   "access_s": float(a_s)} for u, v, k, t, am, a_s in zip(*cols, strict=True)]
     d["nodes"] = csr.nodes
     return d
 

@@ -331,7 +331,6 @@ def snap(lon: float, lat: float, G: nx.MultiDiGraph, *, warn: bool = True) -> Sn
     if warn and d > FAR_SNAP_M:
         msg = (f"place at ({lon:.5f}, {lat:.5f}) is {d / 1000:.1f} km from the nearest road of the "
                "network; its travel times rest on a long access leg")
-        log.warning(msg)
         warnings.warn(msg, UserWarning, stacklevel=2)
     return Snap(lon=float(lon), lat=float(lat), u=u, v=v, key=k, t=float(t),
                 point=(round(q[0], 6), round(q[1], 6)), distance_m=float(d))

@@ -1,0 +1,59 @@
+"""Tests of `tourlink route` run in-process through tourlink.cli.main."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tourlink import cli
+from tourlink.cli import route_cmd
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr("tourlink.paths.CACHE_DIR", tmp_path / "cache")
+
+
+def test_route_prints_km_time_and_roads(capsys):
+    assert cli.main(["route", "Cần Thơ", "Rạch Giá"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Cần Thơ → Rạch Giá:") and " km, " in out and "QL80" in out
+
+
+def test_route_json_shape(capsys):
+    assert cli.main(["route", "Ha Noi", "Luc Ngan", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"km", "minutes", "legs"} and 70 < data["km"] < 120
+    assert {"mode", "name", "km", "minutes"} == set(data["legs"][0])
+    assert "QL31" in [leg["name"] for leg in data["legs"]]
+    assert sum(leg["km"] for leg in data["legs"]) == pytest.approx(data["km"], abs=0.5)
+
+
+def test_route_accepts_lat_lon(capsys):
+    assert cli.main(["route", "10.0341,105.7835", "Vị Thanh", "--json"]) == 0
+    assert 35 < json.loads(capsys.readouterr().out)["km"] < 70
+
+
+def test_unknown_place_is_exit_2_with_suggestion(capsys):
+    assert cli.main(["route", "Rach Gai", "Hà Nội"]) == 2
+    assert "unknown place 'Rach Gai'" in capsys.readouterr().err
+
+
+def test_sea_crossing_shows_the_boat_leg(monkeypatch):
+    import networkx as nx
+    from shapely.geometry import LineString
+
+    from tourlink import roads
+    G = roads.load_network(sea=False).copy()
+    port_edge = {"mode": "fast_boat", "highway": "ferry", "name": "Superdong", "ref": "rg-pq",
+                 "length": 110000.0, "travel_time": 9000.0,
+                 "geometry": LineString([(105.07, 10.01), (104.04, 10.16)])}
+    a = roads.snap(105.0809, 10.0125, G)
+    b = roads.snap(103.9607, 10.2171, G)
+    G.add_edge(a.u, b.u, **port_edge)
+    monkeypatch.setattr(roads, "load_network", lambda sea=True: G)
+    result = route_cmd.route("Rạch Giá", "Phú Quốc")
+    assert "fast_boat" in [leg["mode"] for leg in result["legs"]]
+    assert result["minutes"] > 150
+    assert isinstance(G, nx.MultiDiGraph)

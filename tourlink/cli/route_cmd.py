@@ -1,0 +1,147 @@
+"""``tourlink route FROM TO [--json]``: distance, coach time and roads between two places.
+
+FROM and TO may be destination ids or names, lodging towns, port names, a well-known town,
+a province name (its centre), or ``lat,lon``. A sea crossing (e.g. Rạch Giá → Phú Quốc)
+uses the catalogue's sea links and shows the boat leg.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+
+from tourlink.errors import InfeasibleError, NotFoundError, TourlinkError
+
+#: town centres (lon, lat) for names that are not provinces: provincial capitals and gateway
+#: towns of the partner provinces (OSM town nodes, rounded)
+TOWNS = {
+    "Rạch Giá": (105.0809, 10.0125), "Hà Tiên": (104.4883, 10.3831), "Phú Quốc": (103.9607, 10.2171),
+    "Dương Đông": (103.9607, 10.2171), "Vị Thanh": (105.4707, 9.7844), "Ngã Bảy": (105.8186, 9.8167),
+    "Cần Thơ": (105.7835, 10.0341), "Ninh Kiều": (105.7835, 10.0341), "Mỹ Tho": (106.3600, 10.3600),
+    "Bến Tre": (106.3756, 10.2415), "Long Xuyên": (105.4351, 10.3864), "Châu Đốc": (105.1167, 10.7000),
+    "Sóc Trăng": (105.9719, 9.6025), "Cà Mau": (105.1524, 9.1769), "Bạc Liêu": (105.7244, 9.2940),
+    "Vĩnh Long": (105.9722, 10.2537), "Cao Lãnh": (105.6333, 10.4600), "Trà Vinh": (106.3420, 9.9347),
+    "Tân An": (106.4117, 10.5356), "Hồ Chí Minh": (106.7009, 10.7769), "Sài Gòn": (106.7009, 10.7769),
+    "Hà Nội": (105.8542, 21.0285), "Bắc Giang": (106.1946, 21.2731), "Lạng Sơn": (106.7615, 21.8537),
+    "Lục Ngạn": (106.5520, 21.3820), "Chũ": (106.5520, 21.3820), "Định Hóa": (105.6380, 21.9080),
+    "ATK Định Hóa": (105.6380, 21.9080), "Hải Dương": (106.3146, 20.9373), "Thái Nguyên": (105.8442, 21.5928),
+    "Hòa Bình": (105.3380, 20.8133), "Vinh": (105.6813, 18.6796), "Hải Phòng": (106.6881, 20.8449),
+    "Bắc Ninh": (106.0763, 21.1861), "Hạ Long": (107.0843, 20.9511), "Ninh Bình": (105.9745, 20.2506),
+}
+
+SEA_MODES = ("road", "fast_boat", "car_ferry", "boat")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("route", help="distance, coach time and roads between two places",
+                              description=__doc__.splitlines()[0])
+    p.add_argument("origin", metavar="FROM", help="destination id/name, town, province or lat,lon")
+    p.add_argument("destination", metavar="TO", help="destination id/name, town, province or lat,lon")
+    p.add_argument("--json", action="store_true", help="print JSON {km, minutes, legs}")
+    p.set_defaults(func=run)
+
+
+def _norm(text: str) -> str:
+    from tourlink.regions import normalise
+    return normalise(text)
+
+
+def _catalog_frames() -> list[tuple[str, pd.DataFrame]]:
+    out = []
+    try:
+        from tourlink import catalog
+    except ImportError:
+        return out
+    for name, loader in (("destination", "load_destinations"), ("lodging", "load_lodging"),
+                         ("port", "load_ports")):
+        try:
+            out.append((name, pd.DataFrame(getattr(catalog, loader)())))
+        except (TourlinkError, AttributeError, OSError):
+            continue
+    return out
+
+
+def resolve_place(text: str) -> tuple[str, float, float]:
+    """Return (label, lon, lat) for a place given as ``lat,lon``, id, name, town or province.
+
+    Raises NotFoundError with suggestions when nothing matches.
+    """
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", text)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise NotFoundError("point (give lat,lon)", text)
+        return text, lon, lat
+    key = _norm(text)
+    frames = _catalog_frames()
+    for _, df in frames:
+        if "id" in df and text in set(df["id"].astype(str)):
+            row = df[df["id"].astype(str) == text].iloc[0]
+            return str(row.get("name_vi", text)), float(row["lon"]), float(row["lat"])
+    for _, df in frames:
+        for col in ("name_vi", "name_en", "town"):
+            if col not in df:
+                continue
+            hit = df[df[col].astype(str).map(_norm) == key]
+            if len(hit):
+                row = hit.sort_values("id").iloc[0]
+                return str(row.get("name_vi", text)), float(row["lon"]), float(row["lat"])
+    towns = {_norm(k): (k, v) for k, v in TOWNS.items()}
+    if key in towns:
+        name, (lon, lat) = towns[key]
+        return name, lon, lat
+    from tourlink import regions
+    try:
+        region = regions.resolve(text)
+    except NotFoundError as exc:
+        names = list(TOWNS) + [str(n) for _, df in frames for n in df.get("name_vi", [])]
+        import difflib
+        close = difflib.get_close_matches(text, names, n=3) or exc.suggestions
+        raise NotFoundError("place", text, close) from None
+    point = regions.geometry(region).representative_point()
+    return region.name, float(point.x), float(point.y)
+
+
+def route(origin: str, destination: str) -> dict:
+    """Return ``{"from", "to", "km", "minutes", "legs": [{mode, name, km, minutes}]}``."""
+    from tourlink import matrix, roads
+    a, b = resolve_place(origin), resolve_place(destination)
+    places = pd.DataFrame({"id": ["from", "to"], "lon": [a[1], b[1]], "lat": [a[2], b[2]]})
+    G = roads.load_network(sea=True)
+    M = matrix.travel_matrix(places, network=G, modes=SEA_MODES)
+    leg = M.leg("from", "to")
+    if leg.minutes == float("inf"):
+        raise InfeasibleError(f"no road or sea connection from {a[0]} to {b[0]} in the network "
+                              "(the catalogue may have no sea links yet; run `make data`)")
+    legs: list[dict] = []
+    for s in leg.steps:
+        mode = "road" if s["mode"] == "access" and legs and legs[-1]["mode"] == "road" else s["mode"]
+        name = s["name"] or ("local roads" if s["mode"] == "access" else s["mode"])
+        if legs and legs[-1]["mode"] == mode and (legs[-1]["name"] == name or s["mode"] == "access"):
+            legs[-1]["km"] += s["km"]
+            legs[-1]["minutes"] += s["minutes"]
+        else:
+            legs.append({"mode": "road" if mode == "access" else mode, "name": name, "km": s["km"],
+                         "minutes": s["minutes"]})
+    legs = [dict(x, km=round(x["km"], 1), minutes=round(x["minutes"], 1)) for x in legs
+            if x["km"] >= 0.05 or x["minutes"] >= 0.5]
+    return {"from": a[0], "to": b[0], "km": round(leg.km, 1), "minutes": round(leg.minutes, 1),
+            "legs": legs}
+
+
+def _hm(minutes: float) -> str:
+    h, m = divmod(int(round(minutes)), 60)
+    return f"{h} h {m:02d} min" if h else f"{m} min"
+
+
+def run(args) -> int:
+    result = route(args.origin, args.destination)
+    if args.json:
+        print(json.dumps({k: result[k] for k in ("km", "minutes", "legs")}, ensure_ascii=False))
+        return 0
+    print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} by coach")
+    for leg in result["legs"]:
+        print(f"  {leg['mode']:<9} {leg['name'][:40]:<40} {leg['km']:6.1f} km  {_hm(leg['minutes']):>12}")
+    return 0
