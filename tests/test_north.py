@@ -44,6 +44,7 @@ NAMED = {
     "cur-khuon-than": ("Bắc Giang", "nature"),
     "cur-suoi-mo": ("Bắc Giang", "nature"),
     "osm-n10709724110": ("Bắc Giang", "craft_village"),             # Thổ Hà
+    "cur-noi-ninh": ("Bắc Giang", "intangible_heritage"),           # Quan họ village of Bắc Giang
     "cur-den-vua-ba": ("Bắc Ninh", "intangible_heritage"),          # Quan họ: Diềm village
     "osm-n11660330982": ("Bắc Ninh", "intangible_heritage"),     # Quan họ: Lim hill
     "osm-w1019349488": ("Bắc Ninh", "museum"),                      # Bắc Ninh museum
