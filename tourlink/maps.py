@@ -152,6 +152,7 @@ def explore(
         partnership=itinerary.partnership,
         partner_names=[c.province_legacy or c.partner for c in itinerary.coverage],
     )
+    seen_hubs: set[str] = set()  # a hotel is drawn once, on the day the group arrives
     for d in itinerary.days:
         colour = DAY_COLOURS[(d.index - 1) % len(DAY_COLOURS)]
         title = f"{d.title}: {name(d.start)} → {name(d.end)}"
@@ -159,7 +160,6 @@ def explore(
         for leg, a, b in leg_ends(d):
             _add_leg(fg, leg, a, b, colour)
         n = 0
-        seen_hubs: set[str] = set()
         for s in (d.start, *d.stops, d.end):
             if s.kind == "destination":
                 n += 1

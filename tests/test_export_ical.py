@@ -1,0 +1,55 @@
+"""iCalendar export: an event per visit and per leg, TZID Asia/Ho_Chi_Minh, stable UIDs, GEO."""
+
+from datetime import datetime
+
+import icalendar
+import pytest
+from fixtures_itinerary import SPECIAL, famtrip
+
+from tourlink.export.ical import itinerary_to_ical
+from tourlink.itinerary import TZ
+
+
+@pytest.fixture(scope="module")
+def itinerary():
+    """The hand-made 3-day famtrip."""
+    return famtrip()
+
+
+@pytest.fixture(scope="module")
+def cal(itinerary):
+    return icalendar.Calendar.from_ical(itinerary_to_ical(itinerary))
+
+
+def test_events_for_visits_lunches_and_legs(itinerary, cal):
+    events = cal.walk("VEVENT")
+    n_visits = sum(1 for d in itinerary.days for s in d.stops if s.kind in ("destination", "lunch"))
+    n_legs = sum(len(d.legs) for d in itinerary.days)
+    assert len(events) == n_visits + n_legs
+    market = next(e for e in events if str(e["summary"]) == "Chợ nổi Cái Răng")
+    assert market.decoded("dtstart") == datetime(2026, 12, 10, 5, 30, tzinfo=TZ)
+    assert market["dtstart"].params["TZID"] == "Asia/Ho_Chi_Minh"
+    assert (market["geo"].latitude, market["geo"].longitude) == (10.0037, 105.756)
+    assert "Cần Thơ" in str(market["location"])
+    boat = next(e for e in events if str(e["summary"]).startswith("Fast boat"))
+    assert boat.decoded("dtstart").strftime("%H:%M") == "08:00"
+    assert boat.decoded("dtend").strftime("%H:%M") == "10:45"
+
+
+def test_vtimezone_and_fixed_dtstamp(cal):
+    tz = cal.walk("VTIMEZONE")
+    assert [str(t["tzid"]) for t in tz] == ["Asia/Ho_Chi_Minh"]
+    stamps = {e.decoded("dtstamp") for e in cal.walk("VEVENT")}
+    assert len(stamps) == 1
+
+
+def test_uids_are_stable_and_unique(itinerary, cal):
+    uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
+    assert len(set(uids)) == len(uids)
+    again = icalendar.Calendar.from_ical(itinerary_to_ical(famtrip()))
+    assert [str(e["uid"]) for e in again.walk("VEVENT")] == uids
+    assert itinerary_to_ical(itinerary) == itinerary_to_ical(famtrip())
+
+
+def test_special_characters_survive_as_text(cal):
+    assert SPECIAL in [str(e["summary"]) for e in cal.walk("VEVENT")]

@@ -1,0 +1,70 @@
+"""Printable itinerary: Vietnamese and English pages in the operators' form, escaped names."""
+
+import re
+
+import pytest
+from fixtures_itinerary import famtrip
+
+from tourlink.export.printable import day_svg, find_chromium, html_to_pdf, itinerary_to_html, write_html
+
+
+@pytest.fixture(scope="module")
+def itinerary():
+    """The hand-made 3-day famtrip."""
+    return famtrip()
+
+
+@pytest.fixture(scope="module")
+def vi(itinerary):
+    return itinerary_to_html(itinerary, lang="vi")
+
+
+@pytest.fixture(scope="module")
+def en(itinerary):
+    return itinerary_to_html(itinerary, lang="en")
+
+
+def test_vietnamese_form(vi):
+    assert "NGÀY 1 (10/12/2026): CẦN THƠ – HẬU GIANG" in vi
+    assert '<td class="time">05h30–07h00</td><td>Tham quan Chợ nổi Cái Răng' in vi
+    assert '<td class="time">08h00–10h45</td><td>Đi tàu cao tốc đến Cảng Bãi Vòng' in vi
+    assert "Nghỉ đêm tại Khách sạn Vị Thanh." in vi
+    assert "Bữa ăn: sáng, trưa, tối" in vi  # day 2
+    assert "Quãng đường 92 km" in vi
+    assert "Giá bao gồm" in vi and "Giá không bao gồm" in vi and "Liên hệ" in vi
+    assert "Nguyễn Văn A" in vi  # contact from itinerary.meta
+
+
+def test_english_form(en):
+    assert "DAY 3 (12/12/2026)" in en
+    assert "Overnight in Rach Gia Hotel." in en
+    assert '<td class="time">05:30–07:00</td><td>Visit Cai Rang floating market' in en
+    assert "Fast boat tickets: Rach Gia passenger port – Bai Vong port (08:00)" in en
+
+
+def test_coverage_table_and_day_maps(vi, itinerary):
+    assert re.search(r"<td>Kiên Giang</td><td>Kiên Giang</td><td>An Giang</td><td>3</td><td>1</td>", vi)
+    assert vi.count('<svg class="daymap"') == 3
+    svg = str(day_svg(itinerary.days[2]))
+    assert svg.count("<polyline") == len(itinerary.days[2].legs)
+    assert svg.count('stroke-dasharray="5 4"') == 1  # the fast boat
+
+
+def test_special_characters_are_text(vi, en):
+    for page in (vi, en):
+        assert "<script>alert" not in page and "<b>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in page
+
+
+def test_unknown_language_is_refused(itinerary):
+    with pytest.raises(ValueError, match="lang"):
+        itinerary_to_html(itinerary, lang="fr")
+
+
+def test_pdf_where_chromium_is_installed(itinerary, tmp_path):
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed: no PDF")
+    page = write_html(itinerary, tmp_path / "itinerary.en.html", lang="en")
+    pdf = html_to_pdf(page, tmp_path / "itinerary.en.pdf")
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+    assert b"(D:20000101000000" in pdf.read_bytes()  # fixed dates: reproducible bytes

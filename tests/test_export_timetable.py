@@ -1,0 +1,53 @@
+"""Timetable CSV (UTF-8 with BOM) and XLSX: one row per leg, running totals, read back."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from fixtures_itinerary import SPECIAL, famtrip
+
+from tourlink.export.timetable import COLUMNS, write_csv, write_xlsx
+
+
+@pytest.fixture(scope="module")
+def itinerary():
+    """The hand-made 3-day famtrip."""
+    return famtrip()
+
+
+def test_csv_has_bom_and_a_row_per_leg(itinerary, tmp_path):
+    path = write_csv(itinerary, tmp_path / "timetable.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == sum(len(d.legs) for d in itinerary.days) == 13
+    boat = next(r for r in rows if r["mode"] == "fast_boat")
+    assert (boat["day"], boat["departure"], boat["arrival"]) == ("3", "08:00", "10:45")
+    assert boat["from"] == "Cảng tàu khách Rạch Giá" and boat["to"] == "Cảng Bãi Vòng"
+    assert float(rows[-1]["total_km"]) == pytest.approx(itinerary.km, abs=0.1)
+    day1_last = [r for r in rows if r["day"] == "1"][-1]
+    assert float(day1_last["day_km"]) == pytest.approx(itinerary.days[0].km, abs=0.1)
+    assert day1_last["lodging"] == "Khách sạn Vị Thanh"
+    assert rows[3]["to"] == SPECIAL and rows[3]["partner"] == "Hậu Giang"
+
+
+def test_xlsx_matches_csv(itinerary, tmp_path):
+    path = write_xlsx(itinerary, tmp_path / "timetable.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Timetable"]
+    values = list(ws.values)
+    assert values[0] == COLUMNS
+    with open(write_csv(itinerary, tmp_path / "t.csv"), encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(values) == len(rows)
+    assert [str(v) for v in values[5]] == rows[5]
+    assert ws.freeze_panes == "A2"
+
+
+def test_xlsx_is_reproducible(itinerary, tmp_path):
+    assert (
+        write_xlsx(itinerary, tmp_path / "a.xlsx").read_bytes()
+        == write_xlsx(itinerary, tmp_path / "b.xlsx").read_bytes()
+    )
