@@ -1,8 +1,10 @@
 """Tests of tourlink.hours: open windows per date from OSM opening_hours, and validation."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tourlink.errors import ValidationError
 from tourlink.hours import is_open, validate, windows
@@ -93,3 +95,29 @@ def test_windows_rejects_bad_string():
         windows("every day 8-5", TUESDAY)
     with pytest.raises(ValueError):  # ValidationError is also a ValueError
         is_open("", TUESDAY)
+
+
+_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+
+
+@st.composite
+def _rules(draw):
+    """A random valid rule like 'Tu-Sa 07:15-11:30,13:00-17:45; Mo off'."""
+    a = draw(st.integers(0, 6))
+    b = draw(st.integers(a, 6))
+    times = sorted(draw(st.lists(st.integers(0, 95), min_size=2, max_size=6, unique=True)))
+    times = times[: len(times) // 2 * 2]
+    spans = ",".join(f"{t // 4:02d}:{t % 4 * 15:02d}-{u // 4:02d}:{u % 4 * 15:02d}"
+                     for t, u in zip(times[::2], times[1::2], strict=True))
+    rule = f"{_DAYS[a]}-{_DAYS[b]} {spans}"
+    if draw(st.booleans()):
+        rule += f"; {_DAYS[draw(st.integers(0, 6))]} off"
+    return rule
+
+
+@settings(max_examples=60, deadline=None)
+@given(rule=_rules(), offset=st.integers(0, 13))
+def test_windows_are_sorted_disjoint_and_inside_the_day(rule, offset):
+    spans = windows(validate(rule), MONDAY + timedelta(days=offset))
+    assert all(0 <= a < b <= 1440 for a, b in spans)
+    assert all(b1 < a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
