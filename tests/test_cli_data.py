@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import sys
+import types
 
 import pytest
 
@@ -118,3 +120,50 @@ def test_destinations_formats(capsys):
 def test_destinations_unknown_theme_is_exit_2(capsys):
     code, _, err = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang", "--theme", "beach")
     assert code == 2 and err.count("\n") == 1 and "beach_island" in err
+
+
+@pytest.fixture
+def fake_catalog(monkeypatch):
+    """A stand-in ``tourlink.catalog`` with two destinations, to test the output formats alone."""
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame({
+        "id": ["hg-cho-noi-nga-bay", "kg-hon-phu-tu"], "name_vi": ["Chợ nổi Ngã Bảy", "Hòn Phụ Tử"],
+        "lon": [105.8185, 104.4312], "lat": [9.8157, 10.3742], "province_legacy": ["Hậu Giang", "Kiên Giang"],
+        "kind": ["floating_market", "nature"], "themes": [("floating_market", "market_food"), ("nature",)],
+        "visit_minutes": [90, 60], "score": [80, 55], "wikidata": [None, "Q123"],
+    }, geometry=shapely.points([105.8185, 104.4312], [9.8157, 10.3742]), crs="EPSG:4326")
+    calls = []
+
+    def destinations_for(partnership, *, themes=None):
+        calls.append((partnership.id, themes))
+        keep = [not themes or bool(set(t) & set(themes)) for t in frame["themes"]]
+        return frame[keep].iloc[::-1]  # unsorted on purpose: the CLI sorts by id
+
+    module = types.ModuleType("tourlink.catalog")
+    module.destinations_for = destinations_for
+    monkeypatch.setitem(sys.modules, "tourlink.catalog", module)
+    return calls
+
+
+def test_destinations_csv_geojson_table_from_the_catalog(capsys, fake_catalog):
+    code, out, _ = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang", "--format", "csv")
+    assert code == 0
+    head = "id,name_vi,lon,lat,province_legacy,kind,themes,visit_minutes,score,wikidata"
+    assert out.splitlines()[0] == head
+    assert out.splitlines()[1] == ("hg-cho-noi-nga-bay,Chợ nổi Ngã Bảy,105.818500,9.815700,Hậu Giang,"
+                                   "floating_market,floating_market;market_food,90,80,")
+    code, out, _ = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang",
+                       "--theme", "floating_market", "--format", "geojson")
+    data = json.loads(out)
+    assert [f["properties"]["id"] for f in data["features"]] == ["hg-cho-noi-nga-bay"]
+    assert data["features"][0]["geometry"]["coordinates"] == [105.8185, 9.8157]
+    assert data["features"][0]["properties"]["themes"] == ["floating_market", "market_food"]
+    assert fake_catalog[-1] == ("kien-giang--hau-giang", ["floating_market"])
+    code, out, _ = run(capsys, "destinations", "--partnership", "kien-giang--hau-giang")
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "name_vi", "province_legacy", "kind", "themes", "visit_minutes",
+                                "score"]
+    assert lines[2].startswith("hg-cho-noi-nga-bay") and lines[3].startswith("kg-hon-phu-tu")
+    assert lines[-1] == "2 destinations in Kiên Giang, Hậu Giang"

@@ -215,13 +215,27 @@ def cmd_destinations(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cell(value) -> str:
+def _plain(value):
+    """A JSON-ready Python value: tuples as lists, numpy scalars unwrapped, NaN/NA as None."""
     if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if value is None or (not isinstance(value, str | bool | int | float) and value != value):
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return value if isinstance(value, str | bool | int | float) else str(value)
+
+
+def _cell(value) -> str:
+    value = _plain(value)
+    if isinstance(value, list):
         return ";".join(map(str, value))
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6f}" if abs(value) < 1000 and value != int(value) else f"{value:g}"
+        return f"{value:.6f}" if value != int(value) else f"{value:g}"
     return str(value)
 
 
@@ -238,21 +252,13 @@ def _csv(gdf) -> str:
 def _geojson(gdf) -> str:
     cols = [c for c in gdf.columns if c != "geometry"]
     features = []
-    for row in gdf.itertuples(index=False):
-        values = row._asdict()
-        props = {}
-        for c in cols:
-            v = values[c]
-            if isinstance(v, tuple):
-                v = list(v)
-            elif hasattr(v, "item"):
-                v = v.item()
-            if isinstance(v, float) and v != v:
-                v = None
-            props[c] = v
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates":
-                         [round(float(values["lon"]), 6), round(float(values["lat"]), 6)]},
-                         "properties": props})
+    for values, geom in zip(gdf[cols].to_dict("records"), gdf.geometry, strict=True):
+        if "lon" in values and "lat" in values:
+            xy = [round(float(values["lon"]), 6), round(float(values["lat"]), 6)]
+        else:
+            xy = [round(geom.x, 6), round(geom.y, 6)]
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy},
+                         "properties": {c: _plain(values[c]) for c in cols}})
     collection = {"type": "FeatureCollection", "features": features}
     return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
 
