@@ -67,7 +67,8 @@ def _row(pid, name, km_x, km_y, code, **kw):
     return base
 
 
-def make_world(request: TourRequest, *, extra: list[dict] | None = None, drop: tuple[str, ...] = ()) -> World:
+def make_world(request: TourRequest, *, extra: list[dict] | None = None, drop: tuple[str, ...] = (),
+               out_departures: tuple[int, ...] = (480, 780)) -> World:
     """The synthetic world described in the module docstring."""
     d = dict(kind="museum", themes="heritage", visit_minutes=60, opening_hours="Mo-Su 07:30-17:00",
              fee_vnd=20000)
@@ -96,7 +97,7 @@ def make_world(request: TourRequest, *, extra: list[dict] | None = None, drop: t
                 Partner("Area B", "Area B", "New Area B", "02"))
     places = assemble_places(pd.DataFrame(dests), pd.DataFrame(lodging), pd.DataFrame(ports), partners)
     land = {p: (1 if p in {"i1", "i2", "h-isle", "port-i"} else 0) for p in places.index}
-    links = (Link("m-i", "port-m", "port-i", "fast_boat", (480, 780), 120, 300000, "Express"),
+    links = (Link("m-i", "port-m", "port-i", "fast_boat", out_departures, 120, 300000, "Express"),
              Link("i-m", "port-i", "port-m", "fast_boat", (420, 840), 120, 300000, "Express"))
     from tourlink.optimise.build import resolve_place
     start = resolve_place(request.start, places)
@@ -148,6 +149,24 @@ def test_island_is_reached_by_the_timetabled_boat():
     assert sea[0].fare_vnd == 300000 * r.group_size
     assert "i1" in [s.id for s in it.visits]
     assert check(it, r, world=make_world(r, )) == []
+
+
+def test_a_morning_boat_may_start_the_day_before_day_start():
+    r = req(days=1, must=("i1",), start="Beta", end="Isle", min_stops_per_partner=0, day_start="08:00")
+    w = make_world(r, out_departures=(480,))
+    it = plan(r, world=w, max_iterations=100)
+    d1 = it.days[0]
+    assert d1.legs[1].mode == "fast_boat" and d1.legs[1].depart.hour == 8
+    assert d1.start.depart.hour == 7  # leaves Beta before the 08:00 day start to board at 07:30
+    assert check(it, r, world=w) == []
+
+
+def test_unreachable_island_says_which_boat_is_missed():
+    r = req(days=1, must=("i1",), start="Alpha", end="Isle", min_stops_per_partner=0)
+    w = make_world(r, out_departures=(420,))  # 07:00 only: Alpha is an hour from the port
+    with pytest.raises(InfeasibleError, match="Isle Hotel cannot be reached on day 1: last boat from "
+                       "Beta port leaves 07:00, earliest arrival at the port 07:04"):
+        plan(r, world=w, max_iterations=50)
 
 
 def test_island_must_visit_without_sea_crossings_is_explained():

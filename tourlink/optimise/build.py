@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 #: minutes to be at the port before a boat leaves, and to get off after it arrives
 CHECKIN_MINUTES = 30
 DISEMBARK_MINUTES = 10
+#: how long before ``day_start`` a day may start to catch a morning boat
+EARLY_BOAT_MINUTES = 90
 #: travel minutes at or above this mean "no road" (different land masses)
 NO_ROAD = 10_000
 
@@ -209,13 +211,17 @@ def make_segments(world: World, request: TourRequest, nights: tuple[str, ...],
         p, q = c.link.from_port, c.link.to_port
         late_a = c.depart - CHECKIN_MINUTES
         early_b = c.arrive + DISEMBARK_MINUTES
-        if late_a - world.minutes(a, p) < ds or early_b + world.minutes(q, b) > de:
+        early_a = min(ds, late_a - world.minutes(a, p))  # a morning boat may start the day early
+        if early_a < ds - EARLY_BOAT_MINUTES or early_b + world.minutes(q, b) > de:
             return None
-        len_a, len_b = late_a - ds, de - early_b
+        len_a, len_b = max(0, late_a - ds), de - early_b
         lunch_a = min(late_a, le) - max(ds, ls) >= lm and len_a >= len_b
         share = len_a / max(1, len_a + len_b)
-        out.append(Segment(d, a, p, ds, late_a, int(cap * share), lunch=lunch_a, dawn=dawn))
-        out.append(Segment(d, q, b, early_b, de, cap - int(cap * share),
+        cap_a = max(int(cap * share), world.minutes(a, p))
+        out.append(Segment(d, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds))
+        if cap - cap_a < world.minutes(q, b):
+            return None
+        out.append(Segment(d, q, b, early_b, de, cap - cap_a,
                            lunch=not lunch_a and min(de, le) - max(early_b, ls) >= lm))
     return tuple(out)
 

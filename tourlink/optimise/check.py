@@ -22,6 +22,8 @@ from tourlink.request import TourRequest, minutes_of
 
 #: tolerance on minutes (times are kept to the minute)
 TOL = 1.0
+#: a day may start this much before day_start when it drives straight to a morning boat
+EARLY_BOAT_MINUTES = 90
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
         visits = [s for s in d.stops if s.kind == "destination"]
         first_boat = bool(visits) and _boat_site(places, visits[0].id)
         earliest = dawn if first_boat else ds
+        if len(d.legs) > 1 and d.legs[0].mode == "road" and d.legs[1].mode in SEA_MODES:
+            earliest = min(earliest, ds - EARLY_BOAT_MINUTES)  # straight to a morning boat
         if _minute(d.start.depart) < earliest - TOL or d.start.depart.date() != d.date:
             bad("daily window", n, d.start.id, f"leaves {d.start.name} at {d.start.depart:%H:%M}, before "
                 f"{request.dawn_start if first_boat else request.day_start}")

@@ -28,6 +28,7 @@ from tourlink.optimise import inner
 from tourlink.optimise.build import (
     CHECKIN_MINUTES,
     DISEMBARK_MINUTES,
+    EARLY_BOAT_MINUTES,
     NO_ROAD,
     Copy,
     Crossing,
@@ -271,7 +272,7 @@ def _crossing_choices(world: World, request: TourRequest, seq: tuple[str, ...], 
             p, q = link.from_port, link.to_port
             if world.comp.get(p) != world.comp[a] or world.comp.get(q) != world.comp[b]:
                 continue
-            earliest = ds + world.minutes(a, p) + CHECKIN_MINUTES
+            earliest = ds - EARLY_BOAT_MINUTES + world.minutes(a, p) + CHECKIN_MINUTES
             ok = [t for t in link.departures
                   if t >= earliest and t + link.duration_min + DISEMBARK_MINUTES + world.minutes(q, b) <= de]
             if ok:
@@ -484,13 +485,15 @@ def _day_limits(world: World, request: TourRequest, t: _Timed) -> str:
 def _time_day(world: World, request: TourRequest, day: int, segs: list[Segment], lists: list[list[str]],
               crossing: Crossing | None) -> _Timed:
     lm = request.lunch_minutes
-    lunch_done = lm == 0 or not any(s.lunch for s in segs)
+    lunch_done = lm == 0
     stops: list[Stop] = []
     legs: list[Leg] = []
     start_depart = end_arrive = None
     for i, (s, dests) in enumerate(zip(segs, lists, strict=True)):
         first_seg = i == 0
-        if first_seg:
+        if first_seg and crossing is not None and not dests:
+            t0 = max(s.early, s.late - world.minutes(s.start, s.end) - (lm if s.lunch else 0))
+        elif first_seg:
             t0 = _best_departure(world, request, s, dests)
         else:
             t0 = s.early
@@ -566,6 +569,7 @@ def _time_segment(world: World, request: TourRequest, day: int, s: Segment, dest
     t = t0
     here = s.start
     done = lunch_done or not want_lunch
+    took = False
     chain = list(dests) + [None]
     for nxt in chain:
         target = s.end if nxt is None else world.road_id(nxt)
@@ -579,7 +583,7 @@ def _time_segment(world: World, request: TourRequest, day: int, s: Segment, dest
             if start_l + lm <= le:
                 stops.append(_lunch_stop(world, request, here, day, start_l, start_l + lm, stops))
                 t = start_l + lm
-                done = True
+                done = took = True
         legs.append(_road_leg(world, request, here, target, day, t, t + drive))
         t += drive
         if nxt is None:
@@ -604,7 +608,7 @@ def _time_segment(world: World, request: TourRequest, day: int, s: Segment, dest
                                     visit_start=visit_start))
             t = visit_start + int(r["visit_minutes"])
         here = target
-    return (stops, legs, t0, t), done
+    return (stops, legs, t0, t), lunch_done or took
 
 
 def _visit_span(world: World, request: TourRequest, day: int, dest: str, arrive_road: int):
