@@ -31,6 +31,11 @@ def test_resolve_a_2025_province_lists_its_legacy_parts(capsys):
     assert "legacy:93 Hậu Giang" in out and "legacy:94 Sóc Trăng" in out
 
 
+def test_resolve_in_the_legacy_scheme(capsys):
+    code, out, _ = run(capsys, "provinces", "resolve", "Can Tho", "--scheme", "legacy")
+    assert code == 0 and out == "Can Tho → legacy:92 Cần Thơ (until 2025) → 2025:92 Cần Thơ\n"
+
+
 def test_resolve_miss_is_one_line_with_suggestions(capsys):
     code, out, err = run(capsys, "provinces", "resolve", "Hau Giangg")
     assert code == 2 and out == ""

@@ -1,5 +1,7 @@
 """tourlink.regions: name resolution in both schemes, the legacy → 2025 mapping, boundaries, locate."""
 
+import doctest
+
 import pytest
 import shapely
 
@@ -160,3 +162,11 @@ def test_locate_many_matches_locate():
     lons, lats = [105.08, 106.195, 100.0], [10.012, 21.273, 10.0]
     got = regions.locate_many(lons, lats, scheme="2025")
     assert [r.name if r else None for r in got] == ["An Giang", "Bắc Ninh", None]
+
+
+def test_docstring_examples_run():
+    from tourlink import partnerships
+
+    for module in (regions, partnerships):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0

@@ -21,6 +21,7 @@ PROVINCES_EPILOG = """examples:
   tourlink provinces resolve "Kien Giang"      # → legacy:91 Kiên Giang → 2025:91 An Giang
   tourlink provinces resolve "TP. HCM"
   tourlink provinces resolve "Cần Thơ"         # 2025 Cần Thơ and its legacy parts
+  tourlink provinces resolve "Cần Thơ" --scheme legacy
   tourlink provinces list --scheme legacy
 """
 
@@ -51,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        formatter_class=fmt, description="Resolve a province name (with or without "
                        "diacritics, 'Tỉnh'/'TP.', English, 'HCMC', 'legacy:91') in both schemes.")
     r.add_argument("name", nargs="+", help="a province name, e.g. Kien Giang")
+    r.add_argument("--scheme", choices=("legacy", "2025"), default=None,
+                   help="read the name in this scheme (default: 2025 where a name exists in both)")
     r.set_defaults(func=cmd_provinces_resolve)
     ls = sub.add_parser("list", help="list the provinces of a scheme", epilog=PROVINCES_EPILOG,
                         formatter_class=fmt, description="List provinces with code, names and the "
@@ -106,7 +109,7 @@ def cmd_provinces_resolve(args: argparse.Namespace) -> int:
     from tourlink import regions
 
     name = " ".join(args.name)
-    region = regions.resolve(name)
+    region = regions.resolve(name, scheme=args.scheme)
     if region.scheme == "legacy":
         print(f"{name} → {region.key} {region.name} (until 2025) → {regions.current_of(region)}")
     else:
