@@ -340,3 +340,17 @@ def famtrip() -> Itinerary:
         score=455.0,
         meta={"contacts": [{"role": "Tour leader", "name": "Nguyễn Văn A", "phone": "+84 90 000 0000"}]},
     )
+
+
+def minimal() -> Itinerary:
+    """One day at one hotel with a single visit reached by a leg without geometry (straight line)."""
+    hotel = _stop("lodging:h", "Khách sạn", 105.0, 10.0, 1, "08:00", "08:00", kind="lodging")
+    visit = _stop("dest:v", "Đình làng", 105.01, 10.01, 1, "08:30", "09:00", visit_minutes=30)
+    back = replace(hotel, arrive=t(1, "09:30"), depart=t(1, "09:30"))
+    legs = tuple(
+        replace(x, geometry=()) for x in (_leg(hotel, visit, "road", 2.0), _leg(visit, back, "road", 2.0))
+    )
+    day = Day(
+        index=1, date=date(2026, 12, 10), start=hotel, end=back, stops=(visit,), legs=legs, overnight=False
+    )
+    return Itinerary(days=(day,))

@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import gpxpy
 import icalendar
@@ -131,3 +132,24 @@ def test_cli_bad_input_is_one_line_and_exit_2(args, message, itinerary, tmp_path
 def test_cli_help_has_examples(capsys):
     assert main(["export", "--help"]) == 0
     assert "tourlink export tour/itinerary.json --out pack/" in capsys.readouterr().out
+
+
+def test_minimal_itinerary_gives_every_format(tmp_path, pytestconfig):
+    """No title, no partnership, legs without geometry: every writer still produces readable files."""
+    from fixtures_itinerary import minimal
+
+    files = write_pack(minimal(), tmp_path, formats=NO_PDF)
+    assert [p.name for p in files] == EXPECTED
+    gpx = (tmp_path / "route.gpx").read_text(encoding="utf-8")
+    xsd = Path(pytestconfig.getoption("--shared")) / "schemas" / "gpx-1.1.xsd"  # validated where present
+    if xsd.is_file():
+        pytest.importorskip("xmlschema").XMLSchema(xsd).validate(gpx)
+    track = gpxpy.parse(gpx).tracks[0]
+    assert [len(s.points) for s in track.segments] == [2, 2]  # straight lines between the stops
+    assert len(pyogrio.read_dataframe(tmp_path / "route.geojson")) == 5
+    cal = icalendar.Calendar.from_ical((tmp_path / "calendar.ics").read_bytes())
+    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == [
+        "Road: Khách sạn → Đình làng",
+        "Đình làng",
+        "Road: Đình làng → Khách sạn",
+    ]

@@ -228,7 +228,7 @@ def explore_partnership(
     if m is None:
         m = new_map(offline=offline, tiles=tiles)
     pid = getattr(partnership, "id", "")
-    _add_partner_areas(m, partnership=partnership)
+    corners = _add_partner_areas(m, partnership=partnership)
     points: list[tuple[float, float]] = []
     if destinations is not None and len(destinations):
         col = "province_legacy" if "province_legacy" in destinations.columns else None
@@ -251,7 +251,7 @@ def explore_partnership(
             fg.add_to(m)
     rows = _common_legend_rows(route=False)
     Legend(getattr(partnership, "name_en", "") or getattr(partnership, "name_vi", "") or pid, rows).add_to(m)
-    _add_controls(m, offline=offline, bounds=_bounds(points) if points else None)
+    _add_controls(m, offline=offline, bounds=_bounds(points or corners) if points or corners else None)
     if offline:
         from tourlink.offline import inline_assets
 
@@ -487,12 +487,15 @@ def partner_areas(*, partnership: Any = None, partner_names: Iterable[str] = ())
         return []
 
 
-def _add_partner_areas(m: folium.Map, *, partnership: Any = None, partner_names: Iterable[str] = ()) -> None:
+def _add_partner_areas(
+    m: folium.Map, *, partnership: Any = None, partner_names: Iterable[str] = ()
+) -> list[tuple[float, float]]:
+    """Draw the partner areas; return the (lat, lon) corners of the legacy areas ([] when none)."""
     if not partnership and not list(partner_names):
-        return
+        return []
     areas = partner_areas(partnership=partnership, partner_names=partner_names)
     if not areas:
-        return
+        return []
     import shapely
 
     fg_cur = folium.FeatureGroup(name="Partner areas (2025 provinces)")
@@ -518,11 +521,16 @@ def _add_partner_areas(m: folium.Map, *, partnership: Any = None, partner_names:
         _area_label(geom, f"{leg.name} (legacy)", "legacy").add_to(fg_leg)
     fg_cur.add_to(m)
     fg_leg.add_to(m)
+    corners = []
+    for a in areas:
+        x0, y0, x1, y1 = a["legacy_geometry"].bounds
+        corners += [(y0, x0), (y1, x1)]
+    return corners
 
 
 def _area_label(geom: Any, text: str, cls: str) -> folium.Marker:
     p = geom.representative_point()
-    lat = p.y - (0.06 if cls == "legacy" else 0.0)
+    lat = p.y + (-0.07 if cls == "legacy" else 0.07)  # the two schemes' labels must not overlap
     return folium.Marker(
         (lat, p.x),
         icon=folium.DivIcon(

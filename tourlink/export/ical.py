@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import icalendar
@@ -37,6 +38,7 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
             TZ, tzid="Asia/Ho_Chi_Minh", first_date=first.date(), last_date=last.date()
         )
     )
+    events: list[tuple[datetime, int, icalendar.Event]] = []
     for d in itinerary.days:
         for s in d.stops:
             if s.kind not in ("destination", "lunch"):
@@ -60,7 +62,7 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
                 lines.append(f"Partner: {s.partner}")
             ev.add("description", "\n".join(lines))
             ev.add("categories", ["visit" if s.kind == "destination" else "meal"])
-            cal.add_component(ev)
+            events.append((s.arrive, len(events), ev))
         for i, (leg, a, b) in enumerate(leg_ends(d), start=1):
             ev = icalendar.Event()
             ev.add(
@@ -81,7 +83,9 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
                 desc += f"\nFare: {leg.fare_vnd:,} VND per person"
             ev.add("description", desc)
             ev.add("categories", ["travel", leg.mode])
-            cal.add_component(ev)
+            events.append((leg.depart, len(events), ev))
+    for _t, _i, ev in sorted(events, key=lambda x: (x[0], x[1])):  # in time order
+        cal.add_component(ev)
     return cal.to_ical()
 
 
