@@ -140,6 +140,15 @@ def test_not_yaml_not_a_list_and_missing_file(tmp_path):
         partnerships_from_yaml("[]")
 
 
+def test_file_not_utf8_is_a_validation_error(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(GOOD.encode("utf-8").replace("Liên".encode(), b"Li\xean"))  # ê in Latin-1
+    with pytest.raises(ValidationError, match=r"latin\.yaml: not UTF-8 text \(byte \d+\)"):
+        load_partnerships(path)
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))  # a BOM is fine
+    assert list(load_partnerships(path)) == ["my-tour"]
+
+
 def test_yaml_is_loaded_safely():
     with pytest.raises(ValidationError):
         partnerships_from_yaml("- !!python/object/apply:os.system ['true']\n")

@@ -214,7 +214,12 @@ def load_partnerships(path: str | os.PathLike | None = None) -> dict[str, Partne
     path = Path(path)
     if not path.is_file():
         raise ValidationError("file not found; pass the path of a partnerships YAML file", source=str(path))
-    return partnerships_from_yaml(path.read_text(encoding="utf-8"), source=str(path))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                              source=str(path)) from exc
+    return partnerships_from_yaml(text, source=str(path))
 
 
 @functools.lru_cache(maxsize=1)
