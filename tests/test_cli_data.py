@@ -42,6 +42,16 @@ def test_resolve_miss_is_one_line_with_suggestions(capsys):
     assert err.count("\n") == 1 and "Hậu Giang" in err
 
 
+def test_locate_a_point(capsys):
+    code, out, _ = run(capsys, "provinces", "locate", "103.96", "10.22")
+    assert code == 0
+    assert out == "103.960000 10.220000 → legacy:91 Kiên Giang (until 2025) → 2025:91 An Giang\n"
+    code, _, err = run(capsys, "provinces", "locate", "10.22", "103.96")  # swapped: outside Vietnam
+    assert code == 2 and err.count("\n") == 1 and "longitude first" in err
+    code, _, err = run(capsys, "provinces", "locate", "100.0", "10.0")  # Gulf of Thailand
+    assert code == 2 and "no province" in err and "longitude first" not in err
+
+
 @pytest.mark.parametrize(("scheme", "rows", "sample"), [
     ("2025", 34, "2025:91  An Giang"), ("legacy", 63, "2025:91 An Giang")])
 def test_provinces_list(capsys, scheme, rows, sample):
@@ -89,6 +99,7 @@ def test_user_partnership_file(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv", [["provinces", "--help"], ["provinces", "resolve", "--help"],
+                                  ["provinces", "locate", "--help"],
                                   ["provinces", "list", "--help"], ["partnerships", "--help"],
                                   ["partnerships", "show", "--help"], ["partnerships", "map", "--help"],
                                   ["destinations", "--help"]])

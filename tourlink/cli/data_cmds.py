@@ -22,6 +22,7 @@ PROVINCES_EPILOG = """examples:
   tourlink provinces resolve "TP. HCM"
   tourlink provinces resolve "Cần Thơ"         # 2025 Cần Thơ and its legacy parts
   tourlink provinces resolve "Cần Thơ" --scheme legacy
+  tourlink provinces locate 103.96 10.22       # Phú Quốc: Kiên Giang → An Giang
   tourlink provinces list --scheme legacy
 """
 
@@ -55,6 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r.add_argument("--scheme", choices=("legacy", "2025"), default=None,
                    help="read the name in this scheme (default: 2025 where a name exists in both)")
     r.set_defaults(func=cmd_provinces_resolve)
+    lo = sub.add_parser("locate", help="which provinces (both schemes) contain a point",
+                        epilog=PROVINCES_EPILOG, formatter_class=fmt,
+                        description="Locate a point given as longitude latitude (WGS84 degrees).")
+    lo.add_argument("lon", type=float, help="longitude, e.g. 103.96")
+    lo.add_argument("lat", type=float, help="latitude, e.g. 10.22")
+    lo.set_defaults(func=cmd_provinces_locate)
     ls = sub.add_parser("list", help="list the provinces of a scheme", epilog=PROVINCES_EPILOG,
                         formatter_class=fmt, description="List provinces with code, names and the "
                         "2025 province each legacy one became.")
@@ -115,6 +122,19 @@ def cmd_provinces_resolve(args: argparse.Namespace) -> int:
     else:
         parts = ", ".join(f"{p.key} {p.name}" for p in regions.legacy_parts(region))
         print(f"{name} → {region} (since 1 July 2025; made of {parts})")
+    return 0
+
+
+def cmd_provinces_locate(args: argparse.Namespace) -> int:
+    """Print the legacy and 2025 provinces of a point, e.g. ``legacy:91 Kiên Giang → 2025:91 An Giang``."""
+    from tourlink import regions
+    from tourlink.errors import ValidationError
+
+    old, new = regions.locate(args.lon, args.lat)
+    if old is None:
+        hint = "; give longitude first, then latitude" if regions.locate(args.lat, args.lon)[0] else ""
+        raise ValidationError(f"point {args.lon}, {args.lat} lies in no province of Vietnam{hint}")
+    print(f"{args.lon:.6f} {args.lat:.6f} → {old} (until 2025) → {new}")
     return 0
 
 
