@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import pyvrp
 from pyvrp import IteratedLocalSearchParams, PenaltyParams, ProblemData, SolveParams
-from pyvrp.search import NeighbourhoodParams
+from pyvrp.search import NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from tourlink.optimise.problem import Problem, Solution, evaluate
@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 _INF = np.iinfo(np.int64).max
 #: bound on any cost PyVRP computes, well below int64 overflow
 _COST_CAP = 1 << 60
+
+#: search settings (tuned on the TOPTW / OPHS benchmarks at 10 s per instance)
+SETTINGS = {"num_neighbours": 50, "num_iters_no_improvement": 150_000, "history_length": 300,
+            "max_perturbations": 25, "penalty_top": 4.0}
 
 
 def prize_scale(problem: Problem) -> int:
@@ -74,7 +78,8 @@ def _penalty_params(problem: Problem, scale: int) -> PenaltyParams:
     top = scale * max([c.prize for c in problem.clients] + [1])
     span = max([v.tw_late - v.tw_early for v in problem.vehicles if v.tw_late < _INF // 4] + [1])
     span = max(span, int(problem.duration.max()) if problem.duration.size else 1)
-    max_penalty = float(min(4 * top, _COST_CAP // max(1, span * (len(problem.clients) + 1))))
+    cap = _COST_CAP // max(1, span * (len(problem.clients) + 1))
+    max_penalty = float(min(SETTINGS["penalty_top"] * top, cap))
     return PenaltyParams(min_penalty=min(float(scale), max_penalty), max_penalty=max_penalty)
 
 
@@ -148,9 +153,13 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
             on_progress(int(best.prizes() // scale), time.perf_counter() - t0)
 
     params = SolveParams(
-        ils=IteratedLocalSearchParams(callbacks=_Callbacks(report)),
+        ils=IteratedLocalSearchParams(num_iters_no_improvement=SETTINGS["num_iters_no_improvement"],
+                                      history_length=SETTINGS["history_length"],
+                                      callbacks=_Callbacks(report)),
         penalty=_penalty_params(problem, scale),
-        neighbourhood=NeighbourhoodParams(num_neighbours=min(50, max(1, len(problem.clients) - 1))))
+        neighbourhood=NeighbourhoodParams(
+            num_neighbours=min(SETTINGS["num_neighbours"], max(1, len(problem.clients) - 1))),
+        perturbation=PerturbationParams(max_perturbations=SETTINGS["max_perturbations"]))
     init = None
     if initial is not None:
         init = pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle) for r in initial.routes
