@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -154,9 +153,19 @@ def test_speed_table_covers_every_class_and_region():
 
 def test_curated_links_each_carry_a_source():
     b = _build_module()
-    links = b.load_curated()
-    assert len(links) >= 15 and all(link["source"] for link in links)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        ids = [link["id"] for link in links]
-    assert len(ids) == len(set(ids))
+    cur = b.load_curated()
+    assert len(cur["links"]) >= 15 and all(link["source"] for link in cur["links"])
+    assert all(r["reason"] for r in cur["renames"])
+
+
+def test_curated_file_problems_are_all_reported(tmp_path):
+    b = _build_module()
+    bad = tmp_path / "links.yaml"
+    bad.write_text("links:\n  - id: a\n    highway: road\n    waypoints: [[1, 2]]\n"
+                   "  - id: a\n    name: x\n    highway: trunk\n    waypoints: [[105, 10]]\n    source: s\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError) as exc:
+        b.load_curated(bad)
+    msg = str(exc.value)
+    for part in ("missing name", "missing source", "unknown highway 'road'", "not lon,lat", "'a' repeats"):
+        assert part in msg

@@ -68,6 +68,18 @@ SPEEDS = {
 }
 
 
+#: city areas where a coach crawls through streets: (name, lon, lat, radius km, speed cap km/h);
+#: every edge but expressways with its midpoint inside gets at most the cap
+URBAN = [("Hà Nội", 105.850, 21.030, 8.0, 25.0), ("Hồ Chí Minh", 106.690, 10.780, 10.0, 25.0),
+         ("Cần Thơ", 105.770, 10.030, 4.0, 30.0), ("Hải Phòng", 106.680, 20.850, 4.0, 30.0)]
+
+
+def urban_cap(lon: float, lat: float) -> float | None:
+    """Return the urban speed cap (km/h) at a point, or None outside the listed cities."""
+    caps = [cap for _, x, y, r, cap in URBAN if haversine_m(lon, lat, x, y) <= r * 1000]
+    return min(caps) if caps else None
+
+
 def region_of(lon: float, lat: float) -> str:
     """Return the speed region of a point: delta, north_mountain, north_plain or other.
 
@@ -131,15 +143,23 @@ def _ref_and_class(props: dict) -> tuple[str, str, str]:
     return name, ref, highway
 
 
-def read_layer(path: Path) -> list[dict]:
-    """Return the road parts of the layer: dicts with coords, name, ref, highway."""
+def read_layer(path: Path, *, renames: list[dict] = ()) -> list[dict]:
+    """Return the road parts of the layer: dicts with coords, name, ref, highway.
+
+    ``renames`` (from the curated file) correct the name/ref/class of features matched by
+    ``gid`` and their name in the layer (``was``).
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
+    fix = {(g, r["was"]): r for r in renames for g in r["gids"]}
     parts = []
     for feat in data["features"]:
         props = feat["properties"]
         if props.get("loai_duong") == "Đường sắt":
             continue
         name, ref, highway = _ref_and_class(props)
+        r = fix.get((props.get("gid"), props.get("ten")))
+        if r is not None:
+            name, ref, highway = r["name"], r.get("ref", ""), r.get("highway", highway)
         geom = feat["geometry"]
         lines = geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
         for line in lines:
@@ -310,10 +330,19 @@ def _split(line: LineString, along: float) -> tuple[list, list]:
     return coords, coords[-1:] * 2
 
 
-def load_curated(path: Path = CURATED_FILE) -> list[dict]:
-    """Return the curated links, validated (every link needs id, waypoints, highway, source)."""
-    links = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+def load_curated(path: Path = CURATED_FILE) -> dict:
+    """Return ``{"renames": [...], "links": [...]}`` from the curated file, validated.
+
+    Every link needs id, name, highway, waypoints (lon, lat in Vietnam) and source; every
+    rename gids, was, name and reason. Raises ValueError listing all problems.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    links, renames = data.get("links") or [], data.get("renames") or []
     problems = []
+    for k, r in enumerate(renames):
+        for field in ("gids", "was", "name", "reason"):
+            if not r.get(field):
+                problems.append(f"{path.name}: rename {k}: missing {field}")
     for k, link in enumerate(links):
         for field in ("id", "name", "highway", "waypoints", "source"):
             if not link.get(field):
@@ -323,14 +352,17 @@ def load_curated(path: Path = CURATED_FILE) -> list[dict]:
         for w in link.get("waypoints") or []:
             if not (len(w) == 2 and 102 <= w[0] <= 110 and 8 <= w[1] <= 24):
                 problems.append(f"{path.name}: link {link.get('id')}: waypoint {w} is not lon,lat in Vietnam")
+    ids = [link.get("id") for link in links]
+    problems += [f"{path.name}: link id {i!r} repeats" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if problems:
         raise ValueError("; ".join(problems))
-    return links
+    return {"renames": renames, "links": links}
 
 
 def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list[dict], list[dict]]:
     """Return (nodes, edges) rows of the network built from ``raw`` and the curated links."""
-    parts = read_layer(raw / SOURCE_FILE)
+    cur = load_curated(curated)
+    parts = read_layer(raw / SOURCE_FILE, renames=cur["renames"])
     join_dangling(parts, JOIN_TOLERANCE_M)
     net = _Net()
     for piece in node_parts(parts):
@@ -341,7 +373,7 @@ def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list
         if km >= MIN_COMPONENT_KM:
             keep |= nodes
     net.edges = [e for e in net.edges if e["coords"][0] in keep]
-    for link in load_curated(curated):
+    for link in cur["links"]:
         coords = [_r(w) for w in link["waypoints"]]
         snap_m = float(link.get("snap_m", SNAP_M))
         start = net.snap(coords[0], snap_m)
@@ -374,6 +406,8 @@ def _tables(net: _Net) -> tuple[list[dict], list[dict]]:
         mid = coords[len(coords) // 2]
         region = region_of(*mid)
         speed = e.get("speed_kph") or coach_speed(e["highway"], region)
+        cap = urban_cap(*mid) if e["highway"] != "motorway" else None
+        speed = min(speed, cap) if cap else speed
         rows.append({"u": u, "v": v, "highway": e["highway"], "ref": e["ref"], "name": e["name"],
                      "region": region, "speed_kph": f"{float(speed):.1f}", "length": f"{length:.1f}",
                      "source": e["source"],
