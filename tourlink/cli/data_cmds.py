@@ -234,7 +234,8 @@ def cmd_destinations(args: argparse.Namespace) -> int:
         cols = [c for c in TABLE_COLUMNS if c in gdf.columns]
         rows = [[_cell(v) for v in row] for row in gdf[cols].itertuples(index=False)]
         print(_table(cols, rows, widths={1: 40, 4: 40}))
-        print(f"{len(gdf)} destinations in {', '.join(r.name for r in p.regions)}")
+        noun = "destination" if len(gdf) == 1 else "destinations"
+        print(f"{len(gdf)} {noun} in {', '.join(r.name for r in p.regions)}")
     return 0
 
 
