@@ -160,3 +160,12 @@ def test_explore_partnership_with_destinations():
     assert "Chợ nổi Ngã Bảy" in html and "Mo-Su 05:00-08:00" in html
     assert "<i>Đền</i>" not in html and "&lt;i&gt;Đền&lt;/i&gt;" in html
     assert not re.search(r"<script[^>]+src=", html)
+
+
+def test_displays_inline_in_jupyter(itinerary):
+    """Notebooks show folium maps through _repr_html_ (an iframe); offline it carries inline scripts."""
+    html = maps.explore(itinerary, offline=True)._repr_html_()
+    assert "<iframe" in html and "srcdoc=" in html
+    remote = r"&lt;(?:script|link)\b[^&]*(?:src|href)=&quot;http"  # a remote tag, HTML-escaped in srcdoc
+    assert not re.search(remote, html)
+    assert re.search(remote, maps.explore(itinerary)._repr_html_())
