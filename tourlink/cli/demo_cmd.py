@@ -19,10 +19,11 @@ DEMO = {
     "days": 4,
     "start": "Cần Thơ",
     "themes": {"floating_market": 3.0, "beach_island": 1.5, "heritage": 1.2},
+    "must": ("cur-cho-noi-nga-bay", "osm-w467994898"),
     "min_stops_per_partner": 2,
     "max_road_hours": 6.0,
     "seed": 0,
-    "time_limit": 20.0,
+    "time_limit": 12.0,
 }
 
 

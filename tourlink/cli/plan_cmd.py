@@ -97,11 +97,11 @@ def plan_with_progress(request: Any, *, quiet: bool) -> Any:
     if quiet:
         return plan(request)
     from tqdm import tqdm
-    with tqdm(total=100, file=sys.stderr, desc="planning", unit="%", leave=False,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}") as bar:
+    with tqdm(total=100, file=sys.stderr, desc="planning", leave=False,
+              bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}") as bar:
         def progress(fraction: float, best: float) -> None:
             bar.n = int(round(100 * fraction))
-            bar.set_postfix_str(f"best score {best:.0f}")
+            bar.set_description(f"planning (best score {best:.0f})", refresh=False)
             bar.refresh()
         return plan(request, on_progress=progress)
 

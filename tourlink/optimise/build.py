@@ -103,6 +103,13 @@ class World:
     def __post_init__(self):
         if not self.comp:
             self.comp = land_components(self.matrix, list(self.places.index))
+        self.info = {col: self.places[col].to_dict() for col in
+                     ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner")
+                     if col in self.places}
+
+    def get(self, pid: str, col: str) -> Any:
+        """Value of column ``col`` for place ``pid`` (fast dictionary lookup)."""
+        return self.info[col][pid]
 
     def minutes(self, a: str, b: str) -> int:
         """Road minutes a → b, rounded up (``NO_ROAD`` or more when there is no road)."""
@@ -117,11 +124,11 @@ class World:
         return self.places.loc[pid]
 
     def name(self, pid: str) -> str:
-        return str(self.places.at[pid, "name"])
+        return str(self.info["name"][pid])
 
     def road_id(self, pid: str) -> str:
         """The place a vehicle drives to for ``pid``: its pier for a boat-access site."""
-        port = self.places.at[pid, "access_port"] if "access_port" in self.places else ""
+        port = self.info["access_port"].get(pid, "") if "access_port" in self.info else ""
         return str(port) if isinstance(port, str) and port else pid
 
 
@@ -446,6 +453,9 @@ def assemble_places(dests: pd.DataFrame, lodging: pd.DataFrame, ports: pd.DataFr
         if df is None or len(df) == 0:
             continue
         f = pd.DataFrame(df.drop(columns=[c for c in ("geometry",) if c in df])).copy()
+        if "name" not in f:
+            f["name"] = f["name_vi"] if "name_vi" in f else f["id"]
+        f = f.rename(columns={"kind": "category"})
         f["kind"] = kind
         frames.append(f)
     places = pd.concat(frames, ignore_index=True)
@@ -473,9 +483,16 @@ def assemble_places(dests: pd.DataFrame, lodging: pd.DataFrame, ports: pd.DataFr
 
 
 def _matrix(places: pd.DataFrame, *, network: Any = None) -> Any:
+    import warnings
+
     from tourlink import matrix as tm
     frame = places[["id", "lon", "lat"]].reset_index(drop=True)
-    return tm.travel_matrix(frame, network=network, modes=("road",))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = tm.travel_matrix(frame, network=network, modes=("road",))
+    for w in caught:  # e.g. far-off islets snapped to a distant road: the planner's log, not stderr
+        log.debug("travel matrix: %s", w.message)
+    return m
 
 
 def tour_dates(request: TourRequest) -> list[date]:

@@ -90,8 +90,8 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     progress = on_progress or (lambda f, s: None)
     precheck(world, request)
     plans = candidate_plans(world, request)
-    ranked = sorted(plans, key=lambda p: (-estimate(world, request, p), p.key()))[:TOP_PLANS]
-    log.info("%d candidate plans; solving the best %d", len(plans), len(ranked))
+    ranked = rank_plans(world, request, plans)
+    log.debug("%d candidate plans; solving the best %d", len(plans), len(ranked))
     progress(0.05, 0.0)
     errors: list[str] = []
     built: dict[tuple[str, ...], tuple[Plan, Problem, list[Copy]]] = {}
@@ -104,7 +104,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
         built[p.key()] = (p, problem, copies)
     if not built:
         raise InfeasibleError(sorted(set(errors)))
-    share = None if time_limit is None else 0.75 * time_limit
+    share = None if time_limit is None else 0.8 * max(0.5, time_limit - (time.perf_counter() - t0))
     from tourlink.optimise.hotels import best_sequence
     order = list(built)
     try:
@@ -250,7 +250,7 @@ def _nights_ok(world: World, request: TourRequest, seq: tuple[str, ...]) -> bool
         if not any(_in_area(world, h, area) for h in seq):
             return False
     if request.spread_nights and world.partners and seq:
-        counts = [sum(1 for h in seq if world.places.at[h, "partner"] == p.name) for p in world.partners]
+        counts = [sum(1 for h in seq if world.get(h, "partner") == p.name) for p in world.partners]
         if sum(counts) < len(seq) or max(counts) - min(counts) > 1:
             return False
     home = world.comp[world.start]
@@ -292,9 +292,34 @@ def _crossing_choices(world: World, request: TourRequest, seq: tuple[str, ...], 
     yield from (tuple(c) for c in itertools.product(*options))
 
 
+def rank_plans(world: World, request: TourRequest, plans: list[Plan]) -> list[Plan]:
+    """The plans worth solving: those reaching every must-visit's land mass, best estimate first,
+    at most ``TOP_PLANS`` with the best two of each set of land masses visited kept."""
+    need = {world.comp.get(world.road_id(m)) for m in request.must}
+    fit = [p for p in plans if need <= {world.comp.get(s.start) for s in p.segments}]
+    if not fit:
+        names = ", ".join(world.name(m) for m in request.must)
+        raise InfeasibleError(f"no plan of overnight hubs and boats reaches every must-visit ({names})")
+    fit.sort(key=lambda p: (-estimate(world, request, p), p.key()))
+    by_lands: dict[frozenset, list[Plan]] = {}
+    for p in fit:
+        by_lands.setdefault(frozenset(world.comp.get(s.start) for s in p.segments), []).append(p)
+    keep = [p for group in by_lands.values() for p in group[:2]]
+    keep += [p for p in fit if p not in keep][:max(0, TOP_PLANS - len(keep))]
+    keep.sort(key=lambda p: (-estimate(world, request, p), p.key()))
+    return keep[:max(TOP_PLANS, 2 * len(by_lands))]
+
+
 # ====================================================================== estimate
 def estimate(world: World, request: TourRequest, p: Plan) -> float:
     """Quick upper-bound-like value of a plan: best prizes each day can reach, minus driving."""
+    memo = world.__dict__.setdefault("_estimate_cache", {})
+    if p.key() not in memo:
+        memo[p.key()] = _estimate(world, request, p)
+    return memo[p.key()]
+
+
+def _estimate(world: World, request: TourRequest, p: Plan) -> float:
     cache = world.__dict__.setdefault("_seg_cache", {})
     items = []
     for k, s in enumerate(p.segments):
@@ -319,7 +344,7 @@ def estimate(world: World, request: TourRequest, p: Plan) -> float:
     value = 0.0
     for pr, c, _t, k in items:
         day = p.segments[k].day
-        cost = int(world.places.at[c, "visit_minutes"]) + 30
+        cost = int(world.get(c, "visit_minutes")) + 30
         if c in used or per_day.get(day, 0) >= request.pace or time_left[k] < cost:
             continue
         used.add(c)
@@ -400,12 +425,12 @@ def _uncovered(world: World, request: TourRequest, visited: list[str]) -> list[s
     if not k:
         return []
     return [p.name for p in world.partners
-            if sum(1 for v in visited if world.places.at[v, "partner"] == p.name) < k]
+            if sum(1 for v in visited if world.get(v, "partner") == p.name) < k]
 
 
 def _best_reachable(world: World, request: TourRequest, copies: list[Copy], partner: str,
                     taken: set[str]) -> str | None:
-    opts = sorted({c.dest for c in copies if world.places.at[c.dest, "partner"] == partner} - taken,
+    opts = sorted({c.dest for c in copies if world.get(c.dest, "partner") == partner} - taken,
                   key=lambda d: (-prize_of(world, request, d), d))
     return opts[0] if opts else None
 
