@@ -46,7 +46,6 @@ import re
 import sys
 import tempfile
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +56,7 @@ from shapely.geometry import Point, shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tourlink.atomic import write_text  # noqa: E402
+from tourlink.catalog import KINDS, SIGNIFICANCE, THEMES, score_of  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,6 @@ PARTNER_LEGACY = (
     "Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "Hà Nội", "Bắc Giang", "Bắc Ninh",
     "Thái Nguyên", "Hải Dương", "Lạng Sơn", "Nghệ An", "Hòa Bình",
 )
-
-THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_island", "floating_market",
-          "museum", "cultural_institution", "revolutionary_historic", "intangible_heritage", "market_food")
 
 DEDUP_M = 300.0
 EXHIBIT_M = 500.0
@@ -90,49 +87,6 @@ PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code"
 LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", "duration_min", "fare_vnd",
                 "vehicle_fare_vnd", "as_of", "source"]
 
-
-@dataclass(frozen=True)
-class Kind:
-    """Defaults of one destination kind: themes, visit minutes, opening hours, base score."""
-
-    themes: tuple[str, ...]
-    minutes: int
-    hours: str
-    base: int
-
-
-MUSEUM_HOURS = "Mo off; Tu-Su 07:30-11:00,13:30-17:00"  # provincial museums usually close on Monday
-KINDS: dict[str, Kind] = {
-    "museum": Kind(("museum", "heritage"), 90, MUSEUM_HOURS, 50),
-    "pagoda": Kind(("spiritual", "heritage"), 45, "Mo-Su 05:00-20:00", 45),
-    "temple": Kind(("spiritual", "heritage"), 45, "Mo-Su 06:00-18:00", 45),
-    "church": Kind(("spiritual", "heritage"), 30, "Mo-Su 06:00-18:00", 40),
-    "historic_site": Kind(("heritage",), 60, "Mo-Su 07:00-17:00", 45),
-    "monument": Kind(("heritage",), 20, "Mo-Su 06:00-21:00", 25),
-    "relic_site": Kind(("heritage",), 45, "Mo-Su 07:00-17:00", 45),
-    "nature_reserve": Kind(("nature",), 150, "Mo-Su 07:00-17:00", 55),
-    "park": Kind(("nature",), 45, "Mo-Su 05:00-22:00", 25),
-    "beach": Kind(("beach_island", "nature"), 120, "Mo-Su 06:00-18:30", 55),
-    "island": Kind(("beach_island", "nature"), 180, "Mo-Su 07:00-17:00", 60),
-    "cave": Kind(("nature",), 60, "Mo-Su 07:00-17:00", 50),
-    "viewpoint": Kind(("nature",), 30, "Mo-Su 06:00-18:30", 35),
-    "waterfall": Kind(("nature",), 90, "Mo-Su 07:00-17:00", 50),
-    "lake": Kind(("nature",), 60, "Mo-Su 06:00-18:00", 40),
-    "mountain": Kind(("nature",), 120, "Mo-Su 06:00-17:00", 40),
-    "theme_park": Kind(("cultural_institution",), 240, "Mo-Su 09:00-21:00", 55),
-    "zoo": Kind(("nature",), 180, "Mo-Su 08:00-17:00", 45),
-    "market": Kind(("market_food",), 60, "Mo-Su 06:00-18:00", 40),
-    "floating_market": Kind(("floating_market", "market_food"), 90, "Mo-Su 05:00-08:00", 70),
-    "craft_village": Kind(("craft_village",), 60, "Mo-Su 07:30-17:00", 45),
-    "orchard": Kind(("orchard",), 90, "Mo-Su 07:30-17:30", 45),
-    "farm": Kind(("orchard",), 60, "Mo-Su 07:30-17:30", 40),
-    "cultural_centre": Kind(("cultural_institution",), 60, "Mo-Fr 07:30-11:30,13:30-17:00", 40),
-    "performance_venue": Kind(("intangible_heritage", "cultural_institution"), 90, "Mo-Su 08:00-21:00", 50),
-    "landmark": Kind(("heritage",), 30, "Mo-Su 06:00-21:00", 35),
-    "attraction": Kind(("nature",), 60, "Mo-Su 07:30-17:30", 35),
-}
-
-SIGNIFICANCE = {"unesco": 40, "special_national": 30, "national": 20, "provincial": 10, "local": 0}
 
 #: name words → kind, tried in this order on the lower-case NFC name (with diacritics: "làng" is a
 #: village, "lăng" a tomb; "chùa" a pagoda, "chúa" a lord) and the English name
@@ -367,11 +321,6 @@ def read_places(raw: Path) -> list[dict]:
     return rows
 
 
-def score_of(kind: str, significance: str, wikidata: str) -> int:
-    """Return the 1–100 score: base of the kind + significance bonus + 10 with a Wikidata id."""
-    return max(1, min(100, KINDS[kind].base + SIGNIFICANCE[significance] + (10 if wikidata else 0)))
-
-
 def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[str, dict]]:
     """Return (kept, all) OSM destination records of the partner provinces, keyed by id."""
     partner = set(PARTNER_LEGACY)
@@ -398,7 +347,8 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
             "id": r["id"], "name_vi": r["name_vi"], "name_en": r["name_en"] or _english(r["name_vi"]),
             "lon": lon, "lat": lat, "kind": kind, "themes": themes,
             "visit_minutes": KINDS[kind].minutes, "opening_hours": KINDS[kind].hours, "fee_vnd": 0,
-            "score": score_of(kind, "local", r["wikidata"]), "access_port": "", "access_boat_minutes": 0,
+            "score": score_of(kind, "local", wikidata=bool(r["wikidata"])), "access_port": "",
+            "access_boat_minutes": 0,
             "source": f"OpenStreetMap {r['osm_type']} {r['osm_id']} via places.csv {r['place_id']} "
                       f"({', '.join(f'{k}={v}' for k, v in tags)}){note}",
             "osm_id": f"{r['osm_type']}/{r['osm_id']}", "wikidata": r["wikidata"],
@@ -534,7 +484,7 @@ def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], p
         got = leg["name"] if leg else "no legacy province"
         errs.append(f"{w('lon/lat')}: {lon},{lat} lies in {got}, not in {item.get('province')}")
     wikidata = str(item.get("wikidata") or (base["wikidata"] if base else ""))
-    score = item.get("score", score_of(kind, sig, wikidata))
+    score = item.get("score", score_of(kind, sig, wikidata=bool(wikidata)))
     if not isinstance(score, int) or not 1 <= score <= 100:
         errs.append(f"{w('score')}: must be an integer 1-100")
     port = item.get("access_port") or ""
