@@ -169,3 +169,9 @@ def test_displays_inline_in_jupyter(itinerary):
     remote = r"&lt;(?:script|link)\b[^&]*(?:src|href)=&quot;http"  # a remote tag, HTML-escaped in srcdoc
     assert not re.search(remote, html)
     assert re.search(remote, maps.explore(itinerary)._repr_html_())
+
+
+def test_legend_lists_partner_areas_only_when_drawn(itinerary):
+    bare = maps.to_html(maps.explore(Itinerary(days=itinerary.days, title="bare")))
+    assert "Partner area, 2025 province" not in bare
+    assert "Road" in bare

@@ -147,7 +147,7 @@ def explore(
     """
     if m is None:
         m = new_map(offline=offline, tiles=tiles)
-    _add_partner_areas(
+    shaded = _add_partner_areas(
         m,
         partnership=itinerary.partnership,
         partner_names=[c.province_legacy or c.partner for c in itinerary.coverage],
@@ -190,7 +190,7 @@ def explore(
         )
         for d in itinerary.days
     ]
-    legend_rows += _common_legend_rows()
+    legend_rows += _common_legend_rows(partners=bool(shaded))
     Legend(itinerary.title or "Itinerary", legend_rows).add_to(m)
     if controls:
         _add_controls(m, offline=offline, bounds=_bounds_of(itinerary))
@@ -249,7 +249,7 @@ def explore_partnership(
                 )
                 _marker(stop, icon, _popup(stop, esc(str(prov)))).add_to(fg)
             fg.add_to(m)
-    rows = _common_legend_rows(route=False)
+    rows = _common_legend_rows(route=False, partners=bool(corners))
     Legend(getattr(partnership, "name_en", "") or getattr(partnership, "name_vi", "") or pid, rows).add_to(m)
     _add_controls(m, offline=offline, bounds=_bounds(points or corners) if points or corners else None)
     if offline:
@@ -347,7 +347,7 @@ def _add_leg(fg: folium.FeatureGroup, leg: Any, a: Stop | None, b: Stop | None, 
     ).add_to(fg)
 
 
-def _common_legend_rows(*, route: bool = True) -> list[tuple[str, str]]:
+def _common_legend_rows(*, route: bool = True, partners: bool = True) -> list[tuple[str, str]]:
     rows = []
     if route:
         rows += [
@@ -372,6 +372,8 @@ def _common_legend_rows(*, route: bool = True) -> list[tuple[str, str]]:
                 "Port / pier",
             ),
         ]
+    if not partners:
+        return rows
     rows += [
         (
             '<span class="box" style="border:2px dashed #444"></span>',
