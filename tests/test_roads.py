@@ -63,11 +63,21 @@ def test_add_sea_links_adds_ports_access_and_timetabled_edges(tiny):
     link = SimpleNamespace(id="x", from_port="a", to_port="b", mode="fast_boat", operator="Op",
                            departures=(480, 780), duration_min=150, fare_vnd=330000)
     n = roads.add_sea_links(tiny, ports=ports, links=[link])
-    assert n == 4 * 2 + 1
+    assert n == 2 * 2 + 1  # two access edges per port (both ways), one timetabled sea edge
     e = tiny.edges["port:a", "port:b", 0]
     assert e["mode"] == "fast_boat" and e["departures"] == (480, 780) and e["travel_time"] == 9000
     assert not tiny.has_edge("port:b", "port:a")
     assert {d["mode"] for _, _, d in tiny.out_edges("port:a", data=True)} == {"fast_boat", "access"}
+    assert set(tiny["port:b"]) == {2}  # at the end of the line: joined to node C, no split
+
+
+def test_split_edge_shares_length_and_time(tiny):
+    new = roads.split_edge(tiny, 0, 1, 0, 0.25)
+    assert tiny.nodes[new]["x"] == pytest.approx(105.0025)
+    assert not tiny.has_edge(0, 1) and tiny.has_edge(0, new) and tiny.has_edge(new, 1)
+    assert tiny.edges[0, new, 0]["length"] == pytest.approx(1095 * 0.25)
+    assert tiny.edges[1, new, 0]["travel_time"] == pytest.approx(109.5 * 0.75)
+    assert roads.snap(105.004, 10.0, tiny).u in (new, 0)
 
 
 def test_bundled_network_follows_osmnx_conventions():

@@ -239,11 +239,18 @@ class _Net:
 
     def __init__(self):
         self.edges: list[dict] = []
+        self._lines: list = []
 
     def add(self, piece: dict) -> None:
         if piece["coords"][0] == piece["coords"][-1] and len(piece["coords"]) <= 2:
             return
         self.edges.append(piece)
+
+    def lines(self) -> list[LineString]:
+        """Return the edge geometries (kept in step with ``edges``)."""
+        if len(self._lines) != len(self.edges):
+            self._lines = [LineString(e["coords"]) for e in self.edges]
+        return self._lines
 
     def components(self) -> list[tuple[set, float]]:
         parent: dict = {}
@@ -288,11 +295,11 @@ class _Net:
         """
         pt = Point(c)
         best = None
-        for i, e in enumerate(self.edges):
+        lines = self.lines()
+        near = shapely.distance(lines, pt) * M_PER_DEG * 0.9 <= snap_m
+        for i in [int(k) for k in near.nonzero()[0]]:
+            e, line = self.edges[i], lines[i]
             if exclude is not None and exclude in (e["coords"][0], e["coords"][-1]):
-                continue
-            line = LineString(e["coords"])
-            if line.distance(pt) * M_PER_DEG * 0.9 > snap_m:
                 continue
             q = line.interpolate(line.project(pt))
             d = haversine_m(c[0], c[1], q.x, q.y)
@@ -312,6 +319,7 @@ class _Net:
         first, second = _split(line, along)
         self.edges[i] = {**e, "coords": [_r(c) for c in first[:-1]] + [q]}
         self.edges.append({**e, "coords": [q] + [_r(c) for c in second[1:]]})
+        self._lines = []
         return q
 
 
@@ -373,6 +381,7 @@ def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list
         if km >= MIN_COMPONENT_KM:
             keep |= nodes
     net.edges = [e for e in net.edges if e["coords"][0] in keep]
+    net._lines = []
     for link in cur["links"]:
         coords = [_r(w) for w in link["waypoints"]]
         snap_m = float(link.get("snap_m", SNAP_M))

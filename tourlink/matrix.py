@@ -198,14 +198,18 @@ def _extra(mode: str, metres: float, minutes: float) -> dict:
 
 
 def _step(e: dict, frac: float) -> dict:
-    return {"name": _road_label(e), "mode": e.get("mode", "road"), "km": frac * e["length"] / 1000,
+    step = {"name": _road_label(e), "mode": e.get("mode", "road"), "km": frac * e["length"] / 1000,
             "minutes": frac * e["travel_time"] / 60}
+    if e.get("departures"):
+        step["departures"] = tuple(e["departures"])
+    return step
 
 
 def _road_label(e: dict) -> str:
+    """Return the label of an edge: ref or name of a road, operator/name of a boat."""
     ref, name = e.get("ref") or "", e.get("name") or ""
-    if e.get("mode") == "access" or e.get("highway") == "access":
-        return ref or name
+    if e.get("mode", "road") not in ("road", "access"):
+        return name or ref
     return ref or name
 
 

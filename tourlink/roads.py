@@ -154,28 +154,34 @@ def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
     if ports is None or len(ports) == 0 or not links:
         return 0
     added = 0
-    port_xy = {str(r.id): (float(r.lon), float(r.lat)) for r in ports.itertuples()}
-    for pid, (lon, lat) in sorted(port_xy.items()):
+    port_xy = {str(r.id): (float(r.lon), float(r.lat), str(getattr(r, "name_vi", r.id)))
+               for r in ports.itertuples()}
+    for pid, (lon, lat, label) in sorted(port_xy.items()):
         node = f"port:{pid}"
         s = snap(lon, lat, G, warn=False)
-        G.add_node(node, x=lon, y=lat, port=pid)
+        G.add_node(node, x=lon, y=lat, port=pid, label=label)
         edge = G.edges[s.u, s.v, s.key]
-        for end, t0, t1 in ((s.u, s.t, 0.0), (s.v, s.t, 1.0)):
-            coords = [(lon, lat)] + edge_part(G, s.u, s.v, s.key, t0, t1)
-            on_road = abs(t1 - t0) * edge["length"]
-            tt = PORT_ACCESS_MINUTES * 60 + s.access_s + on_road / (edge["speed_kph"] / 3.6)
-            for a, b, c in ((node, end, coords), (end, node, coords[::-1])):
-                G.add_edge(a, b, highway="access", name=edge.get("name", ""), ref=edge.get("ref", ""),
-                           length=s.access_m + on_road, speed_kph=ACCESS_SPEED_KPH, travel_time=tt,
-                           geometry=LineString(c), mode="access", oneway=False)
-                added += 1
+        if s.t * edge["length"] < 50:
+            join = s.u
+        elif (1 - s.t) * edge["length"] < 50:
+            join = s.v
+        else:
+            join = split_edge(G, s.u, s.v, s.key, s.t)
+        jx, jy = G.nodes[join]["x"], G.nodes[join]["y"]
+        tt = PORT_ACCESS_MINUTES * 60 + s.access_s
+        for a, b, c in ((node, join, [(lon, lat), (jx, jy)]), (join, node, [(jx, jy), (lon, lat)])):
+            G.add_edge(a, b, highway="access", name="", ref="", length=s.access_m, speed_kph=ACCESS_SPEED_KPH,
+                       travel_time=tt, geometry=LineString(c), mode="access", oneway=False)
+            added += 1
     for link in links:
         a, b = f"port:{link.from_port}", f"port:{link.to_port}"
         if a not in G or b not in G:
             log.warning("sea link %s: unknown port %s or %s", link.id, link.from_port, link.to_port)
             continue
         (x1, y1), (x2, y2) = (G.nodes[a]["x"], G.nodes[a]["y"]), (G.nodes[b]["x"], G.nodes[b]["y"])
-        G.add_edge(a, b, highway="ferry", name=link.operator or link.id, ref=link.id,
+        label = f"{link.operator or link.mode} {G.nodes[a].get('label', link.from_port)} - " \
+                f"{G.nodes[b].get('label', link.to_port)}"
+        G.add_edge(a, b, highway="ferry", name=label, ref=link.id,
                    length=haversine_m(x1, y1, x2, y2), mode=link.mode,
                    departures=tuple(link.departures), duration=float(link.duration_min),
                    fare_vnd=link.fare_vnd, operator=link.operator,
@@ -183,6 +189,30 @@ def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
                    geometry=LineString([(x1, y1), (x2, y2)]), oneway=True)
         added += 1
     return added
+
+
+def split_edge(G: nx.MultiDiGraph, u, v, key, t: float) -> int:
+    """Split road edge (u, v, key) and its reverse at fraction ``t`` from ``u``; return the new node.
+
+    The new node gets the next free integer id; lengths and travel times are shared pro rata.
+    """
+    data = G.edges[u, v, key]
+    g = data["geometry"]
+    point = g.interpolate(t, normalized=True)
+    new = max((n for n in G if isinstance(n, int)), default=-1) + 1
+    G.add_node(new, x=round(point.x, 6), y=round(point.y, 6))
+    pairs = [(u, v, key, t)]
+    if G.has_edge(v, u, key) and G.edges[v, u, key].get("reversed") != data.get("reversed"):
+        pairs.append((v, u, key, 1 - t))
+    for a, b, k, frac in pairs:
+        d = dict(G.edges[a, b, k])
+        G.remove_edge(a, b, k)
+        for x, y, lo, hi in ((a, new, 0.0, frac), (new, b, frac, 1.0)):
+            part = shapely.ops.substring(d["geometry"], lo, hi, normalized=True)
+            G.add_edge(x, y, **{**d, "length": d["length"] * (hi - lo),
+                                "travel_time": d["travel_time"] * (hi - lo), "geometry": part})
+    _INDEX.pop(G, None)
+    return new
 
 
 def _add_coach_speeds(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

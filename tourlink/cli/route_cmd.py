@@ -125,10 +125,16 @@ def route(origin: str, destination: str) -> dict:
         else:
             legs.append({"mode": "road" if mode == "access" else mode, "name": name, "km": s["km"],
                          "minutes": s["minutes"]})
+            if s.get("departures"):
+                legs[-1]["departures"] = s["departures"]
     legs = [dict(x, km=round(x["km"], 1), minutes=round(x["minutes"], 1)) for x in legs
             if x["km"] >= 0.05 or x["minutes"] >= 0.5]
     return {"from": a[0], "to": b[0], "km": round(leg.km, 1), "minutes": round(leg.minutes, 1),
             "legs": legs}
+
+
+def _public(leg: dict) -> dict:
+    return {k: leg[k] for k in ("mode", "name", "km", "minutes")}
 
 
 def _hm(minutes: float) -> str:
@@ -139,9 +145,15 @@ def _hm(minutes: float) -> str:
 def run(args) -> int:
     result = route(args.origin, args.destination)
     if args.json:
-        print(json.dumps({k: result[k] for k in ("km", "minutes", "legs")}, ensure_ascii=False))
+        print(json.dumps({"km": result["km"], "minutes": result["minutes"],
+                          "legs": [_public(leg) for leg in result["legs"]]}, ensure_ascii=False))
         return 0
-    print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} by coach")
+    road_km = sum(leg["km"] for leg in result["legs"] if leg["mode"] == "road")
+    by = "coach" if road_km >= result["km"] - 0.1 else f"coach ({road_km:.0f} km) and boat"
+    print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} by {by}")
     for leg in result["legs"]:
         print(f"  {leg['mode']:<9} {leg['name'][:40]:<40} {leg['km']:6.1f} km  {_hm(leg['minutes']):>12}")
+        if leg.get("departures"):
+            times = ", ".join(f"{m // 60:02d}:{m % 60:02d}" for m in leg["departures"])
+            print(f"  {'':<9} departures {times} (waiting not included)")
     return 0
