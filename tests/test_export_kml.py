@@ -44,6 +44,7 @@ def test_legs_are_styled_by_mode(itinerary):
     assert "<color>ffd62728</color>" in text  # fast boat
     assert "<color>ff1f77b4</color>" in text  # road
     assert "<Folder" in text and text.count("<Folder") == 3
+    assert text.rfind("<Style ") < text.find("<Folder")  # shared styles in the Document
 
 
 def test_special_characters_are_text(itinerary):

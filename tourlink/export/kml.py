@@ -61,11 +61,13 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
         st = simplekml.Style()
         st.linestyle.color, st.linestyle.width = colour, width
         styles[mode] = st
+        kml.document.styles.append(st)  # shared styles belong to the Document
     point_styles = {}
     for kind, href in KIND_ICON.items():
         st = simplekml.Style()
         st.iconstyle.icon.href = href
         point_styles[kind] = st
+        kml.document.styles.append(st)
     for d in itinerary.days:
         folder = kml.newfolder(name=d.title)
         folder.description = f"{name(d.start)} → {name(d.end)}, {d.km:.1f} km"
