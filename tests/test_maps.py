@@ -175,3 +175,10 @@ def test_legend_lists_partner_areas_only_when_drawn(itinerary):
     bare = maps.to_html(maps.explore(Itinerary(days=itinerary.days, title="bare")))
     assert "Partner area, 2025 province" not in bare
     assert "Road" in bare
+
+
+def test_offline_with_a_local_tile_server(itinerary):
+    html = maps.to_html(maps.explore(itinerary, offline=True, tiles="http://tiles.local/{z}/{x}/{y}.png"))
+    assert 'L.tileLayer(\n                "http://tiles.local/{z}/{x}/{y}.png"' in html
+    assert "background:#eef2f0" in html  # plain background where tiles do not load
+    assert not re.search(r"<script[^>]+src=", html)

@@ -109,7 +109,12 @@ class Legend(MacroElement):
 
 # ------------------------------------------------------------------------- maps
 def new_map(*, offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium.Map:
-    """Return an empty map; offline it has no tile layer and a plain background."""
+    """Return an empty map.
+
+    Offline the map has a plain background colour and no tile layer, unless ``tiles`` is a URL
+    template other than the default (e.g. a tile server on the local network), which is then
+    drawn over that background.
+    """
     if offline:
         m = folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=None, control_scale=True)
         m.get_root().header.add_child(
@@ -118,6 +123,8 @@ def new_map(*, offline: bool = False, tiles: str | None = DEFAULT_TILES) -> foli
             ),
             name="tl_background",
         )
+        if tiles and tiles != DEFAULT_TILES and "{z}" in tiles:
+            folium.TileLayer(tiles=tiles, attr="local tiles", name="local tiles").add_to(m)
         return m
     return folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=tiles, control_scale=True)
 
@@ -141,7 +148,8 @@ def explore(
     offline
         Inline Leaflet and plugins into the page and draw no web tiles (plain background).
     tiles
-        Tile layer name or URL when online (ignored offline; None for none).
+        Tile layer name or URL template when online; None for none. Offline only a URL template
+        (``.../{z}/{x}/{y}.png``, e.g. a local tile server) is drawn, over the plain background.
     controls
         Add layer control, fullscreen, minimap, measure control and fit the bounds.
     """
