@@ -332,3 +332,29 @@ def test_build_reports_a_broken_curated_entry(raw_dir, tmp_path, monkeypatch):
         shutil.copy(DATA_DIR / name, tmp_path / name)
     with pytest.raises(module.CuratedError, match=r"destinations_south\.yaml entry \d+ \(\S+\) field kind"):
         module.build(raw_dir, tmp_path)
+
+
+def test_missing_file_and_odd_geojson(tmp_path):
+    with pytest.raises(ValidationError, match="no-such.csv: cannot read the file"):
+        destinations_from_file(tmp_path / "no-such.csv")
+    doc = '{"type": "FeatureCollection", "features": [1, {"type": "Feature", "properties": "x"}]}'
+    with pytest.raises(ValidationError) as err:
+        destinations_from_file(write(tmp_path, doc, "odd.geojson"))
+    assert [p.split(":")[0] for p in err.value.problems] == ["feature 1", "feature 2"]
+
+
+@pytest.mark.parametrize("value", ["inf", "1e400", "nan"])
+def test_non_finite_numbers_rejected(tmp_path, value):
+    path = write(tmp_path, f"id,name_vi,lon,lat,visit_minutes\na,A,105.08,10.01,{value}\n")
+    with pytest.raises(ValidationError, match=f"row 2 field visit_minutes: '{value}' is not an integer"):
+        destinations_from_file(path)
+
+
+def test_given_provinces_are_checked(tmp_path):
+    text = ("id,name_vi,lon,lat,province_legacy\na,A,105.08,10.01,Kien Giangg\nb,B,105.08,10.01,Cần Thơ\n"
+            "c,C,105.08,10.01,Kiên Giang\n")
+    with pytest.raises(ValidationError) as err:
+        destinations_from_file(write(tmp_path, text))
+    a, b = err.value.problems
+    assert a.startswith("row 2 field province_legacy: unknown province 'Kien Giangg'") and "Kiên Giang" in a
+    assert b.startswith("row 3 field province_legacy: the point lies in Kiên Giang, not in Cần Thơ")

@@ -24,6 +24,7 @@ import functools
 import io
 import json
 import logging
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -308,7 +309,10 @@ LODGING_FIELDS = [
 
 
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read the file ({exc.strerror or exc})", source=str(path)) from None
     if not data.strip():
         raise ValidationError("the file is empty; give a header row and at least one row", source=str(path))
     try:
@@ -318,32 +322,50 @@ def _decode(path: Path) -> str:
                               source=str(path)) from None
 
 
+def _geojson_records(path: Path, text: str) -> tuple[list[str], list[tuple[str, dict]]]:
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValidationError(f"not valid JSON: {str(exc).splitlines()[0]}", source=str(path)) from None
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not features:
+        raise ValidationError("a GeoJSON FeatureCollection with at least one Point feature is required",
+                              source=str(path))
+    rows, columns, problems = [], [], []
+    for i, f in enumerate(features, start=1):
+        props = f.get("properties") if isinstance(f, dict) else None
+        if not isinstance(f, dict) or not isinstance(props, dict | None):
+            problems.append(f"feature {i}: expected a GeoJSON Feature object with a properties object")
+            continue
+        props = dict(props or {})
+        geom = f.get("geometry") if isinstance(f.get("geometry"), dict) else {}
+        coords = geom.get("coordinates")
+        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+            props.setdefault("lon", coords[0])
+            props.setdefault("lat", coords[1])
+        columns += [str(k) for k in props if str(k) not in columns]
+        rows.append((f"feature {i}", {str(k): v for k, v in props.items()}))
+    if problems:
+        raise ValidationError(problems, source=str(path))
+    return columns, rows
+
+
 def _records(path: Path, text: str) -> tuple[list[str], list[tuple[str, dict]]]:
     """Return (columns, [(row label, raw values)]) of a CSV or GeoJSON file."""
     if path.suffix.lower() in (".geojson", ".json"):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"not valid JSON: {exc}", source=str(path)) from None
-        features = doc.get("features") if isinstance(doc, dict) else None
-        if not isinstance(features, list) or not features:
-            raise ValidationError("a GeoJSON FeatureCollection with at least one Point feature is required",
-                                  source=str(path))
-        rows, columns = [], []
-        for i, f in enumerate(features, start=1):
-            props = dict((f or {}).get("properties") or {})
-            geom = (f or {}).get("geometry") or {}
-            if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
-                props.setdefault("lon", geom["coordinates"][0])
-                props.setdefault("lat", geom["coordinates"][1])
-            columns += [k for k in props if k not in columns]
-            rows.append((f"feature {i}", props))
-        return columns, rows
-    reader = csv.DictReader(io.StringIO(text))
-    columns = list(reader.fieldnames or [])
-    rows = [(f"row {i}", r) for i, r in enumerate(reader, start=2)]  # the header is row 1
+        return _geojson_records(path, text)
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        columns = list(reader.fieldnames or [])
+        rows = [(f"row {i}", r) for i, r in enumerate(reader, start=2)]  # the header is row 1
+    except csv.Error as exc:
+        raise ValidationError(f"not a readable CSV file ({exc})", source=str(path)) from None
     if not rows:
         raise ValidationError("the file has a header but no rows", source=str(path))
+    long = [where for where, r in rows if None in r]
+    if long:
+        raise ValidationError([f"{where}: more values than the {len(columns)} columns of the header"
+                               for where in long], source=str(path))
     return columns, rows
 
 
@@ -355,13 +377,17 @@ def _convert(value, field: _Field, where: str, problems: list[str]):
     if field.kind == "text":
         return str(value).strip()
     try:
+        if isinstance(value, bool):
+            raise ValueError
         number = float(value)
+        if not math.isfinite(number):
+            raise ValueError
         if field.kind == "int":
             if number != int(number):
                 raise ValueError
             return int(number)
         return number
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         wanted = "an integer" if field.kind == "int" else "a number"
         problems.append(f"{where} field {field.name}: {value!r} is not {wanted}")
         return None
@@ -387,7 +413,7 @@ def _validated(path: str | os.PathLike, fields: list[_Field], check_row) -> list
     out, seen = [], {}
     for where, raw in rows:
         rec = {f.name: _convert(raw.get(f.name), f, where, problems) for f in fields}
-        rec["_where"] = where
+        rec["_where"], rec["_raw"] = where, raw
         if rec["id"] is not None:
             if rec["id"] in seen:
                 problems.append(f"{where} field id: duplicate id {rec['id']!r} (first in {seen[rec['id']]})")
@@ -395,6 +421,8 @@ def _validated(path: str | os.PathLike, fields: list[_Field], check_row) -> list
         check_row(rec, where, problems)
         out.append(rec)
     _locate(out, problems, R)
+    for rec in out:
+        _check_given_provinces(rec, problems, R)
     if problems:
         raise ValidationError(problems, source=str(path))
     return out
@@ -425,6 +453,29 @@ def _locate(recs: list[dict], problems: list[str], R) -> None:
             head += (f"; ({lat}, {lon}) lies in {swapped.name}: lat and lon look swapped, "
                      "exchange the two columns")
         problems.append(head)
+
+
+def _check_given_provinces(rec: dict, problems: list[str], R) -> None:
+    """Check province columns a user file gives against the names and the point's provinces."""
+    from tourlink.errors import NotFoundError
+
+    for scheme, name_col, code_col in (("legacy", "province_legacy", "province_legacy_code"),
+                                       ("2025", "province_2025", "province_2025_code")):
+        computed = rec.get(code_col)
+        name = rec["_raw"].get(name_col)
+        if isinstance(name, str) and name.strip():
+            try:
+                region = R.resolve(name, scheme=scheme)
+            except NotFoundError as exc:
+                problems.append(f"{rec['_where']} field {name_col}: {exc}")
+            else:
+                if computed and region.code != computed:
+                    problems.append(f"{rec['_where']} field {name_col}: the point lies in {rec[name_col]}, "
+                                    f"not in {name.strip()}; fix lon/lat or leave {name_col} empty")
+        code = rec["_raw"].get(code_col)
+        if code not in (None, "") and computed and str(code).strip().zfill(2) != computed:
+            problems.append(f"{rec['_where']} field {code_col}: the point lies in {scheme} province "
+                            f"{computed}, not {str(code).strip()!r}; fix lon/lat or leave {code_col} empty")
 
 
 def _check_destination(rec: dict, where: str, problems: list[str]) -> None:
