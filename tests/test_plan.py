@@ -199,6 +199,15 @@ def test_must_and_exclude_are_honoured():
     assert "a4" in ids and "a1" not in ids
 
 
+def test_budget_drops_paid_visits_or_explains_the_fares():
+    r = req(days=1, min_stops_per_partner=0, dawn=False, budget_vnd=500000)  # 10 people x 20,000 VND fees
+    it = run(r)
+    assert 0 < len(it.visits) <= 2 and it.fees_vnd * r.group_size <= 500000
+    assert any(d.reason.startswith("budget:") for d in it.dropped)
+    with pytest.raises(InfeasibleError, match="budget: .* over the budget of 1,000,000 VND"):
+        run(req(days=3, must=("i1",), start="Beta", min_stops_per_partner=0, budget_vnd=1000000))
+
+
 def test_same_seed_same_json():
     r = req(days=2)
     a = run(r).to_dict()

@@ -464,32 +464,59 @@ def _dt(request: TourRequest, day: int, minute: float) -> datetime:
 
 def time_days(world: World, request: TourRequest, p: Plan, problem: Problem, copies: list[Copy],
               sol: Solution) -> tuple[list[_Timed], dict[str, str]]:
-    """Timed days of a solution: lunch inserted, broken visits dropped; pace/road caps enforced."""
+    """Timed days of a solution: lunch inserted, broken visits dropped; pace, road and budget caps."""
     per_seg: dict[int, list[str]] = {k: [] for k in range(len(p.segments))}
     for r in sol.routes:
         per_seg[r.vehicle] = [copies[c].dest for c in r.clients]
     removed: dict[str, str] = {}
-    out = []
+    out: list[_Timed] = []
+    lists_of: list[list[list[str]]] = []
     for day in range(request.days):
         ks = [k for k, s in enumerate(p.segments) if s.day == day]
-        crossing = next((c for c in p.crossings if c.day == day), None)
-        lists = [list(per_seg[k]) for k in ks]
-        while True:
-            try:
-                timed = _time_day(world, request, day, [p.segments[k] for k in ks], lists, crossing)
-            except _Broken as exc:
-                timed, why = None, str(exc)
-            else:
-                why = _day_limits(world, request, timed)
-            if not why:
-                break
-            victim = _cheapest(world, request, lists)
-            if victim is None:
-                raise InfeasibleError(f"day {day + 1}: {why}")
-            removed[victim] = why
-            lists = [[v for v in ls if v != victim] for ls in lists]
+        timed, lists = _time_repaired(world, request, p, day, [list(per_seg[k]) for k in ks], removed)
         out.append(timed)
+        lists_of.append(lists)
+    budget = request.budget_vnd
+    while budget is not None:
+        fees = sum(int(world.row(v)["fee_vnd"]) for d in out for v in d.visits) * request.group_size
+        fares = sum(leg.fare_vnd for d in out for leg in d.legs)
+        if fees + fares <= budget:
+            break
+        pool = [(v, day) for day, d in enumerate(out) for v in d.visits
+                if int(world.row(v)["fee_vnd"]) > 0 and v not in request.must]
+        if fares > budget or not pool:
+            raise InfeasibleError(f"budget: fees {fees:,} VND + fares {fares:,} VND for {request.group_size} "
+                                  f"people are {fees + fares - budget:,} VND over the budget of "
+                                  f"{budget:,} VND")
+
+        def worth(x: tuple[str, int]) -> tuple[float, str]:
+            return prize_of(world, request, x[0]) / int(world.row(x[0])["fee_vnd"]), x[0]
+        victim, day = min(pool, key=worth)
+        removed[victim] = "budget: its fee would break the budget"
+        lists = [[v for v in ls if v != victim] for ls in lists_of[day]]
+        out[day], lists_of[day] = _time_repaired(world, request, p, day, lists, removed)
     return out, removed
+
+
+def _time_repaired(world: World, request: TourRequest, p: Plan, day: int, lists: list[list[str]],
+                   removed: dict[str, str]) -> tuple[_Timed, list[list[str]]]:
+    """Time one day, dropping the cheapest visit until the day keeps every rule."""
+    ks = [k for k, s in enumerate(p.segments) if s.day == day]
+    crossing = next((c for c in p.crossings if c.day == day), None)
+    while True:
+        try:
+            timed = _time_day(world, request, day, [p.segments[k] for k in ks], lists, crossing)
+        except _Broken as exc:
+            timed, why = None, str(exc)
+        else:
+            why = _day_limits(world, request, timed)
+        if not why:
+            return timed, lists
+        victim = _cheapest(world, request, lists)
+        if victim is None:
+            raise InfeasibleError(f"day {day + 1}: {why}")
+        removed[victim] = f"time: {why}"
+        lists = [[v for v in ls if v != victim] for ls in lists]
 
 
 def _cheapest(world: World, request: TourRequest, lists: list[list[str]]) -> str | None:
@@ -727,7 +754,7 @@ def assemble(world: World, request: TourRequest, res: _Result, *, seed: int, sec
         if c in visited:
             continue
         if c in res.removed:
-            why = f"time: {res.removed[c]}"
+            why = res.removed[c]
         elif not any(visit_windows(world, request, c, d) for d in range(request.days)):
             why = "closed on every tour day"
         elif c in offered:
