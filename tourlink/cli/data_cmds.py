@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``provinces``, ``partnerships`` and ``destinations`` subcommands."""
     fmt = argparse.RawDescriptionHelpFormatter
 
-    p = subparsers.add_parser("provinces", help="resolve province names; list provinces of a scheme",
+    p = subparsers.add_parser("provinces", help="resolve names, locate points, list provinces",
                               description="Provinces in both schemes: the 63 legacy provinces (until "
                               "1 July 2025) and the 34 provinces of 2025.", epilog=PROVINCES_EPILOG,
                               formatter_class=fmt)
