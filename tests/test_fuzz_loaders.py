@@ -1,0 +1,311 @@
+"""Fuzzing the loaders: every broken file ends in a one-line TourlinkError that names the file.
+
+Hypothesis draws a valid base (the bundled partnership entry, a plain request, the hand-made
+famtrip itinerary, two user destinations) and breaks it (see ``tests/strategies.py``); the
+loader must raise a :class:`~tourlink.errors.TourlinkError` subclass — never a KeyError, a
+UnicodeDecodeError or a RecursionError — whose message is one line, names the file and, where
+the break is in a field, names the field (and the row). Runs derandomised, so a run is
+repeatable and CI-friendly; together the tests here draw well over 1,000 bad inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+import strategies as S
+import yaml
+from fixtures_itinerary import famtrip
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tourlink.errors import TourlinkError
+from tourlink.itinerary import Itinerary
+from tourlink.paths import data_file
+from tourlink.request import TourRequest
+
+
+def fuzz(n: int) -> settings:
+    """Settings of a fuzz test: ``n`` examples, derandomised, no deadline, no example database."""
+    return settings(max_examples=n, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+_DIR = Path(tempfile.mkdtemp(prefix="tourlink-fuzz-"))
+
+
+def _file(name: str, payload: str | bytes) -> Path:
+    path = _DIR / name
+    if isinstance(payload, bytes):
+        path.write_bytes(payload)
+    else:
+        path.write_text(payload, encoding="utf-8")
+    return path
+
+
+def _error_of(fn, path: Path) -> str:
+    """Call ``fn(path)``; return the TourlinkError message (fail on success or another exception)."""
+    try:
+        fn(path)
+    except TourlinkError as exc:
+        msg = str(exc)
+    else:
+        pytest.fail(f"{getattr(fn, '__qualname__', fn)} accepted a broken file: {path.read_bytes()[:300]!r}")
+    assert "\n" not in msg and "\r" not in msg, f"message is not one line: {msg!r}"
+    assert path.name in msg, f"message does not name the file {path.name}: {msg!r}"
+    return msg
+
+
+# ====================================================================== requests (TOML)
+@fuzz(300)
+@given(S.broken_request_dict())
+def test_broken_request_toml_names_file_and_field(case):
+    data, field = case
+    msg = _error_of(TourRequest.from_toml, _file("request.toml", S.toml_text(data)))
+    assert field in msg, f"message does not name {field!r}: {msg!r}"
+
+
+@fuzz(60)
+@given(S.broken_toml_syntax)
+def test_unparsable_toml_names_file(text):
+    _error_of(TourRequest.from_toml, _file("syntax.toml", text))
+
+
+@fuzz(40)
+@given(S.non_utf8)
+def test_request_toml_not_utf8(data):
+    _error_of(TourRequest.from_toml, _file("latin.toml", data))
+
+
+def test_request_toml_empty_and_missing_file():
+    _error_of(TourRequest.from_toml, _file("empty.toml", ""))
+    _error_of(TourRequest.from_toml, _DIR / "no-such-request.toml")
+
+
+@pytest.mark.xfail(strict=True, reason="bug: TourRequest.from_toml lets IsADirectoryError escape "
+                   "(/tmp/bugs.md)")
+def test_request_toml_path_is_a_folder(tmp_path):
+    folder = tmp_path / "req.toml"
+    folder.mkdir()
+    _error_of(TourRequest.from_toml, folder)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: TourRequest accepts time_limit = nan (/tmp/bugs.md)")
+def test_request_time_limit_nan_is_rejected():
+    msg = _error_of(TourRequest.from_toml, _file("nan.toml", S.toml_text({**S.REQUEST_BASE,
+                                                                          "time_limit": float("nan")})))
+    assert "time_limit" in msg
+
+
+# ====================================================================== partnerships (YAML)
+def _base_entry() -> dict:
+    return yaml.safe_load(data_file("partnerships.yaml").read_text(encoding="utf-8"))[0]
+
+
+def _load_partnerships(path: Path):
+    from tourlink.partnerships import load_partnerships
+    return load_partnerships(path)
+
+
+@fuzz(200)
+@given(S.broken_partnership_entries(_base_entry()))
+def test_broken_partnership_entry_names_file_and_field(case):
+    entries, word = case
+    msg = _error_of(_load_partnerships, _file("partners.yaml", yaml.safe_dump(entries, allow_unicode=True)))
+    if word:
+        assert word in msg, f"message does not name {word!r}: {msg!r}"
+
+
+@fuzz(40)
+@given(S.broken_yaml_syntax)
+def test_unparsable_or_unsafe_yaml_names_file(text):
+    _error_of(_load_partnerships, _file("syntax.yaml", text))
+
+
+@fuzz(100)
+@given(S.yaml_garbled(yaml.safe_dump([_base_entry()], allow_unicode=True, sort_keys=False)))
+def test_garbled_yaml_names_file(text):
+    _error_of(_load_partnerships, _file("garbled.yaml", text))
+
+
+def test_python_object_tag_is_rejected_by_the_safe_loader(tmp_path):
+    from tourlink.errors import ValidationError
+    path = tmp_path / "evil.yaml"
+    path.write_text("- !!python/object/apply:os.system ['touch pwned']\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="evil.yaml"):
+        _load_partnerships(path)
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+@fuzz(40)
+@given(S.non_utf8)
+def test_partnerships_not_utf8(data):
+    _error_of(_load_partnerships, _file("latin.yaml", data))
+
+
+def test_partnerships_empty_and_missing_file():
+    _error_of(_load_partnerships, _file("empty.yaml", ""))
+    _error_of(_load_partnerships, _file("blank.yaml", "\n# only a comment\n"))
+    _error_of(_load_partnerships, _DIR / "no-such-file.yaml")
+
+
+# ====================================================================== itinerary (JSON)
+GOOD_ITINERARY = famtrip().to_dict()
+
+
+@fuzz(250)
+@given(S.broken_itinerary_json(GOOD_ITINERARY))
+def test_broken_itinerary_json_names_file(text):
+    _error_of(Itinerary.from_json, _file("itinerary.json", text))
+
+
+@fuzz(30)
+@given(S.non_utf8)
+def test_itinerary_not_utf8(data):
+    _error_of(Itinerary.from_json, _file("latin.json", data))
+
+
+def test_itinerary_empty_and_missing_file():
+    _error_of(Itinerary.from_json, _file("empty.json", ""))
+    _error_of(Itinerary.from_json, _DIR / "no-such-itinerary.json")
+
+
+@pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_json lets RecursionError escape on deep JSON "
+                   "(/tmp/bugs.md)")
+def test_itinerary_deeply_nested_json():
+    _error_of(Itinerary.from_json, _file("deep.json", "[" * 100_000 + "]" * 100_000))
+
+
+@pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_json lets IsADirectoryError escape "
+                   "(/tmp/bugs.md)")
+def test_itinerary_path_is_a_folder(tmp_path):
+    folder = tmp_path / "itinerary.json"
+    folder.mkdir()
+    _error_of(Itinerary.from_json, folder)
+
+
+# ====================================================================== catalog (CSV / GeoJSON)
+_HAS_CATALOG = importlib.util.find_spec("tourlink.catalog") is not None
+needs_catalog = pytest.mark.skipif(not _HAS_CATALOG, reason="tourlink.catalog (engineer A2) not landed yet")
+
+
+def _loader(name: str):
+    catalog = importlib.import_module("tourlink.catalog")
+    return getattr(catalog, name)
+
+
+def _check_rows_message(msg: str, word: str, row: int | None, label: str) -> None:
+    """``msg`` names ``word`` (or diagnoses a lat/lon swap) and, for a row break, the row label."""
+    if word == "swap":  # the message should say the coordinates look swapped
+        assert re.search(r"swap", msg, re.I), f"lat/lon swap not diagnosed: {msg!r}"
+    else:
+        assert word in msg, f"message does not name {word!r}: {msg!r}"
+    if row is not None:
+        where = f"row {row + 2}" if label == "row" else f"feature {row + 1}"  # CSV header is row 1
+        assert where in msg, f"message does not name {where}: {msg!r}"
+
+
+def test_valid_user_files_are_accepted(tmp_path):
+    """The bases the fuzzers break are valid, so each break is what the loader rejects."""
+    if not _HAS_CATALOG:
+        pytest.skip("tourlink.catalog (engineer A2) not landed yet")
+    dest = tmp_path / "dest.csv"
+    dest.write_text(S.csv_text(list(S.DEST_ROWS), list(S.DEST_COLUMNS)), encoding="utf-8")
+    assert len(_loader("destinations_from_file")(dest)) == 2
+    gj = tmp_path / "dest.geojson"
+    gj.write_text(S.geojson_text(list(S.DEST_ROWS), list(S.DEST_COLUMNS)), encoding="utf-8")
+    assert len(_loader("destinations_from_file")(gj)) == 2
+    lod = tmp_path / "lodging.csv"
+    lod.write_text(S.csv_text(list(S.LODGING_ROWS), list(S.LODGING_COLUMNS)), encoding="utf-8")
+    assert len(_loader("lodging_from_file")(lod)) == 2
+
+
+_DEST_NUMERIC = ("lon", "lat", "visit_minutes", "fee_vnd", "score")
+_LODGING_NUMERIC = ("lon", "lat", "price_vnd_per_night")
+
+
+@needs_catalog
+@fuzz(200)
+@given(S.broken_rows(S.DEST_ROWS, S.DEST_COLUMNS, numeric=_DEST_NUMERIC))
+def test_broken_destinations_csv(case):
+    rows, cols, word, row = case
+    msg = _error_of(_loader("destinations_from_file"), _file("destinations.csv", S.csv_text(rows, cols)))
+    _check_rows_message(msg, word, row, "row")
+
+
+@needs_catalog
+@fuzz(100)
+@given(S.broken_rows(S.DEST_ROWS, S.DEST_COLUMNS, numeric=_DEST_NUMERIC))
+def test_broken_destinations_geojson(case):
+    rows, cols, word, row = case
+    path = _file("destinations.geojson", S.geojson_text(rows, cols))
+    msg = _error_of(_loader("destinations_from_file"), path)
+    _check_rows_message(msg, word, row, "feature")
+
+
+@needs_catalog
+@fuzz(100)
+@given(S.broken_rows(S.LODGING_ROWS, S.LODGING_COLUMNS, numeric=_LODGING_NUMERIC))
+def test_broken_lodging_csv(case):
+    rows, cols, word, row = case
+    msg = _error_of(_loader("lodging_from_file"), _file("lodging.csv", S.csv_text(rows, cols)))
+    _check_rows_message(msg, word, row, "row")
+
+
+@needs_catalog
+@fuzz(150)
+@given(S.broken_geojson_structure)
+def test_broken_geojson_structure(text):
+    _error_of(_loader("destinations_from_file"), _file("odd.geojson", text))
+
+
+@needs_catalog
+@pytest.mark.parametrize("value", ["inf", "1e400", "-inf"])
+def test_infinite_integer_cell(value):
+    rows = [dict(S.DEST_ROWS[0], visit_minutes=value), dict(S.DEST_ROWS[1])]
+    path = _file("inf.csv", S.csv_text(rows, list(S.DEST_COLUMNS)))
+    msg = _error_of(_loader("destinations_from_file"), path)
+    assert "visit_minutes" in msg and "row 2" in msg
+
+
+@needs_catalog
+def test_unknown_province_in_user_file_is_reported():
+    rows = [dict(S.DEST_ROWS[0], province_legacy="Kien Giangg"), dict(S.DEST_ROWS[1])]
+    path = _file("prov.csv", S.csv_text(rows, list(S.DEST_COLUMNS)))
+    msg = _error_of(_loader("destinations_from_file"), path)
+    assert "Kien Giangg" in msg and "row 2" in msg
+
+
+@needs_catalog
+@fuzz(40)
+@given(S.non_utf8, st.sampled_from(["destinations_from_file", "lodging_from_file"]),
+       st.sampled_from(["csv", "geojson"]))
+def test_catalog_files_not_utf8(data, loader, ext):
+    _error_of(_loader(loader), _file(f"latin.{ext}", data))
+
+
+@needs_catalog
+@pytest.mark.parametrize("loader", ["destinations_from_file", "lodging_from_file"])
+@pytest.mark.parametrize("name, payload", [
+    ("empty.csv", ""), ("blank.csv", "\n\n"), ("empty.geojson", ""), ("nothing.geojson", "{}"),
+    ("list.geojson", "[1, 2]"), ("cut.geojson", '{"type": "FeatureCollection", "features": ['),
+    ("legacy.csv", S.csv_text(list(S.DEST_ROWS), list(S.DEST_COLUMNS)).encode("utf-8").decode("utf-8")
+     .encode("utf-16")),
+    ("table.xlsx", "PK\x03\x04"),
+])
+def test_catalog_empty_wrong_or_missing_files(loader, name, payload):
+    path = _DIR / name
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    if payload is not None:
+        _file(name, payload)
+    _error_of(_loader(loader), path)
+
+
+@needs_catalog
+@pytest.mark.parametrize("loader", ["destinations_from_file", "lodging_from_file"])
+def test_catalog_missing_file(loader):
+    _error_of(_loader(loader), _DIR / "no-such-file.csv")
