@@ -179,9 +179,10 @@ def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
         if isinstance(item, Leg):
             _a, b = legs.get(id(item), (None, None))
             what = LEG_VERBS[lang].get(item.mode, "{place}").format(place=name(b, lang))
-            if item.name:
+            if item.name and item.name.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
                 what += f" ({item.name})"
-            what += f" – {_num(item.km, lang, 1)} km, {_dur(item.minutes, lang)}"
+            km = f"{_num(item.km, lang, 1)} km, " if item.km >= 0.05 else ""
+            what += f" – {km}{_dur(item.minutes, lang)}"
             if item.fare_vnd:
                 what += f", {_money(item.fare_vnd, lang)}"
             rows.append({"time": _span(item.depart, item.arrive, lang), "text": what})
@@ -221,12 +222,13 @@ def _meals(day: Day, itinerary: Itinerary, lang: str) -> str:
     return ", ".join(meals) if meals else L["no_meals"]
 
 
-def _route(day: Day) -> str:
+def _route(day: Day, lang: str) -> str:
+    """The provinces the day crosses, or (within one province) where it starts and ends."""
     provinces = [s.province_legacy for s in (day.start, *day.stops, day.end) if s.province_legacy]
     uniq = list(dict.fromkeys(provinces))
     if len(uniq) > 1:
         return " – ".join(uniq)
-    return " – ".join(dict.fromkeys([name(day.start), *[s.name for s in day.visits], name(day.end)]))
+    return " – ".join(dict.fromkeys([name(day.start, lang), name(day.end, lang)]))
 
 
 def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b3d91") -> Markup:
@@ -338,7 +340,7 @@ def itinerary_to_html(itinerary: Itinerary, *, lang: str = "vi") -> str:
         date = f"{d.date:%d/%m/%Y}"
         days.append(
             {
-                "heading": f"{L['day']} {d.index} ({date}): {_route(d).upper()}",
+                "heading": f"{L['day']} {d.index} ({date}): {_route(d, lang).upper()}",
                 "meals": _meals(d, itinerary, lang),
                 "rows": _day_rows(d, lang),
                 "svg": day_svg(d),
