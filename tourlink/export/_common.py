@@ -68,13 +68,18 @@ def places(day: Day) -> dict[str, Stop]:
 
 
 def leg_ends(day: Day) -> list[tuple[Leg, Stop | None, Stop | None]]:
-    """Each leg of the day with the stops it joins (found in the timeline)."""
+    """Each leg of the day with the stops it joins (found in the timeline, else by id)."""
     items = timeline(day)
+    by_id = places(day)
     out = []
     for i, item in enumerate(items):
         if isinstance(item, Leg):
             before = next((x for x in reversed(items[:i]) if isinstance(x, Stop) and x.kind != "lunch"), None)
             after = next((x for x in items[i + 1 :] if isinstance(x, Stop)), None)
+            if before is None or before.id != item.from_id:
+                before = by_id.get(item.from_id, before)
+            if after is None or after.id != item.to_id:
+                after = by_id.get(item.to_id, after)
             out.append((item, before, after))
     return out
 
