@@ -358,3 +358,17 @@ def test_given_provinces_are_checked(tmp_path):
     a, b = err.value.problems
     assert a.startswith("row 2 field province_legacy: unknown province 'Kien Giangg'") and "Kiên Giang" in a
     assert b.startswith("row 3 field province_legacy: the point lies in Kiên Giang, not in Cần Thơ")
+
+
+def test_excluded_rows_absent_and_stale_exclude_reported(dest, raw_dir, tmp_path, monkeypatch):
+    assert "osm-w669125218" not in set(dest["id"])  # duplicate of Chùa Dơi, excluded with a reason
+    module = _build_module()
+    curated = tmp_path / "curated"
+    shutil.copytree(ROOT / "tools" / "curated", curated)
+    south = curated / "destinations_south.yaml"
+    south.write_text(south.read_text(encoding="utf-8") + "- id: osm-n1\n  reason: stale\n", encoding="utf-8")
+    monkeypatch.setattr(module, "CURATED", curated)
+    for name in ("provinces_legacy.geojson", "provinces_2025.geojson"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    with pytest.raises(module.CuratedError, match=r"exclude entry \d+ \(osm-n1\) field id"):
+        module.build(raw_dir, tmp_path)

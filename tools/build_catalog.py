@@ -93,6 +93,7 @@ LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", 
 NAME_KINDS = [
     (r"chợ nổi|floating market", "floating_market"),
     (r"bảo tàng|museum|nhà trưng bày|khu trưng bày", "museum"),
+    (r"\bdi chỉ\b|khảo cổ|phế tích|archaeolog", "relic_site"),
     (r"làng (nghề|gốm|lụa|nón|tranh|mộc|tre|khảm|thêu|quạt|tiện|giang|tết|bánh|hương|nhang|chiếu|rèn|đúc|gò)"
      r"|nghề truyền thống|nước mắm|fish sauce|factory|cơ sở làm|làm (nón|võng|bánh|kẹo|hủ tiếu|hủ tíu)"
      r"|nhà làm"
@@ -441,6 +442,19 @@ def merge_curated(path: Path, items: list[dict], kept: dict[str, dict], every: d
         kept[rec["id"]] = rec
 
 
+def exclude(path: Path, items: list[dict], kept: dict[str, dict], problems: list[str]) -> None:
+    """Remove the OSM rows listed under ``exclude:`` (duplicates, junk), each with a reason."""
+    for i, item in enumerate(items):
+        item = item if isinstance(item, dict) else {"id": item}
+        where = f"{path.name} exclude entry {i + 1} ({item.get('id', '?')})"
+        if not str(item.get("reason") or "").strip():
+            problems.append(f"{where} field reason: required")
+        elif item.get("id") not in kept or not str(item["id"]).startswith("osm-"):
+            problems.append(f"{where} field id: not an OSM row of the catalogue (stale entry?)")
+        else:
+            del kept[item["id"]]
+
+
 def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], polys: Polygons,
                        validate_hours) -> list:
     """Return the problems of one curated entry, followed by its record when it has none."""
@@ -597,6 +611,9 @@ def build(raw: Path, out: Path) -> list[Path]:
     for name in ("destinations_south.yaml", "destinations_north.yaml"):
         path = CURATED / name
         merge_curated(path, read_yaml(path, "destinations"), kept, every, polys, problems)
+    for name in ("destinations_south.yaml", "destinations_north.yaml"):
+        path = CURATED / name
+        exclude(path, read_yaml(path, "exclude"), kept, problems)
     ports = _located(CURATED / "ports.yaml", read_yaml(CURATED / "ports.yaml", "ports"), polys, problems,
                      ("id", "name_vi", "name_en", "lon", "lat", "province", "kind", "source"))
     port_ids = {p["id"] for p in ports}
