@@ -159,6 +159,7 @@ def test_explore_partnership_with_destinations():
     assert _overlays(html) == ["Hậu Giang (1)", "Kiên Giang (1)"]
     assert "Chợ nổi Ngã Bảy" in html and "Mo-Su 05:00-08:00" in html
     assert "<i>Đền</i>" not in html and "&lt;i&gt;Đền&lt;/i&gt;" in html
+    assert "Hậu Giang: 1 destinations" in html and "floating market" in html  # legend
     assert not re.search(r"<script[^>]+src=", html)
 
 

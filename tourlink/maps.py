@@ -47,7 +47,7 @@ THEME_STYLE = {
     "orchard": ("#4d9221", "❦"),
     "craft_village": ("#762a83", "✂"),
     "beach_island": ("#0571b0", "☀"),
-    "floating_market": ("#2166ac", "⛵"),
+    "floating_market": ("#2166ac", "≈"),
     "museum": ("#543005", "⌘"),
     "cultural_institution": ("#5e3c99", "♫"),
     "revolutionary_historic": ("#b2182b", "★"),
@@ -238,16 +238,25 @@ def explore_partnership(
     pid = getattr(partnership, "id", "")
     corners = _add_partner_areas(m, partnership=partnership)
     points: list[tuple[float, float]] = []
+    legend: list[tuple[str, str]] = []
+    themes_seen: set[str] = set()
     if destinations is not None and len(destinations):
         col = "province_legacy" if "province_legacy" in destinations.columns else None
         groups = destinations.groupby(col, sort=True) if col else [("Destinations", destinations)]
         for i, (prov, rows) in enumerate(groups):
             colour = DAY_COLOURS[i % len(DAY_COLOURS)]
             fg = folium.FeatureGroup(name=esc(f"{prov} ({len(rows)})"))
+            legend.append(
+                (
+                    f'<span class="box" style="background:{colour};border-radius:7px"></span>',
+                    esc(f"{prov}: {len(rows)} destinations"),
+                )
+            )
             for row in rows.sort_values("id" if "id" in rows.columns else rows.columns[0]).itertuples():
                 stop = _row_stop(row)
                 points.append((stop.lat, stop.lon))
                 glyph = THEME_STYLE.get(stop.themes[0] if stop.themes else "", DEFAULT_THEME_STYLE)
+                themes_seen.update(stop.themes[:1])
                 icon = folium.DivIcon(
                     html=f'<div class="tl-num" style="background:{colour};'
                     f"border-color:{glyph[0]};width:18px;height:18px;"
@@ -255,9 +264,18 @@ def explore_partnership(
                     icon_size=(22, 22),
                     icon_anchor=(11, 11),
                 )
-                _marker(stop, icon, _popup(stop, esc(str(prov)))).add_to(fg)
+                _marker(stop, icon, _popup(stop, str(prov))).add_to(fg)
             fg.add_to(m)
-    rows = _common_legend_rows(route=False, partners=bool(corners))
+    legend += [
+        (
+            f'<span style="display:inline-block;width:20px;color:{THEME_STYLE[t][0]}">'
+            f"{THEME_STYLE[t][1]}</span>",
+            esc(t.replace("_", " ")),
+        )
+        for t in sorted(themes_seen)
+        if t in THEME_STYLE
+    ]
+    rows = legend + _common_legend_rows(route=False, partners=bool(corners))
     Legend(getattr(partnership, "name_en", "") or getattr(partnership, "name_vi", "") or pid, rows).add_to(m)
     _add_controls(m, offline=offline, bounds=_bounds(points or corners) if points or corners else None)
     if offline:
