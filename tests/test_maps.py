@@ -183,3 +183,15 @@ def test_offline_with_a_local_tile_server(itinerary):
     assert 'L.tileLayer(\n                "http://tiles.local/{z}/{x}/{y}.png"' in html
     assert "background:#eef2f0" in html  # plain background where tiles do not load
     assert not re.search(r"<script[^>]+src=", html)
+
+
+def test_template_literal_characters_are_neutralised(itinerary):
+    """Folium puts popups and tooltips in JavaScript `...` literals: backticks, ${ and \\ must not leak."""
+    from dataclasses import replace
+
+    d1 = itinerary.days[0]
+    odd = "`${alert(2)}` \\u00"
+    stops = tuple(replace(s, name=odd) if s.id == "dest:cai-rang" else s for s in d1.stops)
+    html = maps.to_html(maps.explore(Itinerary(days=(replace(d1, stops=stops),))))
+    assert odd not in html and "${alert(2)}" not in html
+    assert "&#96;&#36;{alert(2)}&#96; &#92;u00" in html
