@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -306,6 +306,7 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
 
     for s in segs:
         loc(s.start), loc(s.end)
+    ls, lm = request.minutes("lunch_start"), request.lunch_minutes
     clients: list[Client] = []
     copies: list[Copy] = []
     must = set(request.must) | set(required)
@@ -330,6 +331,8 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
             for e, lt in visit_windows(world, request, dest, s.day):
                 e_srv = max(e - boat, base + t_in)
                 l_srv = min(lt - boat, late_seg - service - t_out)
+                if s.lunch and l_srv > ls:  # a visit after the lunch window may be pushed back by lunch
+                    l_srv = max(min(ls, l_srv), l_srv - lm)
                 if e_srv > l_srv:
                     continue
                 off = s.day * 1440
@@ -350,8 +353,22 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
     sub = np.where(np.isfinite(sub) & (sub < NO_ROAD), np.ceil(sub - 1e-9), NO_ROAD)
     dur = sub.astype(np.int64)
     np.fill_diagonal(dur, 0)
-    return Problem(duration=dur, distance=dur.copy(), clients=tuple(clients),
+    # distance = road minutes + PACE_UNIT per arrival at a visit, so max_distance holds the pace
+    # exactly (a route with pace + 1 visits is over whatever its road minutes); the road cap is
+    # exact on routes with pace visits and re-checked on the timed day otherwise
+    unit = pace_unit(request)
+    at_client = np.zeros(len(locs), dtype=np.int64)
+    at_client[sorted({c.location for c in clients})] = unit
+    dist = dur + at_client[None, :]
+    np.fill_diagonal(dist, 0)
+    vehicles = [replace(v, max_distance=v.max_distance + request.pace * unit) for v in vehicles]
+    return Problem(duration=dur, distance=dist, clients=tuple(clients),
                    vehicles=tuple(vehicles)), copies, locs
+
+
+def pace_unit(request: TourRequest) -> int:
+    """Distance added per visit so that ``max_distance`` also caps the visits per segment."""
+    return int(request.max_road_hours * 60) + 1
 
 
 # ------------------------------------------------------------------ loading

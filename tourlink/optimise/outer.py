@@ -113,7 +113,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     except InfeasibleError as exc:
         raise InfeasibleError(sorted(set(errors)) + exc.reasons) from None
     progress(0.8, sol.prize / 10)
-    rest = None if time_limit is None else max(0.5, time_limit - (time.perf_counter() - t0))
+    rest = None if time_limit is None else max(1.0, 0.3 * time_limit)
     best: _Result | None = None
     for k in [key] + [x for x in order if x != key]:
         p, problem, copies = built[k]
@@ -385,6 +385,7 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
                 ) -> _Result:
     """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed."""
     required: frozenset[str] = frozenset()
+    previous: Solution | None = None
     for _round in range(1 + len(world.partners)):
         if first is not None:
             problem, copies, sol = first
@@ -394,7 +395,10 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
             missing = [m for m in (*request.must, *sorted(required)) if not any(c.dest == m for c in copies)]
             if missing:
                 raise InfeasibleError([_why_unreachable(world, request, p, m) for m in missing])
-            sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations)
+            # same clients as the previous round (only `required` changed): start from its answer
+            sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations,
+                              initial=previous)
+        previous = sol
         if not sol.feasible:
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(world.name, p.nights)) or '-'}"
                                   + (f" with must-visits {', '.join(map(world.name, request.must))}"
@@ -406,7 +410,7 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
             break
         add = set()
         for partner in lacking:
-            best = _best_reachable(world, request, copies, partner, set(visited) | required)
+            best = _best_reachable(world, request, copies, partner, set(visited) | required, p, days)
             if best is None:
                 raise InfeasibleError(f"coverage: no stop in {partner} fits the tour "
                                       f"(needs {request.min_stops_per_partner})")
@@ -429,10 +433,28 @@ def _uncovered(world: World, request: TourRequest, visited: list[str]) -> list[s
 
 
 def _best_reachable(world: World, request: TourRequest, copies: list[Copy], partner: str,
-                    taken: set[str]) -> str | None:
-    opts = sorted({c.dest for c in copies if world.get(c.dest, "partner") == partner} - taken,
-                  key=lambda d: (-prize_of(world, request, d), d))
-    return opts[0] if opts else None
+                    taken: set[str], p: Plan, days: list[_Timed]) -> str | None:
+    """The partner's stop to force in: best score minus minutes it costs (visit + cheapest detour
+    from the planned days' places), one point per minute."""
+    opts = sorted({c.dest for c in copies if world.get(c.dest, "partner") == partner} - taken)
+    if not opts:
+        return None
+    chains = []
+    for d, t in enumerate(days):
+        ks = [k for k, s in enumerate(p.segments) if s.day == d]
+        for k in ks:
+            s = p.segments[k]
+            mine = [v for v in t.visits if any(c.dest == v and c.segment == k for c in copies)]
+            chains.append((k, [s.start, *[world.road_id(v) for v in mine], s.end]))
+
+    def cost(dest: str) -> tuple[float, str]:
+        road = world.road_id(dest)
+        segs = {c.segment for c in copies if c.dest == dest}
+        detour = min((world.minutes(a, road) + world.minutes(road, b) - world.minutes(a, b)
+                      for k, ch in chains if k in segs for a, b in zip(ch[:-1], ch[1:], strict=True)),
+                     default=NO_ROAD)
+        return detour + int(world.get(dest, "visit_minutes")) - prize_of(world, request, dest) / 10, dest
+    return min(opts, key=cost)
 
 
 def _why_unreachable(world: World, request: TourRequest, p: Plan, dest: str) -> str:
@@ -512,17 +534,33 @@ def _time_repaired(world: World, request: TourRequest, p: Plan, day: int, lists:
             why = _day_limits(world, request, timed)
         if not why:
             return timed, lists
-        victim = _cheapest(world, request, lists)
+        victim = _cheapest(world, request, lists, road=why.endswith(_ROAD_MARK),
+                           segs=[p.segments[k] for k in ks])
         if victim is None:
             raise InfeasibleError(f"day {day + 1}: {why}")
         removed[victim] = f"time: {why}"
         lists = [[v for v in ls if v != victim] for ls in lists]
 
 
-def _cheapest(world: World, request: TourRequest, lists: list[list[str]]) -> str | None:
-    """The visit to drop first: not a must-visit, lowest prize."""
+_ROAD_MARK = "h on the road cap"
+
+
+def _cheapest(world: World, request: TourRequest, lists: list[list[str]], *, road: bool = False,
+              segs: list[Segment] | None = None) -> str | None:
+    """The visit to drop first (never a must-visit): lowest prize, or when the road cap is broken,
+    lowest prize per road minute saved."""
     pool = [v for ls in lists for v in ls if v not in request.must]
-    return min(pool, key=lambda v: (prize_of(world, request, v), v)) if pool else None
+    if not pool:
+        return None
+    if not road or segs is None:
+        return min(pool, key=lambda v: (prize_of(world, request, v), v))
+    saved: dict[str, int] = {}
+    for s, ls in zip(segs, lists, strict=True):
+        chain = [s.start, *[world.road_id(v) for v in ls], s.end]
+        for k, v in enumerate(ls):
+            a, b, c = chain[k], chain[k + 1], chain[k + 2]
+            saved[v] = world.minutes(a, b) + world.minutes(b, c) - world.minutes(a, c)
+    return min(pool, key=lambda v: (prize_of(world, request, v) / max(1, saved.get(v, 0)), v))
 
 
 def _day_limits(world: World, request: TourRequest, t: _Timed) -> str:
@@ -530,7 +568,7 @@ def _day_limits(world: World, request: TourRequest, t: _Timed) -> str:
         return f"{len(t.visits)} visits, more than pace {request.pace}"
     road = sum(leg.minutes for leg in t.legs if leg.mode == "road")
     if road > request.max_road_hours * 60:
-        return f"{road / 60:.1f} h on the road, over the cap of {request.max_road_hours:g} h"
+        return f"{road / 60:.1f} h on the road, over the {request.max_road_hours:g} {_ROAD_MARK}"
     return ""
 
 
@@ -549,8 +587,13 @@ def _time_day(world: World, request: TourRequest, day: int, segs: list[Segment],
             t0 = _best_departure(world, request, s, dests)
         else:
             t0 = s.early
-        ev, lunch_done = _time_segment(world, request, day, s, dests, t0, lunch_done,
-                                       want_lunch=s.lunch and not lunch_done, last=i == len(segs) - 1)
+        if s.lunch and not lunch_done:
+            ev = _with_lunch(world, request, day, s, dests, t0)
+            lunch_done = ev is not None
+        else:
+            ev = None
+        if ev is None:
+            ev = _time_segment(world, request, day, s, dests, t0, None)
         seg_stops, seg_legs, dep, arr = ev
         if first_seg:
             start_depart = dep
@@ -611,31 +654,40 @@ def _best_departure(world: World, request: TourRequest, s: Segment, dests: list[
     return s.early
 
 
+def _with_lunch(world: World, request: TourRequest, day: int, s: Segment, dests: list[str], t0: int):
+    """The segment timed with the lunch pause at the boundary that ends it earliest (None if none fits)."""
+    best = None
+    for k in range(len(dests) + 1):
+        try:
+            ev = _time_segment(world, request, day, s, dests, t0, k)
+        except _Broken:
+            continue
+        if ev[3] <= s.late and (best is None or ev[3] < best[3]):
+            best = ev
+    return best
+
+
 def _time_segment(world: World, request: TourRequest, day: int, s: Segment, dests: list[str], t0: int,
-                  lunch_done: bool, *, want_lunch: bool, last: bool = True):
-    """Stops and legs of a segment leaving ``s.start`` at ``t0``; lunch at the first boundary inside
-    the lunch window (or earlier if postponing would miss it)."""
+                  lunch_k: int | None):
+    """Stops and legs of a segment leaving ``s.start`` at ``t0``, with the lunch pause (if
+    ``lunch_k`` is not None) before the ``lunch_k``-th leg; raise _Broken if a visit misses its hours."""
     ls, le, lm = request.minutes("lunch_start"), request.minutes("lunch_end"), request.lunch_minutes
     stops: list[Stop] = []
     legs: list[Leg] = []
     t = t0
     here = s.start
-    done = lunch_done or not want_lunch
-    took = False
     chain = list(dests) + [None]
-    for nxt in chain:
+    for idx, nxt in enumerate(chain):
         target = s.end if nxt is None else world.road_id(nxt)
         drive = world.minutes(here, target)
         if drive >= NO_ROAD:
             raise _Broken(f"no road from {world.name(here)} to {world.name(target)}")
-        finish = t + drive + (0 if nxt is None else _visit_span(world, request, day, nxt, t + drive)[1])
-        port_end = nxt is None and not last
-        if not done and not port_end and (t >= ls or finish > le - lm or nxt is None):
+        if idx == lunch_k:
             start_l = max(t, ls)
-            if start_l + lm <= le:
-                stops.append(_lunch_stop(world, request, here, day, start_l, start_l + lm, stops))
-                t = start_l + lm
-                done = took = True
+            if start_l + lm > le:
+                raise _Broken("no time for the lunch pause")
+            stops.append(_lunch_stop(world, request, here, day, start_l, start_l + lm, stops))
+            t = start_l + lm
         legs.append(_road_leg(world, request, here, target, day, t, t + drive))
         t += drive
         if nxt is None:
@@ -660,7 +712,7 @@ def _time_segment(world: World, request: TourRequest, day: int, s: Segment, dest
                                     visit_start=visit_start))
             t = visit_start + int(r["visit_minutes"])
         here = target
-    return (stops, legs, t0, t), lunch_done or took
+    return stops, legs, t0, t
 
 
 def _visit_span(world: World, request: TourRequest, day: int, dest: str, arrive_road: int):
