@@ -87,3 +87,35 @@ def test_screenshot(offline_page, tmp_path):
     assert image.shape[:2] == (800, 1200)
     colours = {tuple(px) for px in (image[::8, ::8, :3] * 255).astype(int).reshape(-1, 3).tolist()}
     assert len(colours) > 20  # routes, markers, legend: not a blank page
+
+
+OPEN_SPECIAL_POPUP = """<script>
+window.addEventListener("load", function () {
+  for (const key of Object.keys(window)) {
+    const layer = window[key];
+    if (key.startsWith("marker_") && layer && layer.getPopup && layer.getPopup()) {
+      const html = String(layer.getPopup().getContent().innerHTML || layer.getPopup().getContent());
+      if (html.includes("alert(1)")) { layer.openPopup(); layer.openTooltip(); }
+    }
+  }
+});
+</script>"""
+
+
+def test_special_name_shows_as_text_in_popup_and_tooltip(offline_page, tmp_path):
+    page = tmp_path / "popup.html"
+    page.write_text(
+        offline_page.read_text(encoding="utf-8").replace("</html>", OPEN_SPECIAL_POPUP + "</html>"),
+        encoding="utf-8",
+    )
+    run = chromium(page, tmp_path, "--dump-dom")
+    assert [line for line in console(run.stderr) if "Uncaught" in line] == []
+    popup = re.search(r'<div class="leaflet-popup-content"[^>]*>(.*?)</div>\s*</div>', run.stdout, re.S)
+    assert popup, "the popup did not open"
+    text = popup.group(1)
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; "Chùa" &lt;b&gt;' in text  # serialised text node
+    assert (
+        "<script>alert" not in text and text.count("<b>") == 1
+    )  # only our own bold title: no element from the name
+    tooltip = re.search(r'<div class="leaflet-tooltip[^"]*"[^>]*>(.*?)</div>\s*</div>', run.stdout, re.S)
+    assert tooltip and "&lt;script&gt;alert(1)" in tooltip.group(1)
