@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pyvrp
+import pyvrp.search
 from pyvrp import IteratedLocalSearchParams, PenaltyParams, ProblemData, SolveParams
-from pyvrp.search import NeighbourhoodParams, PerturbationParams
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.search import OPERATORS, NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from tourlink.optimise.problem import Problem, Solution, evaluate
@@ -38,7 +41,7 @@ _COST_CAP = 1 << 60
 
 #: search settings (tuned on the TOPTW / OPHS benchmarks at 10 s per instance)
 SETTINGS = {"num_neighbours": 50, "num_iters_no_improvement": 150_000, "history_length": 300,
-            "max_perturbations": 25, "penalty_top": 4.0}
+            "max_perturbations": 25, "penalty_top": 4.0, "extra_operators": ()}
 
 
 def prize_scale(problem: Problem) -> int:
@@ -159,13 +162,17 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         penalty=_penalty_params(problem, scale),
         neighbourhood=NeighbourhoodParams(
             num_neighbours=min(SETTINGS["num_neighbours"], max(1, len(problem.clients) - 1))),
-        perturbation=PerturbationParams(max_perturbations=SETTINGS["max_perturbations"]))
+        perturbation=PerturbationParams(max_perturbations=SETTINGS["max_perturbations"]),
+        operators=[*OPERATORS, *(getattr(pyvrp.search, op) for op in SETTINGS["extra_operators"])])
     init = None
     if initial is not None:
         init = pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle) for r in initial.routes
                                     if r.clients])
-    result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=False, params=params,
-                         initial_solution=init)
+    with warnings.catch_warnings():
+        # raised when no feasible solution exists; the caller learns it from ``feasible``
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=False, params=params,
+                             initial_solution=init)
     best = result.best
     sol, problems = evaluate(problem, _routes_of(best), iterations=result.num_iterations,
                              runtime=time.perf_counter() - t0)
