@@ -370,5 +370,5 @@ def test_excluded_rows_absent_and_stale_exclude_reported(dest, raw_dir, tmp_path
     monkeypatch.setattr(module, "CURATED", curated)
     for name in ("provinces_legacy.geojson", "provinces_2025.geojson"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
-    with pytest.raises(module.CuratedError, match=r"exclude entry \d+ \(osm-n1\) field id"):
+    with pytest.raises(module.CuratedError, match=r"exclude entry \d+ \(osm-n1\) field id: not an OSM row"):
         module.build(raw_dir, tmp_path)

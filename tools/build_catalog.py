@@ -94,9 +94,12 @@ NAME_KINDS = [
     (r"chợ nổi|floating market", "floating_market"),
     (r"bảo tàng|museum|nhà trưng bày|khu trưng bày", "museum"),
     (r"\bdi chỉ\b|khảo cổ|phế tích|archaeolog", "relic_site"),
-    (r"làng (nghề|gốm|lụa|nón|tranh|mộc|tre|khảm|thêu|quạt|tiện|giang|tết|bánh|hương|nhang|chiếu|rèn|đúc|gò)"
-     r"|nghề truyền thống|nước mắm|fish sauce|factory|cơ sở làm|làm (nón|võng|bánh|kẹo|hủ tiếu|hủ tíu)"
-     r"|nhà làm"
+    (r"^làng cổ\b|ancient village", "historic_site"),
+    (r"^(vườn hoa|công viên)\b(?! (nước|giải trí|biển))", "park"),
+    (r"^làng\b(?! văn hóa)|làng (nghề|gốm|lụa|nón|tranh|mộc|tre|khảm|thêu|quạt|tiện|giang|tết)"
+     r"|làng (bánh|hương)|nghề truyền thống|nước mắm|fish sauce|factory|cơ sở làm"
+     r"|làm (nón|võng|bánh|kẹo|hủ tiếu|hủ tíu)"
+     r"|nhà làm|làng (nhang|chiếu|rèn|đúc|gò)"
      r"|nhà đan|lò gạch|pottery|craft|chopsticks", "craft_village"),
     (r"nhà thờ|church|cathedral|convent|tu viện|thánh đường", "church"),
     (r"chùa|cổ tự|pagoda|thiền viện|tịnh xá|tịnh thất|monastery|tháp .*chùa", "pagoda"),
@@ -106,6 +109,7 @@ NAME_KINDS = [
      "historic_site"),
     (r"trại rắn|snake|cá sấu|crocodile|vườn thú|safari|\bzoo\b", "zoo"),
     (r"\bchợ\b|market", "market"),
+    (r"\bvillage\b", "craft_village"),
     (r"vườn (cây|trái|tiêu|xoài|chôm|sầu|bưởi|mận|nho|cam|quýt|dừa|ca cao|ổi|nhãn|chuối)|miệt vườn"
      r"|orchard|fruit"
      r"|pepper|farm|trang trại", "orchard"),
@@ -150,7 +154,10 @@ ADDRESS_WORDS = (r"^(phuong|xa|ap|thi tran|thanh pho|huyen|duong|nga|vong xoay|t
                  r"|bia|nha bia|cong ty|co\.|cx|truong|nha van hoa)\b|car ferry|ben pha|ben tau")
 #: shops and venues that are not sights (matched anywhere in the diacritic-free name)
 COMMERCIAL_WORDS = (r"karaoke|\bclub\b|coffee|\bcafe\b|caphe|ca phe|restaurant|nha hang|hotel|khach san"
-                    r"|resort|\bspa\b|homestay|billiard")
+                    r"|resort|\bspa\b|homestay|billiard|cua hang|chuyen ca canh")
+#: English labels of things that are not sights (roads, wrecks, sports grounds, entrances)
+NOT_SIGHT_WORDS = (r"football|neighborhood|handicapped|abandoned|wreck|\bmural\b|\broad\b|entrance"
+                   r"|\bloi vao\b|clock tower|wonderland|\bstunning\b")
 GENERIC_NAMES = {"cong vien", "village", "orchard", "billiards", "nha", "buddha", "photo motifs", "home",
                  "forest walk", "snorkeling spot", "landing airplanes", "the peak", "nga re", "duong cam",
                  "cave", "local market", "local market street", "ba ngoai", "dinh doc"}
@@ -272,12 +279,17 @@ def keep_reason(row: dict) -> str | None:
         return "address or administrative label"
     if re.search(COMMERCIAL_WORDS, folded):
         return "shop, restaurant or lodging"
+    if re.search(NOT_SIGHT_WORDS, folded) and not row["wikidata"]:
+        return "not a sight (road, wreck, sports ground, entrance ...)"
     rules = [TAG_RULES.get(t) for t in _tags(row)]
     rules = [r for r in rules if r]
     if not rules:
         return "tag without tourism value (artwork, cliff ...)"
     strong = bool(row["wikidata"]) or bool(re.search(STRONG_WORDS, folded))
-    for _kind, rule in rules:
+    city_park = bool(re.match(r"(vuon hoa|cong vien)\b", folded)) and not row["wikidata"]
+    for kind, rule in rules:
+        if kind == "park" and city_park:
+            continue  # a city park or flower garden named after a temple or a person
         if rule == "keep" or (rule == "strong" and strong):
             return None
         if rule == "museum" and (re.search(MUSEUM_WORDS, folded) or row["wikidata"]):
@@ -353,7 +365,7 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
             "source": f"OpenStreetMap {r['osm_type']} {r['osm_id']} via places.csv {r['place_id']} "
                       f"({', '.join(f'{k}={v}' for k, v in tags)}){note}",
             "osm_id": f"{r['osm_type']}/{r['osm_id']}", "wikidata": r["wikidata"],
-            "_leg": leg, "_new": new, "_drop": keep_reason(r),
+            "_leg": leg, "_new": new, "_drop": keep_reason(r), "_tags": tags,
         }
         every[rec["id"]] = rec
         if rec["_drop"] is None:
@@ -363,11 +375,13 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
 
 def _drop_exhibits(recs: dict[str, dict]) -> dict[str, dict]:
     """Drop plain attractions within ``EXHIBIT_M`` of a zoo or theme park (its enclosures, rides)."""
-    parks = [r for r in recs.values() if r["kind"] in ("zoo", "theme_park")]
+    park_tags = {("tourism", "zoo"), ("tourism", "theme_park"), ("tourism", "aquarium"),
+                 ("leisure", "water_park")}
+    parks = [r for r in recs.values() if park_tags & set(r["_tags"])]
     out = {}
     for rid, rec in recs.items():
-        plain = rec["kind"] == "attraction" and not rec["wikidata"]
-        if plain and any(_metres(rec, p) <= EXHIBIT_M for p in parks):
+        plain = rec["_tags"] == [("tourism", "attraction")] and rec["kind"] in ("attraction", "zoo")
+        if plain and not rec["wikidata"] and any(_metres(rec, p) <= EXHIBIT_M for p in parks):
             continue
         out[rid] = rec
     return out
@@ -442,17 +456,18 @@ def merge_curated(path: Path, items: list[dict], kept: dict[str, dict], every: d
         kept[rec["id"]] = rec
 
 
-def exclude(path: Path, items: list[dict], kept: dict[str, dict], problems: list[str]) -> None:
+def exclude(path: Path, items: list[dict], kept: dict[str, dict], every: dict[str, dict],
+            problems: list[str]) -> None:
     """Remove the OSM rows listed under ``exclude:`` (duplicates, junk), each with a reason."""
     for i, item in enumerate(items):
         item = item if isinstance(item, dict) else {"id": item}
         where = f"{path.name} exclude entry {i + 1} ({item.get('id', '?')})"
         if not str(item.get("reason") or "").strip():
             problems.append(f"{where} field reason: required")
-        elif item.get("id") not in kept or not str(item["id"]).startswith("osm-"):
-            problems.append(f"{where} field id: not an OSM row of the catalogue (stale entry?)")
+        elif item.get("id") not in every:
+            problems.append(f"{where} field id: not an OSM row of places.csv in a partner province")
         else:
-            del kept[item["id"]]
+            kept.pop(item["id"], None)  # the selection rule may already have dropped it
 
 
 def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], polys: Polygons,
@@ -613,7 +628,7 @@ def build(raw: Path, out: Path) -> list[Path]:
         merge_curated(path, read_yaml(path, "destinations"), kept, every, polys, problems)
     for name in ("destinations_south.yaml", "destinations_north.yaml"):
         path = CURATED / name
-        exclude(path, read_yaml(path, "exclude"), kept, problems)
+        exclude(path, read_yaml(path, "exclude"), kept, every, problems)
     ports = _located(CURATED / "ports.yaml", read_yaml(CURATED / "ports.yaml", "ports"), polys, problems,
                      ("id", "name_vi", "name_en", "lon", "lat", "province", "kind", "source"))
     port_ids = {p["id"] for p in ports}
