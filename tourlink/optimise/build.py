@@ -310,6 +310,7 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
     clients: list[Client] = []
     copies: list[Copy] = []
     must = set(request.must) | set(required)
+    keep = shortlist(world, request, segs, must=must)
     for g, dest in enumerate(world.candidates):
         if allowed is not None and dest not in allowed and dest not in must:
             continue
@@ -322,6 +323,8 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
         first = True
         for k, s in enumerate(segs):
             if world.comp.get(road) != world.comp.get(s.start):
+                continue
+            if dest not in keep[k]:
                 continue
             t_in, t_out = world.minutes(s.start, road), world.minutes(road, s.end)
             if t_in + t_out > s.cap or t_in >= NO_ROAD:
@@ -364,6 +367,37 @@ def build_problem(world: World, request: TourRequest, plan: Plan, *,
     vehicles = [replace(v, max_distance=v.max_distance + request.pace * unit) for v in vehicles]
     return Problem(duration=dur, distance=dist, clients=tuple(clients),
                    vehicles=tuple(vehicles)), copies, locs
+
+
+#: candidates offered to one segment: this many per allowed visit, best value per minute first
+SHORTLIST_PER_VISIT = 8
+
+
+def shortlist(world: World, request: TourRequest, segs: tuple[Segment, ...], *,
+              must: set[str] = frozenset()) -> list[set[str]]:
+    """Per segment, the candidates worth offering to the solver.
+
+    A segment can take at most ``pace`` visits, so only the ``SHORTLIST_PER_VISIT * pace`` best by
+    prize per minute spent (visit + detour from the segment's direct drive) are offered, plus the
+    must-visits. Keeps the problem small on large catalogs without losing what a day could use.
+    """
+    n = SHORTLIST_PER_VISIT * request.pace
+    out = []
+    for s in segs:
+        direct = world.minutes(s.start, s.end)
+        scored = []
+        for dest in world.candidates:
+            road = world.road_id(dest)
+            if world.comp.get(road) != world.comp.get(s.start):
+                continue
+            t_in, t_out = world.minutes(s.start, road), world.minutes(road, s.end)
+            if t_in + t_out > s.cap:
+                continue
+            spend = int(world.get(dest, "visit_minutes")) + max(0, t_in + t_out - direct) + 10
+            scored.append((-prize_of(world, request, dest) / spend, dest))
+        scored.sort()
+        out.append({d for _v, d in scored[:n]} | (set(must) & {d for _v, d in scored}))
+    return out
 
 
 def pace_unit(request: TourRequest) -> int:
