@@ -19,7 +19,7 @@ from typing import Any
 
 import folium
 import folium.plugins
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
 
 from tourlink.export._common import esc, hm, leg_ends, mode_label, name
 from tourlink.itinerary import SEA_MODES, Itinerary, Stop
@@ -287,10 +287,22 @@ def explore_partnership(
 
 def to_html(m: folium.Map) -> str:
     """Render ``m`` as a standalone page with deterministic element ids (same map → same text)."""
-    text = m.get_root().render()
+    root = m.get_root()
+    text = root.render()
+    known: set[str] = set()  # the random ids of this figure's elements; nothing else is renamed
+    stack: list[Element] = [root]
+    while stack:
+        el = stack.pop()
+        if el._id in known:
+            continue
+        known.add(el._id)
+        stack.extend(getattr(el, "_children", {}).values())
+        stack.extend(v for v in vars(el).values() if isinstance(v, Element))  # e.g. the minimap's tiles
     ids: dict[str, str] = {}
 
     def rename(match: re.Match) -> str:
+        if match.group(2) not in known:
+            return match.group(0)
         return ids.setdefault(match.group(0), f"{match.group(1)}_{len(ids) + 1:04d}")
 
     return re.sub(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])", rename, text)
