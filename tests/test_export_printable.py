@@ -33,6 +33,7 @@ def test_vietnamese_form(vi):
     assert "Quãng đường 92 km" in vi
     assert "Giá bao gồm" in vi and "Giá không bao gồm" in vi and "Liên hệ" in vi
     assert "Nguyễn Văn A" in vi  # contact from itinerary.meta
+    assert "Vé tàu cao tốc: Cảng tàu khách Rạch Giá – Cảng Bãi Vòng (08h00)" in vi
 
 
 def test_english_form(en):

@@ -289,7 +289,9 @@ def _included(itinerary: Itinerary, lang: str) -> tuple[list[str], list[str]]:
                 if leg.mode in SEA_MODES:
                     inc.append(
                         L["inc_boat"].format(
-                            mode=mode_label(leg.mode, lang),
+                            mode=mode_label(leg.mode, lang).lower()
+                            if lang == "vi"
+                            else mode_label(leg.mode, lang),
                             route=f"{name(a, lang)} – {name(b, lang)} ({_t(leg.depart, lang)})",
                         )
                     )
