@@ -59,8 +59,8 @@ def test_same_request_and_seed_give_byte_identical_pack(two_plans, tmp_path):
     assert not differ, f"files differ between two runs with the same seed: {differ}"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: itinerary.json holds meta.seconds (wall-clock planning time), so "
-                   "two runs with the same seed differ (/tmp/bugs.md)")
+@pytest.mark.xfail(strict=True, reason="bug: itinerary.json holds meta.seconds (wall-clock planning time), "
+                   "so two runs with the same seed differ (/tmp/bugs.md)")
 def test_same_request_and_seed_give_byte_identical_itinerary_json(two_plans, tmp_path):
     a, b = two_plans
     assert a.to_json() == b.to_json()
