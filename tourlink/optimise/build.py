@@ -24,7 +24,12 @@ Modelling rules (minutes on one global timeline, day ``d`` (0-based) at ``d * 14
   other visits keep the daily window (their earliest start allows the drive from the day's
   start after ``day_start``);
 * lunch is reserved by ending the segment that holds the lunch window ``lunch_minutes``
-  earlier; the outer layer inserts the pause when it times the day.
+  earlier and by closing the windows of visits after the lunch window ``lunch_minutes``
+  earlier; the outer layer inserts the pause when it times the day;
+* pace: the distance matrix is road minutes plus ``pace_unit`` per arrival at a visit, and
+  ``max_distance = road cap + pace * pace_unit``, so no segment takes more than ``pace``
+  visits (the road cap is exact for full segments and re-checked on every timed day);
+* each segment is offered only its shortlist of candidates (:func:`shortlist`).
 """
 
 from __future__ import annotations
