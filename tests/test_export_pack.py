@@ -153,3 +153,24 @@ def test_minimal_itinerary_gives_every_format(tmp_path, pytestconfig):
         "Đình làng",
         "Road: Đình làng → Khách sạn",
     ]
+
+
+def test_pdf_format_writes_the_pages_it_prints(tmp_path, caplog):
+    import logging
+
+    from tourlink.export.printable import find_chromium
+
+    caplog.set_level(logging.INFO, logger="tourlink.export")
+    files = write_pack(famtrip(), tmp_path, formats="pdf")
+    if find_chromium() is None:
+        assert [p.name for p in files] == ["README.txt"]  # skipped with a note
+        assert "PDF skipped" in caplog.text
+        return
+    assert [p.name for p in files] == [
+        "itinerary.vi.html",
+        "itinerary.vi.pdf",
+        "itinerary.en.html",
+        "itinerary.en.pdf",
+        "README.txt",
+    ]
+    assert "itinerary.en.pdf" in (tmp_path / "README.txt").read_text(encoding="utf-8")
