@@ -30,7 +30,9 @@ Kind, themes, visit minutes and opening hours follow from the OSM tags and name 
 
 Score rule (1–100): ``KINDS[kind].base`` + significance bonus (UNESCO +40, special national relic
 +30, national relic +20, provincial relic +10, local 0) + 10 when a Wikidata id is present,
-clamped to 1..100; a curated ``score`` overrides it.
+clamped to 1..100; a curated ``score`` overrides it. OSM rows are "local" except nature reserves
+inside a designation of ``ctu-legocity-opendata/heritage.geojson`` (MAB-UNESCO / World Heritage →
+"unesco", Ramsar only → "national").
 
 Usage: ``python tools/build_catalog.py RAW --out data``
 """
@@ -62,6 +64,7 @@ log = logging.getLogger(__name__)
 
 CURATED = Path(__file__).resolve().parent / "curated"
 SRC_PLACES = Path("vietnam-tourism-lakehouse/data/places.csv")
+SRC_HERITAGE = Path("ctu-legocity-opendata/heritage.geojson")
 
 #: legacy provinces of the seed partnerships, plus Hòa Bình
 PARTNER_LEGACY = (
@@ -321,6 +324,24 @@ def classify(name_vi: str, name_en: str, tags: list[tuple[str, str]]) -> tuple[s
     return kind, tuple(dict.fromkeys(themes))
 
 
+def read_designations(raw: Path) -> list[tuple[str, str, object]]:
+    """Return (label, significance, polygon) of the international designations in heritage.geojson:
+    World Heritage and MAB-UNESCO biosphere reserves count as "unesco", Ramsar-only sites as
+    "national" (the bonus of a national relic), best first."""
+    path = raw / SRC_HERITAGE
+    if not path.exists():
+        return []
+    out = []
+    for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        p = f["properties"]
+        kind = nfc(p.get("Kieu_BT") or "")
+        level = "unesco" if ("UNESCO" in kind or "thế giới" in kind) else "national"
+        geom = shape(f["geometry"])
+        shapely.prepare(geom)
+        out.append((f"{nfc(p['Ten'])}: {kind}", level, geom))
+    return sorted(out, key=lambda t: (t[1] != "unesco", t[0]))
+
+
 def read_places(raw: Path) -> list[dict]:
     """Return the rows of places.csv with NFC names and float coordinates."""
     with open(raw / SRC_PLACES, encoding="utf-8-sig", newline="") as fh:
@@ -339,6 +360,7 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
     partner = set(PARTNER_LEGACY)
     kept: dict[str, dict] = {}
     every: dict[str, dict] = {}
+    designated = read_designations(raw)
     for r in read_places(raw):
         lon, lat = r["lon"], r["lat"]
         leg, new = polys.locate(lon, lat)
@@ -356,11 +378,17 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
             continue
         tags = _tags(r)
         kind, themes = classify(r["name_vi"], r["name_en"], tags)
+        significance = "local"
+        if kind == "nature_reserve":
+            for name, level, geom in designated:
+                if geom.contains(Point(lon, lat)):
+                    significance, note = level, note + f"; inside {name} (heritage.geojson)"
+                    break
         rec = {
             "id": r["id"], "name_vi": r["name_vi"], "name_en": r["name_en"] or _english(r["name_vi"]),
             "lon": lon, "lat": lat, "kind": kind, "themes": themes,
             "visit_minutes": KINDS[kind].minutes, "opening_hours": KINDS[kind].hours, "fee_vnd": 0,
-            "score": score_of(kind, "local", wikidata=bool(r["wikidata"])), "access_port": "",
+            "score": score_of(kind, significance, wikidata=bool(r["wikidata"])), "access_port": "",
             "access_boat_minutes": 0,
             "source": f"OpenStreetMap {r['osm_type']} {r['osm_id']} via places.csv {r['place_id']} "
                       f"({', '.join(f'{k}={v}' for k, v in tags)}){note}",
