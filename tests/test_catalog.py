@@ -113,6 +113,11 @@ def test_score_rule():
     assert catalog.score_of("floating_market", "unesco", wikidata=True) == 100  # clamped
 
 
+def test_designated_nature_reserves_score_higher(dest):
+    row = dest.set_index("id").loc["osm-r7146562"]  # Vườn quốc gia Tràm Chim, a Ramsar site
+    assert row.score == KINDS["nature_reserve"].base + 20 + 10 and "Ramsar" in row.source
+
+
 NAMED = [
     ("Thái Nguyên", "ATK Định Hóa"), ("Bắc Giang", "ATK II"), ("Bắc Giang", "Vĩnh Nghiêm"),
     ("Hải Dương", "Côn Sơn"), ("Hải Dương", "Kiếp Bạc"), ("Cần Thơ", "Cái Răng"), ("Cần Thơ", "Bình Thủy"),

@@ -8,6 +8,8 @@ Inputs (under RAW = ``../shared/data/raw``):
   from ``out`` when present (written by ``tools/build_regions.py``), else built from RAW by that
   same script into a temporary folder — every province of every row is computed by
   point-in-polygon against these, never typed;
+* ``ctu-legocity-opendata/heritage.geojson`` — UNESCO / MAB / Ramsar polygons (significance of
+  nature reserves);
 * curated facts in ``tools/curated/``: ``destinations_south.yaml`` (A2), ``destinations_north.yaml``
   (A3, same schema, optional), ``lodging.yaml``, ``ports.yaml``, ``sea_links.yaml``.
 
