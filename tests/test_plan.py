@@ -130,6 +130,16 @@ def test_one_day_tour_visits_the_best_reachable_stops_and_passes_the_checker():
     assert any(s.kind == "lunch" for s in it.days[0].stops)
 
 
+@pytest.mark.parametrize(("pace", "road", "best"), [
+    (1, 6.0, {"a1"}),          # the best stop on the mainland (the market needs dawn, the island a boat)
+    (2, 6.0, {"a1", "b1"}),    # 60 + 55 beats 60 + 40: b1 is 70 min away, within the road cap
+    (2, 2.0, {"a1", "a2"}),    # with 2 h on the road, Alpha → b1 → Alpha (≈ 140 min) is too far
+])
+def test_small_requests_with_known_best_answers(pace, road, best):
+    r = req(days=1, pace=pace, max_road_hours=road, dawn=False, sea=False, min_stops_per_partner=0)
+    assert {s.id for s in run(r).visits} == best
+
+
 def test_dawn_start_reaches_the_floating_market_by_boat_before_eight():
     r = req(days=1, min_stops_per_partner=0)
     it = run(r)

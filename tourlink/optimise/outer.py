@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 #: hubs per land mass considered for the nights, and plans solved after screening
 TOP_HUBS = 5
 TOP_PLANS = 8
-DEFAULT_TIME_LIMIT = 10.0
+DEFAULT_TIME_LIMIT = 20.0
 
 
 # ======================================================================== plan()
@@ -67,7 +67,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     seed
         Search seed (default: ``request.seed``); same seed and iteration limit, same result.
     time_limit
-        Seconds of search in total (default: ``request.time_limit`` or 10 s).
+        Seconds of search in total (default: ``request.time_limit`` or 20 s).
     max_iterations
         Iterations per inner solve (deterministic; tests use it instead of a time limit).
     on_progress
