@@ -1,7 +1,8 @@
 """The destination graph of a partnership: places as nodes, travel legs as edges.
 
 Nodes are the destinations, lodging hubs and ports of the partner areas (attributes from the
-catalogue plus ``group`` = destination | lodging | port and ``area`` = legacy province);
+catalogue plus ``group`` = destination | lodging | port, ``area`` = legacy province and
+``access_km``, the access leg to the coarse road network; places far from it are logged);
 edges are road legs (``mode="road"``, ``minutes``, ``km``, ``boat_minutes``, ``roads``,
 ``path`` as [(lon, lat), ...]) and sea links between ports (``mode`` fast_boat / car_ferry,
 ``minutes`` = crossing time, ``departures``, ``fare_vnd``). Good for notebooks::
@@ -16,14 +17,18 @@ edges are road legs (``mode="road"``, ``minutes``, ``km``, ``boat_minutes``, ``r
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from tourlink import matrix as _matrix
 from tourlink.errors import NotFoundError, ValidationError
+
+log = logging.getLogger(__name__)
 
 GROUP_COLOURS = {"destination": "tab:green", "lodging": "tab:blue", "port": "tab:red"}
 
@@ -71,7 +76,8 @@ def _sea_links():
 
 def destination_graph(partnership_or_regions=None, *, places: pd.DataFrame | None = None,
                       network: nx.MultiDiGraph | None = None, sea_links=None,
-                      max_minutes: float | None = None) -> nx.Graph:
+                      neighbours: int | None = 12, max_minutes: float | None = None,
+                      paths: bool = True) -> nx.Graph:
     """Return the destination graph of a partnership or a list of provinces.
 
     Parameters
@@ -86,8 +92,14 @@ def destination_graph(partnership_or_regions=None, *, places: pd.DataFrame | Non
     sea_links
         SeaLink objects (default ``tourlink.catalog.load_sea_links()``) between ports in
         ``places`` (port node ids are the port ids).
+    neighbours
+        Road legs kept per place: to its ``neighbours`` fastest-reached places (the union over
+        all places); ``None`` keeps every pair (n²/2 legs: slow for hundreds of places).
+        The full matrix stays available as ``G.graph["matrix"]`` (see :func:`matrix_frame`).
     max_minutes
-        Keep only road legs up to this many minutes (default all pairs).
+        Keep only road legs up to this many minutes.
+    paths
+        Store the path geometry of each leg (``path``); ``False`` stores only its end points.
 
     Raises
     ------
@@ -106,19 +118,33 @@ def destination_graph(partnership_or_regions=None, *, places: pd.DataFrame | Non
     if "area" not in places:
         places["area"] = places.get("province_legacy", pd.Series([""] * len(places)))
     places = places.drop_duplicates("id").reset_index(drop=True)
-    M = _matrix.travel_matrix(places, network=network)
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        M = _matrix.travel_matrix(places, network=network)
+    for w in caught:
+        log.warning("%s", w.message)
     G = nx.Graph(crs="EPSG:4326", name=str(getattr(partnership_or_regions, "id", partnership_or_regions)))
+    access = dict(zip(M.ids, M.access_km, strict=True))
     for row in places.to_dict("records"):
-        G.add_node(str(row["id"]), **{k: _scalar(v) for k, v in row.items() if k != "id"})
+        G.add_node(str(row["id"]), **{k: _scalar(v) for k, v in row.items() if k != "id"},
+                   access_km=round(float(access[str(row["id"])]), 2))
+    G.graph["matrix"] = M
     ids = M.ids
-    for i, a in enumerate(ids):
-        for j in range(i + 1, len(ids)):
-            minutes = float(M.minutes[i, j])
-            if not math.isfinite(minutes) or (max_minutes is not None and minutes > max_minutes):
-                continue
-            leg = M.leg(a, ids[j])
-            G.add_edge(a, ids[j], mode="road", minutes=round(minutes, 1), km=round(float(M.km[i, j]), 2),
-                       boat_minutes=leg.boat_minutes, roads=" / ".join(leg.roads), path=leg.geometry)
+    n = len(ids)
+    pairs = set()
+    for i in range(n):
+        order = np.argsort(M.minutes[i], kind="stable")
+        finite = [j for j in order if j != i and np.isfinite(M.minutes[i, j])]
+        for j in finite if neighbours is None else finite[:neighbours]:
+            pairs.add((min(i, int(j)), max(i, int(j))))
+    for i, j in sorted(pairs):
+        minutes = float(M.minutes[i, j])
+        if max_minutes is not None and minutes > max_minutes:
+            continue
+        leg = M.leg(ids[i], ids[j], geometry=paths)
+        G.add_edge(ids[i], ids[j], mode="road", minutes=round(minutes, 1), km=round(float(M.km[i, j]), 2),
+                   boat_minutes=leg.boat_minutes, roads=" / ".join(leg.roads), path=leg.geometry)
     for link in _sea_links() if sea_links is None else sea_links:
         a, b = str(link.from_port), str(link.to_port)
         if a in G and b in G and (not G.has_edge(a, b) or G.edges[a, b]["mode"] == "road"):
@@ -172,11 +198,22 @@ def legs_between(G: nx.Graph, area_a: str, area_b: str) -> pd.DataFrame:
 
 
 def matrix_frame(G: nx.Graph, *, weight: str = "minutes") -> pd.DataFrame:
-    """Return the square table of ``weight`` among all nodes (NaN where no leg, 0 on the diagonal)."""
+    """Return the square table of ``weight`` (minutes or km) among all nodes.
+
+    Road values come from the full travel matrix (``G.graph["matrix"]``) when the graph has
+    it, else from its edges (NaN where no leg); sea edges override with the crossing.
+    """
     nodes = list(G)
-    df = pd.DataFrame(float("nan"), index=nodes, columns=nodes)
+    M = G.graph.get("matrix")
+    if M is not None and weight in ("minutes", "km"):
+        idx = [M.index(n) for n in nodes]
+        values = getattr(M, weight)[np.ix_(idx, idx)]
+        df = pd.DataFrame(np.where(np.isfinite(values), values, np.nan), index=nodes, columns=nodes)
+    else:
+        df = pd.DataFrame(float("nan"), index=nodes, columns=nodes)
     for u, v, d in G.edges(data=True):
-        df.loc[u, v] = df.loc[v, u] = d[weight]
+        if M is None or d["mode"] != "road":
+            df.loc[u, v] = df.loc[v, u] = d[weight]
     for n in nodes:
         df.loc[n, n] = 0.0
     return df
@@ -203,7 +240,7 @@ def save_graph(G: nx.Graph, path: str | Path) -> Path:
     from tourlink.atomic import atomic_write
     path = Path(path)
     if path.suffix == ".graphml":
-        H = nx.Graph(**{k: str(v) for k, v in G.graph.items()})
+        H = nx.Graph(**{k: v for k, v in G.graph.items() if isinstance(v, (str, int, float, bool))})
         for n, d in G.nodes(data=True):
             H.add_node(n, **{k: v for k, v in d.items() if isinstance(v, (str, int, float, bool))})
         for u, v, d in G.edges(data=True):

@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -116,6 +118,11 @@ class TravelMatrix:
     def __repr__(self) -> str:
         return f"TravelMatrix({len(self.ids)} places)"
 
+    @property
+    def access_km(self) -> np.ndarray:
+        """Access-leg length (km, with the detour factor) of each place to the network."""
+        return np.array([s["access_m"] / 1000 for s in self._d.get("snaps", [])])
+
     def index(self, place_id: str) -> int:
         """Return the row/column of ``place_id``; NotFoundError with suggestions if unknown."""
         try:
@@ -125,8 +132,12 @@ class TravelMatrix:
             raise NotFoundError("place", str(place_id),
                                 difflib.get_close_matches(str(place_id), self.ids, n=3)) from None
 
-    def leg(self, from_id: str, to_id: str) -> LegInfo:
-        """Return the leg from ``from_id`` to ``to_id`` with its roads and path geometry."""
+    def leg(self, from_id: str, to_id: str, *, geometry: bool = True) -> LegInfo:
+        """Return the leg from ``from_id`` to ``to_id`` with its roads and path geometry.
+
+        ``geometry=False`` skips the path (``LegInfo.geometry`` holds the two end points only),
+        which is much faster when only roads and steps are needed.
+        """
         i, j = self.index(from_id), self.index(to_id)
         d = self._d
         boat = float(d["boat"][i] + d["boat"][j]) if i != j else 0.0
@@ -136,16 +147,17 @@ class TravelMatrix:
         G = self._G if self._G is not None else roads.load_network(sea=False)
         nodes = d["nodes"]
         choice = int(d["choice"][i, j])
-        start = [(float(d["lon"][i]), float(d["lat"][i]))]
-        end = [(float(d["lon"][j]), float(d["lat"][j]))]
+        start = (float(d["lon"][i]), float(d["lat"][i]))
+        end = (float(d["lon"][j]), float(d["lat"][j]))
         si, sj = d["snaps"][i], d["snaps"][j]
         steps: list[dict] = []
         if choice == 4:  # both on the same edge
-            coords = roads.edge_part(G, si["u"], si["v"], si["key"], si["t"], sj["t"])
             e = G.edges[si["u"], si["v"], si["key"]]
-            frac = abs(si["t"] - sj["t"])
-            steps.append(_step(e, frac))
-            geom = start + coords + end
+            steps.append(_step(e, abs(si["t"] - sj["t"])))
+            geom = [start]
+            if geometry:
+                geom.append(roads.edge_part(G, si["u"], si["v"], si["key"], si["t"], sj["t"]))
+            geom.append(end)
         elif math.isfinite(self.minutes[i, j]):
             a, b = divmod(choice, 2)
             out_node, in_node = d["out_node"][i, a], d["in_node"][j, b]
@@ -162,19 +174,22 @@ class TravelMatrix:
             ends_j = (sj["u"], 0.0, sj["t"]) if b == 0 else (sj["v"], 1.0, sj["t"])
             e_i = G.edges[si["u"], si["v"], si["key"]]
             e_j = G.edges[sj["u"], sj["v"], sj["key"]]
-            geom = start + roads.edge_part(G, si["u"], si["v"], si["key"], ends_i[1], ends_i[2])
+            geom = [start]
+            if geometry:
+                geom.append(roads.edge_part(G, si["u"], si["v"], si["key"], ends_i[1], ends_i[2]))
             steps.append(_step(e_i, abs(ends_i[1] - ends_i[2])))
             for p, q in zip(chain[:-1], chain[1:], strict=False):
                 u, v = nodes[p], nodes[q]
-                k = self._key(G, u, v)
-                e = G.edges[u, v, k]
-                geom += [tuple(c) for c in e["geometry"].coords]
+                e = G.edges[u, v, self._key(G, u, v)]
+                if geometry:
+                    geom.append(shapely.get_coordinates(e["geometry"]))
                 steps.append(_step(e, 1.0))
-            geom += roads.edge_part(G, sj["u"], sj["v"], sj["key"], ends_j[1], ends_j[2])
+            if geometry:
+                geom.append(roads.edge_part(G, sj["u"], sj["v"], sj["key"], ends_j[1], ends_j[2]))
             steps.append(_step(e_j, abs(ends_j[1] - ends_j[2])))
-            geom += end
+            geom.append(end)
         else:
-            return LegInfo(math.inf, math.inf, [], start + end, boat)
+            return LegInfo(math.inf, math.inf, [], [start[0], end[0]], boat)
         steps = ([_extra("boat", 0.0, d["boat"][i])] * bool(d["boat"][i])
                  + [_extra("access", si["access_m"], si["access_s"] / 60)] + steps
                  + [_extra("access", sj["access_m"], sj["access_s"] / 60)]
@@ -184,13 +199,19 @@ class TravelMatrix:
             if s["km"] > 0.05 and s["name"] and s["mode"] in ("road", "access") \
                     and (not names or names[-1] != s["name"]):
                 names.append(s["name"])
-        clean = [geom[0]] + [c for k, c in enumerate(geom[1:], 1) if c != geom[k - 1]]
-        return LegInfo(float(self.km[i, j]), float(self.minutes[i, j]), names,
-                       [(round(x, 6), round(y, 6)) for x, y in clean], boat, steps)
+        return LegInfo(float(self.km[i, j]), float(self.minutes[i, j]), names, _polyline(geom), boat, steps)
 
     def _key(self, G, u, v):
         keys = G[u][v]
         return min(keys, key=lambda k: keys[k]["travel_time"])
+
+
+def _polyline(parts: list) -> list[tuple[float, float]]:
+    """Join coordinate pieces into one rounded polyline without repeated points."""
+    arr = np.round(np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2) for p in parts]), 6)
+    keep = np.ones(len(arr), dtype=bool)
+    keep[1:] = np.any(arr[1:] != arr[:-1], axis=1)
+    return [tuple(c) for c in arr[keep].tolist()]
 
 
 def _extra(mode: str, metres: float, minutes: float) -> dict:
@@ -300,13 +321,26 @@ def travel_matrix(places, *, network: nx.MultiDiGraph | None = None,
     for k, p in enumerate(port):
         if p in pier:
             slon[k], slat[k] = pier[p]
-    snaps = [roads.snap(x, y, G) for x, y in zip(slon, slat, strict=False)]
+    snaps = [roads.snap(x, y, G, warn=False) for x, y in zip(slon, slat, strict=False)]
+    _warn_far(ids, snaps)
     detail = _compute(G, csr, snaps, slon, slat, boat)
     detail["lon"], detail["lat"] = lon, lat
     if cache:
         _save_cache(cache_path, detail)
     detail["nodes"] = csr.nodes
     return TravelMatrix(ids, detail.pop("minutes"), detail.pop("km"), _detail=detail, _network=G)
+
+
+def _warn_far(ids: list[str], snaps) -> None:
+    """Warn once (UserWarning) about the places farther than roads.FAR_SNAP_M from any road."""
+    far = sorted(((s.distance_m, i) for i, s in zip(ids, snaps, strict=True)
+                  if s.distance_m > roads.FAR_SNAP_M), reverse=True)
+    if far:
+        worst = ", ".join(f"{i} ({d / 1000:.1f} km)" for d, i in far[:3])
+        more = f" and {len(far) - 3} more" if len(far) > 3 else ""
+        warnings.warn(f"{len(far)} place(s) lie more than {roads.FAR_SNAP_M / 1000:.0f} km from the road "
+                      f"network: {worst}{more}; their times rest on access legs at "
+                      f"{roads.ACCESS_SPEED_KPH:.0f} km/h", UserWarning, stacklevel=3)
 
 
 def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:

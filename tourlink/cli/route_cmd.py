@@ -108,23 +108,24 @@ def route(origin: str, destination: str) -> dict:
     """Return ``{"from", "to", "km", "minutes", "legs": [{mode, name, km, minutes}]}``."""
     from tourlink import matrix, roads
     a, b = resolve_place(origin), resolve_place(destination)
-    places = pd.DataFrame({"id": ["from", "to"], "lon": [a[1], b[1]], "lat": [a[2], b[2]]})
+    places = pd.DataFrame({"id": [f"FROM {a[0]}", f"TO {b[0]}"], "lon": [a[1], b[1]], "lat": [a[2], b[2]]})
     G = roads.load_network(sea=True)
     M = matrix.travel_matrix(places, network=G, modes=SEA_MODES)
-    leg = M.leg("from", "to")
+    leg = M.leg(*M.ids)
     if leg.minutes == float("inf"):
         raise InfeasibleError(f"no road or sea connection from {a[0]} to {b[0]} in the network "
                               "(the catalogue may have no sea links yet; run `make data`)")
     legs: list[dict] = []
     for s in leg.steps:
-        mode = "road" if s["mode"] == "access" and legs and legs[-1]["mode"] == "road" else s["mode"]
-        name = s["name"] or ("local roads" if s["mode"] == "access" else s["mode"])
-        if legs and legs[-1]["mode"] == mode and (legs[-1]["name"] == name or s["mode"] == "access"):
+        mode = "road" if s["mode"] == "access" else s["mode"]
+        name = "local roads" if s["mode"] == "access" else (s["name"] or s["mode"])
+        if s["mode"] == "access" and s["km"] < 0.5 and legs:
+            name = legs[-1]["name"]  # a few hundred metres to the road: part of the previous leg
+        if legs and legs[-1]["mode"] == mode and legs[-1]["name"] == name:
             legs[-1]["km"] += s["km"]
             legs[-1]["minutes"] += s["minutes"]
         else:
-            legs.append({"mode": "road" if mode == "access" else mode, "name": name, "km": s["km"],
-                         "minutes": s["minutes"]})
+            legs.append({"mode": mode, "name": name, "km": s["km"], "minutes": s["minutes"]})
             if s.get("departures"):
                 legs[-1]["departures"] = s["departures"]
     legs = [dict(x, km=round(x["km"], 1), minutes=round(x["minutes"], 1)) for x in legs
@@ -143,7 +144,13 @@ def _hm(minutes: float) -> str:
 
 
 def run(args) -> int:
-    result = route(args.origin, args.destination)
+    import sys
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = route(args.origin, args.destination)
+    for w in caught:
+        print(f"tourlink: warning: {w.message}", file=sys.stderr)
     if args.json:
         print(json.dumps({"km": result["km"], "minutes": result["minutes"],
                           "legs": [_public(leg) for leg in result["legs"]]}, ensure_ascii=False))
