@@ -46,3 +46,9 @@ def test_malformed_file_is_one_clear_error(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError, match="bad.json"):
         Itinerary.from_json(path)
+
+
+def test_summary_in_vietnamese(tiny):
+    text = tiny.summary(lang="vi")
+    assert "Ngày 1 – 10/12/2026" in text and "Tổng: 1 điểm tham quan" in text
+    assert "Day 1" not in text

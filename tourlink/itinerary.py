@@ -168,24 +168,25 @@ class Itinerary:
     def fares_vnd(self) -> int:
         return sum(leg.fare_vnd for d in self.days for leg in d.legs)
 
-    def summary(self) -> str:
-        """A readable day-by-day table for terminals and notebooks."""
-        lines = [self.title or "Itinerary"]
+    def summary(self, *, lang: str = "en") -> str:
+        """A readable day-by-day table for terminals and notebooks (``lang`` "en" or "vi")."""
+        t = _LABELS["vi" if lang == "vi" else "en"]
+        lines = [self.title or t["itinerary"]]
         for d in self.days:
-            lines.append(f"\n{d.title}: {d.start.name} → {d.end.name}  "
-                         f"({d.km:.0f} km, {d.road_minutes / 60:.1f} h on the road)")
-            lines.append(f"  {d.start.depart:%H:%M}  depart {d.start.name}")
+            title = d.title if lang != "vi" else f"Ngày {d.index} – {d.date:%d/%m/%Y}"
+            lines.append(f"\n{title}: {d.start.name} → {d.end.name}  "
+                         f"({d.km:.0f} km, {d.road_minutes / 60:.1f} h {t['on_road']})")
+            lines.append(f"  {d.start.depart:%H:%M}  {t['depart']} {d.start.name}")
             for s in d.stops:
                 where = f"  [{s.province_legacy}]" if s.province_legacy else ""
                 lines.append(f"  {s.arrive:%H:%M}–{s.depart:%H:%M}  {s.name}{where}")
-            lines.append(f"  {d.end.arrive:%H:%M}  arrive {d.end.name}"
-                         + ("  (overnight)" if d.overnight else ""))
-        lines.append(f"\nTotal: {len(self.visits)} visits, {self.km:.0f} km, "
-                     f"{self.road_hours:.1f} h on the road, fees {self.fees_vnd:,} VND, "
-                     f"fares {self.fares_vnd:,} VND, score {self.score:.0f}")
+            lines.append(f"  {d.end.arrive:%H:%M}  {t['arrive']} {d.end.name}"
+                         + (f"  ({t['overnight']})" if d.overnight else ""))
+        lines.append(t["total"].format(n=len(self.visits), km=self.km, h=self.road_hours,
+                                       fees=self.fees_vnd, fares=self.fares_vnd, score=self.score))
         if self.coverage:
-            lines.append("Coverage: " + ", ".join(
-                f"{c.partner} {c.stops} stops/{c.nights} nights" for c in self.coverage))
+            lines.append(t["coverage"] + ", ".join(
+                t["cov_item"].format(p=c.partner, s=c.stops, n=c.nights) for c in self.coverage))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:  # notebooks
@@ -253,6 +254,20 @@ class Itinerary:
 
 
 # ---------------------------------------------------------------------- helpers
+_LABELS = {
+    "en": {"itinerary": "Itinerary", "on_road": "on the road", "depart": "depart",
+           "arrive": "arrive", "overnight": "overnight",
+           "total": "\nTotal: {n} visits, {km:.0f} km, {h:.1f} h on the road, fees {fees:,} VND, "
+                    "fares {fares:,} VND, score {score:.0f}",
+           "coverage": "Coverage: ", "cov_item": "{p} {s} stops/{n} nights"},
+    "vi": {"itinerary": "Lịch trình", "on_road": "di chuyển", "depart": "khởi hành",
+           "arrive": "đến", "overnight": "nghỉ đêm",
+           "total": "\nTổng: {n} điểm tham quan, {km:.0f} km, {h:.1f} giờ di chuyển, "
+                    "phí tham quan {fees:,} đ, vé tàu {fares:,} đ, điểm {score:.0f}",
+           "coverage": "Phân bố: ", "cov_item": "{p} {s} điểm/{n} đêm"},
+}
+
+
 def _iso(t: datetime) -> str:
     return t.astimezone(TZ).isoformat(timespec="minutes")
 

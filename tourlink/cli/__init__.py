@@ -21,12 +21,14 @@ from tourlink.errors import TourlinkError
 COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "export_cmd", "bench_cmd", "demo_cmd")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error (a bug), 2 bad input or impossible request
+
 examples:
+  tourlink demo --out tour/
   tourlink partnerships
   tourlink provinces resolve "Kien Giang"
   tourlink route "Cần Thơ" "Rạch Giá"
-  tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" \
-      --date 2026-12-10 --out tour/
+  tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" --date 2026-12-10 --out tour/
+  tourlink export tour/itinerary.json --out pack/
 """
 
 
