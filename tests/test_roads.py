@@ -106,6 +106,15 @@ def test_bundled_network_has_phu_quoc_and_the_expressways():
     assert G.nodes[s.u]["x"] < 104.2  # the island part is kept, not dropped as a fragment
 
 
+def test_bundled_network_is_one_mainland_part_and_phu_quoc():
+    G = roads.load_network(sea=False)
+    parts = sorted(nx.weakly_connected_components(G), key=len, reverse=True)
+    assert len(parts) == 2, "a mainland fragment is cut off: bridge it in tools/build_roads.py"
+    assert all(G.nodes[n]["x"] < 104.1 and G.nodes[n]["y"] > 9.9 for n in parts[1])  # Phú Quốc
+    curated = {d["source"] for u, v, d in G.edges(parts[0], data=True) if d["source"].startswith("curated")}
+    assert len(curated) >= 15  # every curated link joined the mainland
+
+
 def test_network_from_xml_on_the_committed_cut():
     G = roads.network_from_xml(CUT)
     assert G.number_of_edges() > 20

@@ -13,7 +13,9 @@ Steps (see ``tools/PROVENANCE_roads.md`` for the reasons behind every number):
 4. keep the connected parts with at least :data:`MIN_COMPONENT_KM` of road;
 5. add the curated links; each end snaps to the network within its ``snap_m`` (default
    :data:`SNAP_M`) by splitting the nearest edge, else it starts a node of its own;
-6. assign coach speeds by road class and region (:func:`coach_speed`).
+6. join smaller parts within :data:`BRIDGE_M` of the main network by a connector edge;
+7. assign coach speeds by road class and region (:func:`coach_speed`), capped in city
+   areas (:data:`URBAN`).
 
 Output is deterministic: nodes sorted by (x, y) and numbered, edges sorted by (u, v, key),
 coordinates with 6 decimals, gzip with ``mtime=0``.
@@ -49,6 +51,9 @@ CURATED_FILE = Path(__file__).resolve().parent / "curated" / "road_links.yaml"
 JOIN_TOLERANCE_M = 2500.0
 #: connected parts with less road than this are dropped (stray fragments)
 MIN_COMPONENT_KM = 25.0
+#: a smaller connected part this close to the main network is joined to it by a connector
+#: (gaps in the source layer); farther parts are islands (Phú Quốc) and stay apart
+BRIDGE_M = 10_000.0
 #: default distance within which a curated link end is joined to the network
 SNAP_M = 3000.0
 #: metres per degree of latitude (spherical Earth, R = 6371 km)
@@ -288,10 +293,38 @@ class _Net:
                 joined += 1
         return joined
 
-    def snap(self, c: tuple, snap_m: float, *, exclude: tuple | None = None) -> tuple:
+    def bridge_components(self, max_m: float) -> list[tuple[tuple, tuple, float]]:
+        """Join each smaller connected part to the largest one when they are at most ``max_m`` apart.
+
+        Adds one connector edge per part (from its node nearest to the main part); returns
+        (from, to, metres) of each connector. Parts farther away (islands) stay apart.
+        """
+        comps = self.components()
+        main = set(comps[0][0])
+        out = []
+        for nodes, _ in comps[1:]:
+            lines = self.lines()
+            main_lines = [g for e, g in zip(self.edges, lines, strict=True) if e["coords"][0] in main]
+            best = min((float(shapely.distance(main_lines, Point(c)).min()), c) for c in sorted(nodes))
+            if best[0] * M_PER_DEG * 0.9 > max_m:
+                continue
+            c = best[1]
+            q = self.snap(c, max_m, only=main)
+            if q == c:
+                continue
+            metres = haversine_m(*c, *q)
+            self.add({"coords": [c, q], "name": "", "ref": "", "highway": "tertiary",
+                      "source": f"bridged gap of {metres:.0f} m"})
+            main |= set(nodes) | {q}
+            out.append((c, q, metres))
+        return out
+
+    def snap(self, c: tuple, snap_m: float, *, exclude: tuple | None = None,
+             only: set | None = None) -> tuple:
         """Return the network point for ``c``: an existing end or a split of the nearest edge.
 
-        Edges with an end at ``exclude`` are not considered.
+        Edges with an end at ``exclude`` are not considered; with ``only``, just edges that
+        start at one of those points.
         """
         pt = Point(c)
         best = None
@@ -300,6 +333,8 @@ class _Net:
         for i in [int(k) for k in near.nonzero()[0]]:
             e, line = self.edges[i], lines[i]
             if exclude is not None and exclude in (e["coords"][0], e["coords"][-1]):
+                continue
+            if only is not None and e["coords"][0] not in only:
                 continue
             q = line.interpolate(line.project(pt))
             d = haversine_m(c[0], c[1], q.x, q.y)
@@ -396,10 +431,31 @@ def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list
         net.add({"coords": dedup, "name": link["name"], "ref": link.get("ref", ""),
                  "highway": link["highway"], "source": f"curated {link['id']}",
                  "speed_kph": link.get("speed_kph")})
+    net.bridge_components(BRIDGE_M)
     return _tables(net)
 
 
 def _tables(net: _Net) -> tuple[list[dict], list[dict]]:
+    # contract edges shorter than 1 m (rounding-level gaps): their far end becomes their near end
+    alias: dict = {}
+
+    def find(c):
+        while c in alias:
+            c = alias[c]
+        return c
+
+    for e in net.edges:
+        if line_length_m(e["coords"]) < 1.0:
+            a, b = find(e["coords"][0]), find(e["coords"][-1])
+            if a != b:
+                alias[max(a, b)] = min(a, b)
+    edges = []
+    for e in net.edges:
+        if line_length_m(e["coords"]) < 1.0:
+            continue
+        coords = [find(e["coords"][0])] + e["coords"][1:-1] + [find(e["coords"][-1])]
+        edges.append({**e, "coords": coords})
+    net.edges = edges
     pts = sorted({e["coords"][0] for e in net.edges} | {e["coords"][-1] for e in net.edges})
     ids = {c: k for k, c in enumerate(pts)}
     nodes = [{"id": k, "x": f"{c[0]:.6f}", "y": f"{c[1]:.6f}"} for c, k in ids.items()]
