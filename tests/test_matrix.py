@@ -104,6 +104,11 @@ def test_bad_places_report_every_problem(line):
         matrix.travel_matrix(pd.DataFrame({"id": ["a"], "lon": [1.0]}), network=line)
 
 
+def test_unknown_mode_is_rejected(line):
+    with pytest.raises(ValidationError, match="unknown mode"):
+        matrix.travel_matrix(places(a=(105.0, 10.0)), network=line, modes=("road", "plane"))
+
+
 def test_unknown_id_suggests(line):
     M = matrix.travel_matrix(places(alpha=(105.0, 10.0), beta=(105.02, 10.0)), network=line)
     with pytest.raises(NotFoundError, match="alpha"):

@@ -33,7 +33,8 @@ from tourlink.errors import NotFoundError, ValidationError
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = "1"
-ROAD_MODES = ("road", "access")
+#: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
+MODES = ("road", "fast_boat", "car_ferry", "boat")
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,8 @@ def _port_coords(port_ids: set[str]) -> dict[str, tuple[float, float]]:
 
 def _cache_key(fingerprint: str, ids, lon, lat, port, boat, modes) -> str:
     h = hashlib.sha256()
-    h.update(f"{CACHE_VERSION}|{fingerprint}|{','.join(modes)}|".encode())
+    h.update(f"{CACHE_VERSION}|{fingerprint}|{','.join(modes)}|{roads.ACCESS_SPEED_KPH}|"
+             f"{roads.ACCESS_DETOUR}|".encode())
     h.update("\x1f".join(ids).encode())
     h.update(np.round(lon, 6).tobytes() + np.round(lat, 6).tobytes())
     h.update("\x1f".join(p or "" for p in port).encode() + np.asarray(boat, float).tobytes())
@@ -306,6 +308,9 @@ def travel_matrix(places, *, network: nx.MultiDiGraph | None = None,
         If a column is missing, an id repeats or a coordinate is not a point.
     """
     ids, lon, lat, port, boat = _places_table(places)
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown:
+        raise ValidationError(f"unknown mode(s) {unknown}; use some of {list(MODES)}", source="modes")
     G = network if network is not None else roads.load_network(sea=False)
     csr = _Csr(G, tuple(modes))
     key = _cache_key(csr.fingerprint, ids, lon, lat, port, boat, tuple(modes))
