@@ -57,3 +57,22 @@ def test_sea_crossing_shows_the_boat_leg(monkeypatch):
     assert "fast_boat" in [leg["mode"] for leg in result["legs"]]
     assert result["minutes"] > 150
     assert isinstance(G, nx.MultiDiGraph)
+
+
+def test_province_name_goes_to_its_centre(capsys):
+    assert cli.main(["route", "Hậu Giang", "Cần Thơ", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert 10 < data["km"] < 90
+
+
+def test_real_sea_crossing_rach_gia_phu_quoc(capsys):
+    from tourlink import catalog
+    try:
+        links = catalog.load_sea_links()
+    except Exception as exc:  # catalogue not built in this checkout
+        pytest.skip(f"no sea links: {exc}")
+    if not links:
+        pytest.skip("the catalogue has no sea links")
+    assert cli.main(["route", "Rạch Giá", "Phú Quốc"]) == 0
+    out = capsys.readouterr().out
+    assert "boat" in out and "departures" in out

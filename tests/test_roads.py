@@ -188,3 +188,13 @@ def test_curated_file_problems_are_all_reported(tmp_path):
     msg = str(exc.value)
     for part in ("missing name", "missing source", "unknown highway 'road'", "not lon,lat", "'a' repeats"):
         assert part in msg
+
+
+def test_committed_cut_is_reproduced_by_the_script(raw_dir, tmp_path):
+    spec = importlib.util.spec_from_file_location("cut_osm_sample", ROOT / "tools" / "cut_osm_sample.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = mod.cut(raw_dir / "osm-samples" / "hcmc_tan_dinh_d1_d3.osm", tmp_path / "cut.osm",
+                  (106.6900, 10.7820, 106.6950, 10.7870))
+    assert out.read_bytes() == CUT.read_bytes()
+    assert "OpenStreetMap contributors" in CUT.read_text(encoding="utf-8")[:400]
