@@ -121,3 +121,9 @@ def test_bundled_network_leg_has_path_geometry():
     leg = M.leg("can_tho", "rach_gia")
     assert 95 < leg.km < 135 and len(leg.geometry) > 20
     assert "QL80" in leg.roads
+
+
+def test_matrix_from_arrays_answers_legs_without_paths():
+    M = matrix.TravelMatrix(["a", "b"], np.array([[0, 30.0], [31.0, 0]]), np.array([[0, 20.0], [21.0, 0]]))
+    leg = M.leg("b", "a")
+    assert (leg.km, leg.minutes, leg.geometry) == (21.0, 31.0, [])

@@ -142,9 +142,10 @@ class TravelMatrix:
         i, j = self.index(from_id), self.index(to_id)
         d = self._d
         boat = float(d["boat"][i] + d["boat"][j]) if i != j else 0.0
-        if i == j or not d:
-            lon, lat = (d["lon"][i], d["lat"][i]) if d else (0.0, 0.0)
-            return LegInfo(0.0, 0.0, [], [(lon, lat)], 0.0)
+        if not d:  # a matrix built from arrays only: no paths to rebuild
+            return LegInfo(float(self.km[i, j]), float(self.minutes[i, j]), [], [], 0.0)
+        if i == j:
+            return LegInfo(0.0, 0.0, [], [(float(d["lon"][i]), float(d["lat"][i]))], 0.0)
         G = self._G if self._G is not None else roads.load_network(sea=False)
         nodes = d["nodes"]
         choice = int(d["choice"][i, j])
