@@ -189,6 +189,17 @@ def test_deterministic_and_warm_start():
     assert all(isinstance(pr, int) and t >= 0 for pr, t in seen)
 
 
+def test_greedy_start_is_feasible_and_respects_groups_and_required():
+    d = line([0, 10, 20, 30, -5])
+    clients = (Client(1, 5, 0, 100, 9, group=1), Client(1, 5, 0, 100, 9, group=1), Client(2, 5, 0, 100, 4),
+               Client(3, 5, 0, 15, 8), Client(4, 0, 0, 100, 0, required=True))
+    p = Problem(d, d, clients, (Vehicle(0, 0, 0, 80),))
+    routes = inner.greedy(p)
+    sol, problems = evaluate(p, routes)
+    assert problems == [] and 4 in sol.visited() and len(sol.visited() & {0, 1}) == 1
+    assert 3 not in sol.visited() or routes[0][1].index(3) == 0  # x=30 by 15 only as the first stop
+
+
 def test_empty_problem_and_bad_budget():
     p = Problem(line([0]), line([0]), (), (Vehicle(0, 0, 0, 10),))
     assert inner.solve(p, max_iterations=5, time_limit=None).routes == ()

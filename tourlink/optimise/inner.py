@@ -12,6 +12,9 @@ distance penalties are bounded from above by a multiple of the largest scaled pr
 infeasible solution can never pay for itself by collecting one more client; the best
 solution is taken among feasible ones only.
 
+Search: PyVRP's iterated local search, started from a greedy insertion solution
+(:func:`greedy`), with fast penalty updates; see :data:`SETTINGS`.
+
 Timetables (``starts``, ``depart``, ``arrive``) and feasibility are recomputed from the
 problem by :func:`tourlink.optimise.problem.evaluate`, not taken from PyVRP.
 """
@@ -31,7 +34,7 @@ from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.search import OPERATORS, NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
-from tourlink.optimise.problem import Problem, Solution, evaluate
+from tourlink.optimise.problem import Problem, Solution, evaluate, schedule
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,8 @@ _COST_CAP = 1 << 60
 
 #: search settings (tuned on the TOPTW / OPHS benchmarks at 10 s per instance)
 SETTINGS = {"num_neighbours": 50, "num_iters_no_improvement": 150_000, "history_length": 300,
-            "max_perturbations": 25, "penalty_top": 4.0, "extra_operators": ()}
+            "max_perturbations": 25, "penalty_top": 4.0, "extra_operators": (),
+            "solutions_between_updates": 100, "greedy_start": True}
 
 
 def prize_scale(problem: Problem) -> int:
@@ -83,7 +87,8 @@ def _penalty_params(problem: Problem, scale: int) -> PenaltyParams:
     span = max(span, int(problem.duration.max()) if problem.duration.size else 1)
     cap = _COST_CAP // max(1, span * (len(problem.clients) + 1))
     max_penalty = float(min(SETTINGS["penalty_top"] * top, cap))
-    return PenaltyParams(min_penalty=min(float(scale), max_penalty), max_penalty=max_penalty)
+    return PenaltyParams(min_penalty=min(float(scale), max_penalty), max_penalty=max_penalty,
+                         solutions_between_updates=SETTINGS["solutions_between_updates"])
 
 
 class _Callbacks(pyvrp.IteratedLocalSearchCallbacks if hasattr(pyvrp, "IteratedLocalSearchCallbacks")
@@ -109,6 +114,76 @@ class _Callbacks(pyvrp.IteratedLocalSearchCallbacks if hasattr(pyvrp, "IteratedL
 
 def _routes_of(sol: pyvrp.Solution) -> list[tuple[int, list[int]]]:
     return [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()]) for r in sol.routes()]
+
+
+def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
+    """A feasible start: repeatedly insert the client of best prize per added minute.
+
+    Required clients go first. Feasibility of an insertion is checked in O(1) with the
+    latest feasible service starts of the route (forward / backward time slack), vectorised
+    over every client and position; ``max_duration`` by recomputing the chosen route.
+    """
+    dur, dist = problem.duration, problem.distance
+    cl = problem.clients
+    loc = np.array([c.location for c in cl], dtype=np.int64)
+    svc = np.array([c.service for c in cl], dtype=np.int64)
+    early = np.array([c.tw_early for c in cl], dtype=np.int64)
+    late = np.array([c.tw_late for c in cl], dtype=np.int64)
+    weight = np.array([c.prize + (10**9 if c.required else 0) for c in cl], dtype=np.float64)
+    open_ = np.array([c.prize > 0 or c.required for c in cl])
+    groups = problem.groups()
+    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    banned: set[tuple[int, int]] = set()
+    while open_.any():
+        cand = np.flatnonzero(open_)
+        best = None  # (value, vehicle, position, client)
+        for k, v in enumerate(problem.vehicles):
+            r = routes[k]
+            nodes = np.array([v.start, *loc[r], v.end], dtype=np.int64)
+            s_nodes = np.array([0, *svc[r], 0], dtype=np.int64)
+            # earliest service starts, then latest starts keeping the rest feasible
+            a = np.empty(len(nodes), dtype=np.int64)
+            a[0] = v.tw_early
+            for i in range(1, len(nodes)):
+                a[i] = a[i - 1] + s_nodes[i - 1] + dur[nodes[i - 1], nodes[i]]
+                if i < len(nodes) - 1:
+                    a[i] = max(a[i], early[r[i - 1]])
+            z = np.empty(len(nodes), dtype=np.int64)
+            z[-1] = v.tw_late
+            for i in range(len(nodes) - 2, 0, -1):
+                z[i] = min(late[r[i - 1]], z[i + 1] - dur[nodes[i], nodes[i + 1]] - s_nodes[i])
+            length = int(dist[nodes[:-1], nodes[1:]].sum())
+            prev, nxt = nodes[:-1], nodes[1:]
+            dep = a[:-1] + s_nodes[:-1]  # departure from each insertion point
+            arr = dep[None, :] + dur[prev[None, :], loc[cand][:, None]]
+            st = np.maximum(arr, early[cand][:, None])
+            back = st + svc[cand][:, None] + dur[loc[cand][:, None], nxt[None, :]]
+            ok = (st <= late[cand][:, None]) & (back <= z[None, 1:])
+            added_d = dist[prev[None, :], loc[cand][:, None]] + dist[loc[cand][:, None], nxt[None, :]] \
+                - dist[prev, nxt][None, :]
+            if v.max_distance is not None:
+                ok &= length + added_d <= v.max_distance
+            added_t = dur[prev[None, :], loc[cand][:, None]] + dur[loc[cand][:, None], nxt[None, :]] \
+                - dur[prev, nxt][None, :] + svc[cand][:, None]
+            value = np.where(ok, weight[cand][:, None] / (1.0 + np.maximum(added_t, 0)), -1.0)
+            for c_i, c in enumerate(cand):
+                if (int(c), k) in banned:
+                    value[c_i, :] = -1.0
+            i, j = np.unravel_index(int(np.argmax(value)), value.shape)
+            if value[i, j] > 0 and (best is None or value[i, j] > best[0]):
+                best = (float(value[i, j]), k, int(j), int(cand[i]))
+        if best is None:
+            break
+        _, k, pos, c = best
+        trial = routes[k][:pos] + [c] + routes[k][pos:]
+        if problem.vehicles[k].max_duration is not None and schedule(problem, k, trial)[1]:
+            banned.add((c, k))
+            continue
+        routes[k] = trial
+        open_[c] = False
+        if cl[c].group is not None:
+            open_[groups[cl[c].group]] = False
+    return [(k, r) for k, r in enumerate(routes) if r]
 
 
 def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
@@ -165,6 +240,10 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         perturbation=PerturbationParams(max_perturbations=SETTINGS["max_perturbations"]),
         operators=[*OPERATORS, *(getattr(pyvrp.search, op) for op in SETTINGS["extra_operators"])])
     init = None
+    if initial is None and SETTINGS["greedy_start"]:
+        start = greedy(problem)
+        if start:
+            init = pyvrp.Solution(data, [pyvrp.Route(data, r, k) for k, r in start])
     if initial is not None:
         init = pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle) for r in initial.routes
                                     if r.clients])
