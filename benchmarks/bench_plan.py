@@ -5,7 +5,8 @@ planner's defaults) once with the default time limit (goal: ≤ 30 s wall clock)
 long budget (default 300 s; goal: the default run within 2 % of its score). Every itinerary
 passes the independent checker (``plan()`` guarantees it; re-checked here). Prints a table and
 writes ``benchmarks/results/bench_plan.csv`` with columns
-``run,time_limit,seconds,score,visits,km,road_hours,gap_pct,feasible``.
+``run,time_limit,seconds,score,visits,km,road_hours,gap_pct,feasible,plan`` (plan = the
+overnight hubs and boats chosen).
 
 Usage: ``python benchmarks/bench_plan.py [--long S] [--quick] [--csv OUT] [--shared DIR]``
 (``--shared`` is accepted for ``run_all.py`` and unused: the benchmark needs only bundled data).
@@ -27,7 +28,8 @@ from tourlink.optimise.check import check  # noqa: E402
 from tourlink.optimise.outer import DEFAULT_TIME_LIMIT, plan  # noqa: E402
 from tourlink.request import TourRequest  # noqa: E402
 
-COLUMNS = ["run", "time_limit", "seconds", "score", "visits", "km", "road_hours", "gap_pct", "feasible"]
+COLUMNS = ["run", "time_limit", "seconds", "score", "visits", "km", "road_hours", "gap_pct", "feasible",
+           "plan"]
 
 
 def one(request: TourRequest, time_limit: float, label: str) -> dict:
@@ -37,7 +39,7 @@ def one(request: TourRequest, time_limit: float, label: str) -> dict:
     ok = not check(it, request)
     return {"run": label, "time_limit": time_limit, "seconds": round(seconds, 1), "score": it.score,
             "visits": len(it.visits), "km": round(it.km), "road_hours": round(it.road_hours, 1),
-            "gap_pct": "", "feasible": ok}
+            "gap_pct": "", "feasible": ok, "plan": " ".join(it.meta.get("plan", []))}
 
 
 def main(argv: list[str] | None = None) -> int:
