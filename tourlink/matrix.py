@@ -141,11 +141,11 @@ class TravelMatrix:
         """
         i, j = self.index(from_id), self.index(to_id)
         d = self._d
-        boat = float(d["boat"][i] + d["boat"][j]) if i != j else 0.0
         if not d:  # a matrix built from arrays only: no paths to rebuild
             return LegInfo(float(self.km[i, j]), float(self.minutes[i, j]), [], [], 0.0)
         if i == j:
             return LegInfo(0.0, 0.0, [], [(float(d["lon"][i]), float(d["lat"][i]))], 0.0)
+        boat = float(d["boat"][i] + d["boat"][j])
         G = self._G if self._G is not None else roads.load_network(sea=False)
         nodes = d["nodes"]
         choice = int(d["choice"][i, j])
