@@ -138,8 +138,10 @@ def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
 
     ``ports`` is a frame with ``id, lon, lat`` (default ``tourlink.catalog.load_ports()``);
     ``links`` a list of SeaLink (default ``tourlink.catalog.load_sea_links()``). A port node
-    is named ``"port:<id>"``; it joins the road at its snapped point by two ``access`` edges
-    of :data:`PORT_ACCESS_MINUTES` plus the access leg. Sea edges carry ``mode``,
+    is named ``"port:<id>"`` (attributes ``port``, ``label``); it joins the road at its
+    snapped point (the road edge is split there, see :func:`split_edge`) by an ``access``
+    edge each way of :data:`PORT_ACCESS_MINUTES` plus the access leg. Sea edges (one per
+    direction, as in ``sea_links.csv``) carry ``mode``,
     ``departures`` (minutes after midnight), ``duration`` (min), ``fare_vnd``, ``operator``
     and ``travel_time`` = duration (s, no waiting).
     """
@@ -378,4 +380,5 @@ def edge_part(G: nx.MultiDiGraph, u, v, key, t0: float, t1: float) -> list[tuple
 
 
 __all__ = ["load_network", "read_network", "network_from_xml", "network_from_place", "snap", "Snap",
-           "add_sea_links", "haversine_m", "ACCESS_SPEED_KPH", "ACCESS_DETOUR", "FAR_SNAP_M"]
+           "add_sea_links", "split_edge", "edge_part", "haversine_m", "ACCESS_SPEED_KPH", "ACCESS_DETOUR",
+           "FAR_SNAP_M", "PORT_ACCESS_MINUTES"]
