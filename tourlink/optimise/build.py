@@ -227,14 +227,16 @@ def make_segments(world: World, request: TourRequest, nights: tuple[str, ...],
         if early_a < ds - EARLY_BOAT_MINUTES or early_b + world.minutes(q, b) > de:
             return None
         len_a, len_b = max(0, late_a - ds), de - early_b
-        lunch_a = min(late_a, le) - max(ds, ls) >= lm and len_a >= len_b
+        # check-in and crossing that cover the lunch window: lunch at the port / on board
+        on_board = min(c.arrive, le) - max(late_a, ls) >= lm
+        lunch_a = not on_board and min(late_a, le) - max(ds, ls) >= lm and len_a >= len_b
         share = len_a / max(1, len_a + len_b)
         cap_a = max(int(cap * share), world.minutes(a, p))
         out.append(Segment(d, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds))
         if cap - cap_a < world.minutes(q, b):
             return None
         out.append(Segment(d, q, b, early_b, de, cap - cap_a,
-                           lunch=not lunch_a and min(de, le) - max(early_b, ls) >= lm))
+                           lunch=not lunch_a and not on_board and min(de, le) - max(early_b, ls) >= lm))
     return tuple(out)
 
 
