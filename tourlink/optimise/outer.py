@@ -14,10 +14,12 @@ itinerary that fails it.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -108,8 +110,9 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     from tourlink.optimise.hotels import best_sequence
     order = list(built)
     try:
-        key, sol = best_sequence(lambda k: built[k][1], order, seed=seed, time_limit=share,
-                                 max_iterations=max_iterations, keep=min(3, len(order)))
+        with _quiet_solver():
+            key, sol = best_sequence(lambda k: built[k][1], order, seed=seed, time_limit=share,
+                                     max_iterations=max_iterations, keep=min(3, len(order)))
     except InfeasibleError as exc:
         raise InfeasibleError(sorted(set(errors)) + exc.reasons) from None
     progress(0.8, sol.prize / 10)
@@ -132,6 +135,16 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
         raise InfeasibleError([f"internal check failed: {v}" for v in problems[:5]])
     progress(1.0, itin.score)
     return itin
+
+
+@contextlib.contextmanager
+def _quiet_solver():
+    """PyVRP's penalty-bound warnings are search diagnostics: log them, the checker has the last word."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        log.debug("solver: %s: %s", w.category.__name__, str(w.message).strip().splitlines()[0])
 
 
 # ====================================================================== prechecks
@@ -396,8 +409,9 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
             if missing:
                 raise InfeasibleError([_why_unreachable(world, request, p, m) for m in missing])
             # same clients as the previous round (only `required` changed): start from its answer
-            sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations,
-                              initial=previous)
+            with _quiet_solver():
+                sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations,
+                                  initial=previous)
         previous = sol
         if not sol.feasible:
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(world.name, p.nights)) or '-'}"
