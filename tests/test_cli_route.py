@@ -76,3 +76,19 @@ def test_real_sea_crossing_rach_gia_phu_quoc(capsys):
     assert cli.main(["route", "Rạch Giá", "Phú Quốc"]) == 0
     out = capsys.readouterr().out
     assert "boat" in out and "departures" in out
+
+
+def test_floating_market_shows_its_boat_leg(capsys, monkeypatch):
+    rows = {"label": "Chợ nổi X", "lon": 105.7452, "lat": 10.0025, "access_port": "pier-x",
+            "access_boat_minutes": 30.0}
+    real = route_cmd.resolve_place
+    monkeypatch.setattr(route_cmd, "resolve_place", lambda t: dict(rows) if t == "market" else real(t))
+    monkeypatch.setattr("tourlink.matrix._port_coords", lambda ids: {"pier-x": (105.7875, 10.0330)})
+    result = route_cmd.route("market", "Cần Thơ")
+    assert result["legs"][0] == {"mode": "boat", "name": "boat to/from the pier", "km": 0.0, "minutes": 30.0}
+    assert result["minutes"] > 30
+
+
+def test_bad_point_is_a_clear_error(capsys):
+    assert cli.main(["route", "95,200", "Hà Nội"]) == 2
+    assert "is not a point: give lat,lon" in capsys.readouterr().err

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from tourlink.errors import InfeasibleError, NotFoundError, TourlinkError
+from tourlink.errors import InfeasibleError, NotFoundError, TourlinkError, ValidationError
 
 #: town centres (lon, lat) for names that are not provinces: provincial capitals and gateway
 #: towns of the partner provinces (OSM town nodes, rounded)
@@ -32,6 +32,7 @@ TOWNS = {
 }
 
 SEA_MODES = ("road", "fast_boat", "car_ferry", "boat")
+LABELS = {"access": "local roads", "boat": "boat to/from the pier"}
 
 
 def register(subparsers) -> None:
@@ -63,35 +64,48 @@ def _catalog_frames() -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
-def resolve_place(text: str) -> tuple[str, float, float]:
-    """Return (label, lon, lat) for a place given as ``lat,lon``, id, name, town or province.
+def _from_row(row, text: str) -> dict:
+    port = row.get("access_port", "")
+    port = port if isinstance(port, str) and port.strip() else ""
+    boat = pd.to_numeric(row.get("access_boat_minutes", 0), errors="coerce")
+    return {"label": str(row.get("name_vi", text)), "lon": float(row["lon"]), "lat": float(row["lat"]),
+            "access_port": port, "access_boat_minutes": float(boat) if port and pd.notna(boat) else 0.0}
 
-    Raises NotFoundError with suggestions when nothing matches.
+
+def _point(label: str, lon: float, lat: float) -> dict:
+    return {"label": label, "lon": lon, "lat": lat, "access_port": "", "access_boat_minutes": 0.0}
+
+
+def resolve_place(text: str) -> dict:
+    """Return ``{label, lon, lat, access_port, access_boat_minutes}`` for a place given as
+    ``lat,lon``, a catalogue id or name, a lodging town, a known town or a province.
+
+    Raises ValidationError for a malformed point and NotFoundError (with suggestions) when
+    nothing matches.
     """
     m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", text)
     if m:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise NotFoundError("point (give lat,lon)", text)
-        return text, lon, lat
+            raise ValidationError(f"{text!r} is not a point: give lat,lon with lat in -90..90 and "
+                                  "lon in -180..180, e.g. 10.0341,105.7835")
+        return _point(text, lon, lat)
     key = _norm(text)
     frames = _catalog_frames()
     for _, df in frames:
         if "id" in df and text in set(df["id"].astype(str)):
-            row = df[df["id"].astype(str) == text].iloc[0]
-            return str(row.get("name_vi", text)), float(row["lon"]), float(row["lat"])
+            return _from_row(df[df["id"].astype(str) == text].iloc[0], text)
     for _, df in frames:
         for col in ("name_vi", "name_en", "town"):
             if col not in df:
                 continue
             hit = df[df[col].astype(str).map(_norm) == key]
             if len(hit):
-                row = hit.sort_values("id").iloc[0]
-                return str(row.get("name_vi", text)), float(row["lon"]), float(row["lat"])
+                return _from_row(hit.sort_values("id").iloc[0], text)
     towns = {_norm(k): (k, v) for k, v in TOWNS.items()}
     if key in towns:
         name, (lon, lat) = towns[key]
-        return name, lon, lat
+        return _point(name, lon, lat)
     from tourlink import regions
     try:
         region = regions.resolve(text)
@@ -101,24 +115,28 @@ def resolve_place(text: str) -> tuple[str, float, float]:
         close = difflib.get_close_matches(text, names, n=3) or exc.suggestions
         raise NotFoundError("place", text, close) from None
     point = regions.geometry(region).representative_point()
-    return region.name, float(point.x), float(point.y)
+    return _point(region.name, float(point.x), float(point.y))
 
 
 def route(origin: str, destination: str) -> dict:
-    """Return ``{"from", "to", "km", "minutes", "legs": [{mode, name, km, minutes}]}``."""
+    """Return ``{"from", "to", "km", "minutes", "legs": [{mode, name, km, minutes}]}``.
+
+    A destination reached by boat from a pier (floating market) gets its boat leg.
+    """
     from tourlink import matrix, roads
     a, b = resolve_place(origin), resolve_place(destination)
-    places = pd.DataFrame({"id": [f"FROM {a[0]}", f"TO {b[0]}"], "lon": [a[1], b[1]], "lat": [a[2], b[2]]})
+    places = pd.DataFrame([a, b]).rename(columns={"label": "id"})
+    places["id"] = [f"FROM {a['label']}", f"TO {b['label']}"]
     G = roads.load_network(sea=True)
     M = matrix.travel_matrix(places, network=G, modes=SEA_MODES)
     leg = M.leg(*M.ids)
     if leg.minutes == float("inf"):
-        raise InfeasibleError(f"no road or sea connection from {a[0]} to {b[0]} in the network "
-                              "(the catalogue may have no sea links yet; run `make data`)")
+        raise InfeasibleError(f"no road or sea connection from {a['label']} to {b['label']} in the "
+                              "network (the catalogue may have no sea links yet; run `make data`)")
     legs: list[dict] = []
     for s in leg.steps:
         mode = "road" if s["mode"] == "access" else s["mode"]
-        name = "local roads" if s["mode"] == "access" else (s["name"] or s["mode"])
+        name = LABELS.get(s["mode"]) or s["name"] or s["mode"]
         if s["mode"] == "access" and s["km"] < 0.5 and legs:
             name = legs[-1]["name"]  # a few hundred metres to the road: part of the previous leg
         if legs and legs[-1]["mode"] == mode and legs[-1]["name"] == name:
@@ -130,7 +148,7 @@ def route(origin: str, destination: str) -> dict:
                 legs[-1]["departures"] = s["departures"]
     legs = [dict(x, km=round(x["km"], 1), minutes=round(x["minutes"], 1)) for x in legs
             if x["km"] >= 0.05 or x["minutes"] >= 0.5]
-    return {"from": a[0], "to": b[0], "km": round(leg.km, 1), "minutes": round(leg.minutes, 1),
+    return {"from": a["label"], "to": b["label"], "km": round(leg.km, 1), "minutes": round(leg.minutes, 1),
             "legs": legs}
 
 
@@ -156,7 +174,8 @@ def run(args) -> int:
                           "legs": [_public(leg) for leg in result["legs"]]}, ensure_ascii=False))
         return 0
     road_km = sum(leg["km"] for leg in result["legs"] if leg["mode"] == "road")
-    by = "coach" if road_km >= result["km"] - 0.1 else f"coach ({road_km:.0f} km) and boat"
+    boat = any(leg["mode"] != "road" for leg in result["legs"])
+    by = f"coach ({road_km:.0f} km) and boat" if boat else "coach"
     print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} by {by}")
     for leg in result["legs"]:
         print(f"  {leg['mode']:<9} {leg['name'][:40]:<40} {leg['km']:6.1f} km  {_hm(leg['minutes']):>12}")
