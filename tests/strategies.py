@@ -398,3 +398,26 @@ broken_geojson_structure = st.one_of(
     st.builds(lambda feats: json.dumps({"type": "FeatureCollection", "features": feats}),
               st.lists(_odd_feature, min_size=1, max_size=3)),
     st.builds(json.dumps, json_values))
+
+
+def leaf_paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path (tuple of keys / indexes) to a scalar inside nested dicts and lists."""
+    if isinstance(obj, dict):
+        return [p for k, v in obj.items() for p in leaf_paths(v, (*prefix, k))]
+    if isinstance(obj, list):
+        return [p for i, v in enumerate(obj) for p in leaf_paths(v, (*prefix, i))] or [prefix]
+    return [prefix]
+
+
+@st.composite
+def junk_at_a_leaf(draw, good: dict[str, Any]) -> tuple[dict[str, Any], tuple]:
+    """``good`` with one scalar (anywhere) replaced by a JSON value of any type; (data, path)."""
+    data = copy.deepcopy(good)
+    path = draw(st.sampled_from(leaf_paths(data)))
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    odd = st.sampled_from([1e308, -1e308, 10**20, "", "0001-01-01T00:00+07:00",
+                           "9999-12-31T23:59+07:00", "NaN"])
+    target[path[-1]] = draw(json_values | odd)
+    return data, path

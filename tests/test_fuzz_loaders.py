@@ -187,6 +187,43 @@ def test_itinerary_path_is_a_folder(tmp_path):
     _error_of(Itinerary.from_json, folder)
 
 
+def _set(path: tuple, value):
+    def change(d: dict) -> None:
+        target = d
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+_BUG_TYPES = pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_dict accepts wrong types and "
+                               "out-of-range values that later crash the exporters (/tmp/bugs.md)")
+_NO_FIELD = pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_dict refuses the value but its message "
+                              "names only the Python exception, not the day/stop/field (/tmp/bugs.md)")
+
+
+@pytest.mark.parametrize("path, value, word", [
+    pytest.param(("days", 0, "stops", 0, "name"), 5, "name", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "stops", 1, "fee_vnd"), "abc", "fee_vnd", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "start", "lon"), 1000.0, "lon", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "start", "lat"), "1e999", "lat", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "legs", 0, "mode"), "teleport", "mode", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "stops", 0, "kind"), "alien", "kind", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "stops", 0, "arrive"), "0001-01-01T00:00+07:00", "arrive", marks=_BUG_TYPES),
+    pytest.param(("days", 0, "stops", 0, "themes"), 5, "themes", marks=_NO_FIELD),
+    pytest.param(("days", 0, "legs", 0, "geometry"), [[1, 2, 3]], "geometry", marks=_NO_FIELD),
+    pytest.param(("days",), [], "days", marks=_BUG_TYPES),
+])
+def test_itinerary_values_of_the_wrong_type_or_range(path, value, word):
+    """A parseable itinerary.json whose value is of the wrong type/range is refused, naming the file."""
+    import copy
+    import json
+    data = copy.deepcopy(GOOD_ITINERARY)
+    _set(path, value)(data)
+    msg = _error_of(Itinerary.from_json, _file("typed.json", json.dumps(data, ensure_ascii=False)))
+    assert word in msg, f"message does not name the field {word!r}: {msg}"
+
+
 # ====================================================================== catalog (CSV / GeoJSON)
 _HAS_CATALOG = importlib.util.find_spec("tourlink.catalog") is not None
 needs_catalog = pytest.mark.skipif(not _HAS_CATALOG, reason="tourlink.catalog (engineer A2) not landed yet")
