@@ -198,3 +198,11 @@ def test_committed_cut_is_reproduced_by_the_script(raw_dir, tmp_path):
                   (106.6900, 10.7820, 106.6950, 10.7870))
     assert out.read_bytes() == CUT.read_bytes()
     assert "OpenStreetMap contributors" in CUT.read_text(encoding="utf-8")[:400]
+
+
+def test_a_fragment_hosting_a_destination_is_kept(raw_dir):
+    b = _build_module()
+    nodes, edges = b.build_graph_tables(raw_dir, hosts=[(106.605, 8.690)])  # Côn Đảo, 24 km of road
+    assert any(float(n["y"]) < 8.8 for n in nodes)
+    plain, _ = b.build_graph_tables(raw_dir)
+    assert not any(float(n["y"]) < 8.8 for n in plain)

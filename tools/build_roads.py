@@ -10,7 +10,8 @@ Steps (see ``tools/PROVENANCE_roads.md`` for the reasons behind every number):
 2. join dangling ends: an end that touches no other line is extended to the nearest point of
    another line within :data:`JOIN_TOLERANCE_M`;
 3. node the layer (``shapely.union_all``) so crossing roads meet, split into edges;
-4. keep the connected parts with at least :data:`MIN_COMPONENT_KM` of road;
+4. keep the connected parts with at least :data:`MIN_COMPONENT_KM` of road, and smaller ones
+   that host a destination of ``out/destinations.csv`` (written by build_catalog first);
 5. add the curated links; each end snaps to the network within its ``snap_m`` (default
    :data:`SNAP_M`) by splitting the nearest edge, else it starts a node of its own;
 6. join smaller parts within :data:`BRIDGE_M` of the main network by a connector edge;
@@ -402,8 +403,28 @@ def load_curated(path: Path = CURATED_FILE) -> dict:
     return {"renames": renames, "links": links}
 
 
-def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list[dict], list[dict]]:
-    """Return (nodes, edges) rows of the network built from ``raw`` and the curated links."""
+def _hosts_any(net: _Net, nodes: set, pts: list[Point]) -> bool:
+    lines = [g for e, g in zip(net.edges, net.lines(), strict=True) if e["coords"][0] in nodes]
+    return bool(lines) and float(shapely.distance(shapely.MultiLineString(lines), pts).min()) \
+        * M_PER_DEG * 0.9 <= SNAP_M
+
+
+def _destination_points(out: Path) -> list[tuple[float, float]]:
+    """(lon, lat) of ``out/destinations.csv`` when the catalogue step has written it."""
+    path = out / "destinations.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)]
+
+
+def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE,
+                       hosts: list[tuple[float, float]] = ()) -> tuple[list[dict], list[dict]]:
+    """Return (nodes, edges) rows of the network built from ``raw`` and the curated links.
+
+    ``hosts`` are (lon, lat) of destinations: a fragment shorter than MIN_COMPONENT_KM is
+    kept when one of them lies within SNAP_M of it (an island's only roads).
+    """
     cur = load_curated(curated)
     parts = read_layer(raw / SOURCE_FILE, renames=cur["renames"])
     join_dangling(parts, JOIN_TOLERANCE_M)
@@ -412,8 +433,9 @@ def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE) -> tuple[list
         net.add(piece)
     net.attach_dangling(JOIN_TOLERANCE_M)
     keep = set()
+    host_pts = [Point(h) for h in hosts]
     for nodes, km in net.components():
-        if km >= MIN_COMPONENT_KM:
+        if km >= MIN_COMPONENT_KM or (host_pts and _hosts_any(net, nodes, host_pts)):
             keep |= nodes
     net.edges = [e for e in net.edges if e["coords"][0] in keep]
     net._lines = []
@@ -496,7 +518,7 @@ def _csv_bytes(rows: list[dict], fields: list[str]) -> bytes:
 def build(raw: Path, out: Path) -> list[Path]:
     """Build the road network from ``raw`` into ``out``; return the written files."""
     raw, out = Path(raw), Path(out)
-    nodes, edges = build_graph_tables(raw)
+    nodes, edges = build_graph_tables(raw, hosts=_destination_points(out))
     node_path = write_bytes(out / "roads_nodes.csv", _csv_bytes(nodes, NODE_FIELDS))
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
