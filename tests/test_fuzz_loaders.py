@@ -198,8 +198,8 @@ def _set(path: tuple, value):
 
 _BUG_TYPES = pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_dict accepts wrong types and "
                                "out-of-range values that later crash the exporters (/tmp/bugs.md)")
-_NO_FIELD = pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_dict refuses the value but its message "
-                              "names only the Python exception, not the day/stop/field (/tmp/bugs.md)")
+_NO_FIELD = pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_dict refuses the value but its "
+                              "message names only the Python exception, not the field (/tmp/bugs.md)")
 
 
 @pytest.mark.parametrize("path, value, word", [
