@@ -438,12 +438,20 @@ def resolve_place(name: str, places: pd.DataFrame, *, what: str = "place") -> st
             names = [r.get("town", ""), r.get("province_legacy", "")]
             if r["kind"] == "lodging" and any(isinstance(n, str) and n and key in fold(n) for n in names):
                 hits.append((0, str(pid)))
+    if not hits:  # "Cantho" for "Cần Thơ": ignore spaces
+        tight = key.replace(" ", "")
+        for pid, r in places.iterrows():
+            names = [r.get("name", ""), r.get("town", ""), r.get("province_legacy", "")]
+            if r["kind"] == "lodging" and any(isinstance(n, str) and n and tight in fold(n).replace(" ", "")
+                                              for n in names):
+                hits.append((0, str(pid)))
     if hits:
         return sorted(hits)[0][1]
     import difflib
-    pool = sorted({str(x) for col in ("town", "name") if col in places
-                   for x in places[col].dropna() if str(x)})
-    near = difflib.get_close_matches(name, pool, n=3, cutoff=0.5)
+    pool = sorted({str(x) for col in ("town", "name", "name_en") if col in places
+                   for x in places.loc[places["kind"] != "destination", col].dropna() if str(x)})
+    folded = {fold(x): x for x in pool}
+    near = [folded[x] for x in difflib.get_close_matches(key, list(folded), n=3, cutoff=0.6)]
     raise NotFoundError(what, name, near)
 
 

@@ -311,6 +311,12 @@ def rank_plans(world: World, request: TourRequest, plans: list[Plan]) -> list[Pl
     need = {world.comp.get(world.road_id(m)) for m in request.must}
     fit = [p for p in plans if need <= {world.comp.get(s.start) for s in p.segments}]
     if not fit:
+        home = world.comp.get(world.start)
+        far = [m for m in request.must if world.comp.get(world.road_id(m)) != home]
+        if far:
+            raise InfeasibleError([f"must-visit {world.name(m)} is across the sea: a {request.days}-day tour "
+                                   f"from {world.name(world.start)} cannot take the boat there and back "
+                                   "(add a day, or end the tour there)" for m in far])
         names = ", ".join(world.name(m) for m in request.must)
         raise InfeasibleError(f"no plan of overnight hubs and boats reaches every must-visit ({names})")
     fit.sort(key=lambda p: (-estimate(world, request, p), p.key()))
@@ -426,8 +432,9 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
         for partner in lacking:
             best = _best_reachable(world, request, copies, partner, set(visited) | required, p, days)
             if best is None:
-                raise InfeasibleError(f"coverage: no stop in {partner} fits the tour "
-                                      f"(needs {request.min_stops_per_partner})")
+                raise InfeasibleError(f"coverage: no stop in {partner} fits the tour (needs "
+                                      f"{request.min_stops_per_partner}; add days, raise max_road_hours "
+                                      "or set min_stops_per_partner = 0)")
             add.add(best)
         required = required | frozenset(add)
     else:
