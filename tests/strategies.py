@@ -421,3 +421,13 @@ def junk_at_a_leaf(draw, good: dict[str, Any]) -> tuple[dict[str, Any], tuple]:
                            "9999-12-31T23:59+07:00", "NaN"])
     target[path[-1]] = draw(json_values | odd)
     return data, path
+
+
+#: whitespace-separated number files (benchmark instance formats) with odd tokens and short lines
+_token = st.one_of(st.integers(-5, 200).map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                   st.sampled_from(["x", "-", "1e999", "nan", "inf", "0", "1", "1,5"]))
+_line = st.lists(_token, max_size=12).map(" ".join)
+_header = st.lists(st.integers(0, 4).map(str), min_size=1, max_size=5).map(" ".join)
+number_lines = st.one_of(
+    st.lists(_line, max_size=12).map("\n".join),
+    st.builds(lambda h, rest: "\n".join([h, *rest]), _header, st.lists(_line, max_size=8)))

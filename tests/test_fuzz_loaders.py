@@ -224,6 +224,36 @@ def test_itinerary_values_of_the_wrong_type_or_range(path, value, word):
     assert word in msg, f"message does not name the field {word!r}: {msg}"
 
 
+# ====================================================================== benchmark instance files
+def _bench_parser(name: str):
+    from tourlink.bench import ophs, toptw, ttdp
+    return {"toptw": toptw.parse_toptw, "ophs": ophs.parse_ophs, "ttdp": ttdp.parse_ttdp}[name]
+
+
+@pytest.mark.parametrize("fmt", [
+    "toptw",
+    "ophs",
+    pytest.param("ttdp", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ttdp lets IndexError escape "
+                                                 "on a short hotel line (/tmp/bugs.md)")),
+])
+@fuzz(150)
+@given(text=S.number_lines)
+def test_benchmark_instance_parsers_never_crash(fmt, text):
+    """A garbled instance file parses or raises a one-line ValidationError naming it (never IndexError...)."""
+    try:
+        _bench_parser(fmt)(text, name="instance.txt")
+    except TourlinkError as exc:
+        assert "\n" not in str(exc) and "instance.txt" in str(exc)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: parse_ophs lets ValueError/OverflowError escape on nan/inf "
+                   "scores (/tmp/bugs.md)")
+@pytest.mark.parametrize("score", ["nan", "inf", "1e999"])
+def test_ophs_non_finite_score(score):
+    with pytest.raises(TourlinkError, match="instance.txt"):
+        _bench_parser("ophs")(f"1 1 1\n10\n5\n0 0 0\n1 1 {score}\n1 1 1", name="instance.txt")
+
+
 # ====================================================================== catalog (CSV / GeoJSON)
 _HAS_CATALOG = importlib.util.find_spec("tourlink.catalog") is not None
 needs_catalog = pytest.mark.skipif(not _HAS_CATALOG, reason="tourlink.catalog (engineer A2) not landed yet")
