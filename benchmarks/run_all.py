@@ -36,15 +36,22 @@ def families(shared: Path, multi: list[int]) -> list[dict]:
     solomon = inst / "toptw_solomon"
     names = sorted(p.stem for p in runner.instance_files(solomon)) if solomon.is_dir() else []
     out = []
-    for m in [1, *multi]:
+
+    def toptw(m: int) -> list[dict]:
+        fams = []
         for fam in ("c1", "r1", "rc1"):
             members = [n for n in names if n.startswith(fam) and n[len(fam):].isdigit()]
-            out.append({"family": f"{fam} m={m}", "key": fam, "dir": solomon, "instances": members,
-                        "tours": m, "bks": bks / "toptw.csv", "ref": bks / "optw_ils_reference.csv"})
+            fams.append({"family": f"{fam} m={m}", "key": fam, "dir": solomon, "instances": members,
+                         "tours": m, "bks": bks / "toptw.csv", "ref": bks / "optw_ils_reference.csv"})
+        return fams
+
+    out += toptw(1)  # the goals first, then the other families, m = 2-4 last
     out.append({"family": "OPHS SET_1-2", "key": "ophs", "dir": inst / "ophs" / "SET_1-2",
                 "instances": None, "tours": None, "bks": bks / "ophs.csv", "ref": None})
     out.append({"family": "TTDP", "key": "ttdp", "dir": inst / "ttdp_gavalas", "instances": None,
                 "tours": None, "bks": bks / "ttdp_gavalas.csv", "ref": None})
+    for m in multi:
+        out += toptw(m)
     return out
 
 
