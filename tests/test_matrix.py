@@ -127,3 +127,9 @@ def test_matrix_from_arrays_answers_legs_without_paths():
     M = matrix.TravelMatrix(["a", "b"], np.array([[0, 30.0], [31.0, 0]]), np.array([[0, 20.0], [21.0, 0]]))
     leg = M.leg("b", "a")
     assert (leg.km, leg.minutes, leg.geometry) == (21.0, 31.0, [])
+
+
+def test_offshore_place_is_unreachable_by_road(line):
+    with pytest.warns(UserWarning, match="1 beyond 50 km are unreachable by road"):
+        M = matrix.travel_matrix(places(a=(105.0, 10.0), island=(105.0, 9.4)), network=line)
+    assert np.isinf(M.minutes[0, 1]) and np.isinf(M.km[1, 0]) and M.minutes[1, 1] == 0

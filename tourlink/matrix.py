@@ -7,6 +7,9 @@ that edge and adds the access legs. A place reached by boat from a pier (``acces
 ``access_boat_minutes``, e.g. a floating market) is timed to the pier by road plus the boat
 minutes, reported as :attr:`LegInfo.boat_minutes`.
 
+A place more than :data:`tourlink.roads.MAX_ACCESS_M` from any road (an offshore island)
+is unreachable by road: its row and column are infinite.
+
 Results are cached as ``.npz`` in :data:`tourlink.paths.CACHE_DIR` (``TOURLINK_CACHE``) by
 data version: the network fingerprint plus the place ids and coordinates.
 """
@@ -32,7 +35,7 @@ from tourlink.errors import NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 #: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
 MODES = ("road", "fast_boat", "car_ferry", "boat")
 
@@ -344,9 +347,12 @@ def _warn_far(ids: list[str], snaps) -> None:
     if far:
         worst = ", ".join(f"{i} ({d / 1000:.1f} km)" for d, i in far[:3])
         more = f" and {len(far) - 3} more" if len(far) > 3 else ""
+        cut = sum(d > roads.MAX_ACCESS_M for d, _ in far)
+        beyond = (f"; {cut} beyond {roads.MAX_ACCESS_M / 1000:.0f} km are unreachable by road"
+                  if cut else "")
         warnings.warn(f"{len(far)} place(s) lie more than {roads.FAR_SNAP_M / 1000:.0f} km from the road "
                       f"network: {worst}{more}; their times rest on access legs at "
-                      f"{roads.ACCESS_SPEED_KPH:.0f} km/h", UserWarning, stacklevel=3)
+                      f"{roads.ACCESS_SPEED_KPH:.0f} km/h{beyond}", UserWarning, stacklevel=3)
 
 
 def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
@@ -409,6 +415,9 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
     total_t = best_t + acc_t[:, None] + acc_t[None, :]
     total_m = best_m + acc_m[:, None] + acc_m[None, :]
     minutes = total_t / 60 + boat[:, None] + boat[None, :]
+    cut = np.array([s.distance_m > roads.MAX_ACCESS_M for s in snaps])  # offshore: no road at all
+    minutes[cut, :] = minutes[:, cut] = np.inf
+    total_m[cut, :] = total_m[:, cut] = np.inf
     np.fill_diagonal(minutes, 0.0)
     np.fill_diagonal(total_m, 0.0)
     snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s}

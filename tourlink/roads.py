@@ -48,6 +48,9 @@ ACCESS_SPEED_KPH = 25.0
 ACCESS_DETOUR = 1.3
 #: an access leg longer than this (straight line, m) gets a warning: the place is far off-network
 FAR_SNAP_M = 5000.0
+#: a place farther than this (straight line, m) from any road is not reachable by road at all
+#: (offshore islands such as Thổ Chu): its matrix row and column are infinite
+MAX_ACCESS_M = 50_000.0
 #: walking/transfer minutes between a pier and the road at each end of a sea crossing
 PORT_ACCESS_MINUTES = 10.0
 #: coach speeds (km/h) for OSM highway classes (osmnx ``hwy_speeds``; coaches keep below
@@ -381,4 +384,4 @@ def edge_part(G: nx.MultiDiGraph, u, v, key, t0: float, t1: float) -> list[tuple
 
 __all__ = ["load_network", "read_network", "network_from_xml", "network_from_place", "snap", "Snap",
            "add_sea_links", "split_edge", "edge_part", "haversine_m", "ACCESS_SPEED_KPH", "ACCESS_DETOUR",
-           "FAR_SNAP_M", "PORT_ACCESS_MINUTES"]
+           "FAR_SNAP_M", "MAX_ACCESS_M", "PORT_ACCESS_MINUTES"]
