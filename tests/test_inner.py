@@ -200,6 +200,13 @@ def test_greedy_start_is_feasible_and_respects_groups_and_required():
     assert 3 not in sol.visited() or routes[0][1].index(3) == 0  # x=30 by 15 only as the first stop
 
 
+def test_costs_that_would_overflow_are_refused():
+    d = np.array([[0, 10**12], [10**12, 0]], dtype=np.int64)
+    p = Problem(d, d, (Client(1, 0, 0, 10, 10**6),), (Vehicle(0, 0, 0, 10),))
+    with pytest.raises(ValidationError, match="coarser units"):
+        inner.solve(p, max_iterations=5, time_limit=None)
+
+
 def test_empty_problem_and_bad_budget():
     p = Problem(line([0]), line([0]), (), (Vehicle(0, 0, 0, 10),))
     assert inner.solve(p, max_iterations=5, time_limit=None).routes == ()

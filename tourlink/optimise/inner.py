@@ -37,6 +37,7 @@ from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.search import OPERATORS, NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
+from tourlink.errors import ValidationError
 from tourlink.optimise.problem import Problem, Solution, evaluate, schedule
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ def prize_scale(problem: Problem) -> int:
 def to_pyvrp(problem: Problem) -> tuple[ProblemData, int]:
     """Return the PyVRP data of ``problem`` and the prize multiplier used."""
     scale = prize_scale(problem)
+    if scale * (sum(c.prize for c in problem.clients) + 1) > _COST_CAP:
+        raise ValidationError(f"prizes x travel too large for integer costs (scale {scale}): express "
+                              "distance in coarser units (e.g. 100 m) or prizes in fewer points",
+                              source="Problem")
     ends = sorted({v.start for v in problem.vehicles} | {v.end for v in problem.vehicles})
     depot_of = {loc: k for k, loc in enumerate(ends)}
     locations = [pyvrp.Location(0, 0) for _ in range(problem.n_locations)]
