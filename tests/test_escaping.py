@@ -199,6 +199,69 @@ def test_whole_pack_has_no_live_script(tour, tmp_path):
             ET.fromstring(f.read_bytes())  # well-formed XML despite the name
 
 
+# ============================================================================ odd characters
+ODD_NAMES = {
+    "control": "Chùa\x00\x0b\x1f Dơi",         # pasted from a spreadsheet or a PDF
+    "cdata_end": "Chùa ]]> <![CDATA[ Dơi",       # closes a CDATA section
+    "noncharacter": "Chùa \ufffe\uffff Dơi",    # not allowed in XML 1.0
+    "ics_injection": "Chùa\r\nBEGIN:VEVENT\r\nSUMMARY:evil",
+}
+
+
+def _named(it: Itinerary, name: str) -> Itinerary:
+    d0 = it.days[0]
+    return replace(it, days=(replace(d0, stops=tuple(replace(s, name=name) for s in d0.stops)), *it.days[1:]))
+
+
+def _well_formed_xml(fmt: str, it: Itinerary) -> ET.Element:
+    from tourlink.export.gpx import itinerary_to_gpx
+    from tourlink.export.kml import itinerary_to_kml
+    text = itinerary_to_gpx(it) if fmt == "gpx" else itinerary_to_kml(it)
+    return ET.fromstring(text.encode("utf-8"))
+
+
+_XML_BUG = pytest.mark.xfail(strict=True, reason="bug: characters not allowed in XML 1.0 (or ']]>') in a "
+                             "place name break the GPX/KML (not well-formed, or an ExpatError inside the "
+                             "exporter) "
+                             "(/tmp/bugs.md)")
+
+
+@pytest.mark.parametrize("fmt, kind", [
+    pytest.param("gpx", "control", marks=_XML_BUG), pytest.param("kml", "control", marks=_XML_BUG),
+    ("gpx", "cdata_end"), pytest.param("kml", "cdata_end", marks=_XML_BUG),
+    pytest.param("gpx", "noncharacter", marks=_XML_BUG), pytest.param("kml", "noncharacter", marks=_XML_BUG),
+    ("gpx", "ics_injection"), ("kml", "ics_injection"),
+])
+def test_odd_characters_keep_gpx_and_kml_well_formed(fmt, kind):
+    root = _well_formed_xml(fmt, _named(famtrip(), ODD_NAMES[kind]))
+    names = [el.text or "" for el in root.iter() if _local(el.tag) == "name"]
+    assert any("Chùa" in n for n in names)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: openpyxl IllegalCharacterError on control characters in a place "
+                   "name: the xlsx timetable export crashes (/tmp/bugs.md)")
+def test_control_characters_in_the_xlsx_timetable():
+    import io
+
+    import openpyxl
+
+    from tourlink.export.timetable import timetable_xlsx
+    wb = openpyxl.load_workbook(io.BytesIO(timetable_xlsx(_named(famtrip(), ODD_NAMES["control"]))))
+    assert any("Chùa" in str(c.value) for row in wb.active.iter_rows() for c in row if c.value)
+
+
+def test_a_name_cannot_inject_calendar_events():
+    import icalendar
+
+    from tourlink.export.ical import itinerary_to_ical
+    base = icalendar.Calendar.from_ical(itinerary_to_ical(famtrip()))
+    cal = icalendar.Calendar.from_ical(itinerary_to_ical(_named(famtrip(), ODD_NAMES["ics_injection"])))
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == len(list(base.walk("VEVENT")))
+    assert not any(str(e.get("summary")) == "evil" for e in events)
+    assert any("BEGIN:VEVENT" in str(e.get("summary")) for e in events)  # shown as text
+
+
 # ============================================================================ YAML and eval
 def test_python_tags_in_yaml_are_rejected(tmp_path):
     from tourlink.errors import ValidationError
