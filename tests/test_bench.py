@@ -149,5 +149,7 @@ def test_bench_cli_on_two_shared_instances(shared_dir, tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == ",".join(runner.COLUMNS)
 
 
-def test_bench_cli_bad_folder(tmp_path):
+def test_bench_cli_bad_input(tmp_path, capsys):
     assert main(["bench", str(tmp_path / "missing")]) == 2
+    assert main(["bench", str(tmp_path), "--tours", "0"]) == 2
+    assert "--tours must be at least 1" in capsys.readouterr().err

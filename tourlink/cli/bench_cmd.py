@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tourlink.errors import NotFoundError
+from tourlink.errors import NotFoundError, ValidationError
 
 
 def register(subparsers) -> None:
@@ -35,7 +35,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.dir.is_dir():
         raise NotFoundError("benchmark folder", str(args.dir))
     if args.tours is not None and args.tours < 1:
-        raise NotFoundError("number of tours", str(args.tours), ["1", "2", "3", "4"])
+        raise ValidationError(f"--tours must be at least 1, got {args.tours}")
     names = [n.strip() for n in args.instances.split(",") if n.strip()] if args.instances else None
     print(",".join(COLUMNS), flush=True)
     rows = run(args.dir, tours=args.tours, time_limit=args.time_limit, bks=args.bks, csv=args.csv,
