@@ -163,6 +163,23 @@ def test_partnerships_not_utf8(data):
     _error_of(_load_partnerships, _file("latin.yaml", data))
 
 
+def _alias_bomb(levels: int) -> str:
+    """YAML whose aliases nest 9-fold ``levels`` times (9**levels strings when expanded)."""
+    text = "- &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in range(1, levels):
+        text += f"- &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n"
+    return text + f"- id: a\n  members: [*a{levels - 1}]\n"
+
+
+@pytest.mark.xfail(strict=True, reason="bug: partnership problems embed the full repr of the bad value, so a "
+                   "YAML alias bomb costs exponential time and memory (/tmp/bugs.md)")
+def test_yaml_alias_bomb_is_refused_quickly():
+    import time
+    t0 = time.perf_counter()
+    msg = _error_of(_load_partnerships, _file("bomb.yaml", _alias_bomb(7)))
+    assert time.perf_counter() - t0 < 0.5 and len(msg) < 2000
+
+
 def test_partnerships_empty_and_missing_file():
     _error_of(_load_partnerships, _file("empty.yaml", ""))
     _error_of(_load_partnerships, _file("blank.yaml", "\n# only a comment\n"))
