@@ -204,6 +204,25 @@ def test_demo_time_limit_nan_is_rejected_early():
         demo_request(time_limit=float("nan"))
 
 
+@pytest.mark.parametrize("argv", [
+    ["plan", *_replace(PLAN_OK, "--start", "Zzqx")],
+    ["plan", *_replace(PLAN_OK, "--partnership", "zz-nope")],
+    ["plan", "--provinces", "Zzqland", *_drop(PLAN_OK, "--partnership")],
+])
+def test_plan_unknown_place_partnership_or_province(argv, capsys):
+    """Unknown names found while loading the world (before any matrix or solve): exit 2, one line."""
+    _assert_one_line_exit_2(argv, capsys)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: the planning progress bar writes carriage-return frames to a "
+                   "non-terminal stderr before the error line (/tmp/bugs.md)")
+def test_plan_error_on_a_non_terminal_stderr_is_only_the_error_line(capsys):
+    capsys.readouterr()
+    assert main(["plan", *_replace(PLAN_OK, "--start", "Zzqx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tourlink: error:") and "\r" not in err, repr(err)
+
+
 # ============================================================================ export of odd itineraries
 def _good_itinerary() -> dict:
     from fixtures_itinerary import famtrip
