@@ -183,3 +183,36 @@ def test_interrupted_itinerary_json_keeps_previous(tmp_path, monkeypatch):
         Itinerary(days=it.days[:1]).to_json(path)
     assert path.read_bytes() == before
     assert _temp_files(tmp_path) == []
+
+
+def test_ctrl_c_during_an_export_keeps_previous_file(tmp_path, monkeypatch):
+    """KeyboardInterrupt (not an Exception) midway through a write: previous file kept, no temp file."""
+    import tourlink.atomic as atomic
+    from tourlink.export.gpx import write_gpx
+    path = tmp_path / "route.gpx"
+    write_gpx(famtrip(), path)
+    before = path.read_bytes()
+    real_fdopen = atomic.os.fdopen
+
+    class Interrupted:
+        def __init__(self, fh):
+            self._fh = fh
+
+        def write(self, data):
+            self._fh.write(data[: len(data) // 3])
+            raise KeyboardInterrupt
+
+        def __getattr__(self, name):
+            return getattr(self._fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self._fh.__exit__(*exc)
+
+    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: Interrupted(real_fdopen(*a, **k)))
+    with pytest.raises(KeyboardInterrupt):
+        write_gpx(Itinerary(days=famtrip().days[:1]), path)
+    assert path.read_bytes() == before
+    assert _temp_files(tmp_path) == []
