@@ -134,6 +134,8 @@ def _ref_and_class(props: dict) -> tuple[str, str, str]:
     ref = ""
     if name.startswith("Quốc lộ "):
         ref = "QL" + name.removeprefix("Quốc lộ ").strip()
+        if ref == "QL1":  # the layer mixes "Quốc lộ 1" and "Quốc lộ 1A" for the same road
+            ref, name = "QL1A", "Quốc lộ 1A"
     elif name.startswith("Tỉnh lộ "):
         ref = "ĐT" + name.removeprefix("Tỉnh lộ ").strip()
     elif name in ("Đường Hồ Chí Minh", "Hà Nội - Hồ Chí Minh"):
