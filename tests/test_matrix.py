@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -133,3 +134,13 @@ def test_offshore_place_is_unreachable_by_road(line):
     with pytest.warns(UserWarning, match="1 beyond 50 km are unreachable by road"):
         M = matrix.travel_matrix(places(a=(105.0, 10.0), island=(105.0, 9.4)), network=line)
     assert np.isinf(M.minutes[0, 1]) and np.isinf(M.km[1, 0]) and M.minutes[1, 1] == 0
+
+
+def test_matrix_runs_unchanged_on_an_osm_street_network():
+    """The OSM upgrade path: the same matrix code on the committed street cut of District 1."""
+    G = roads.network_from_xml(Path(__file__).parent / "data" / "hcmc_d1_cut.osm")
+    P = places(a=(106.6905, 10.7825), b=(106.6945, 10.7865))
+    M = matrix.travel_matrix(P, network=G)
+    assert 0.3 < M.km[0, 1] < 2.0 and 1 < M.minutes[0, 1] < 20
+    leg = M.leg("a", "b")
+    assert leg.roads and len(leg.geometry) >= 3
