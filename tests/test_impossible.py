@@ -191,6 +191,21 @@ def test_must_visits_more_than_the_tour_can_hold(world):
         assert not missing, f"must-visits silently dropped: {sorted(missing)}"
 
 
+def test_budget_below_the_must_visit_fees(world):
+    """A zero budget with a must-visit that charges admission (U Minh Thượng national park, 40,000 VND)."""
+    park = "osm-r7138178"
+    if park not in world.candidates or int(world.places.at[park, "fee_vnd"]) == 0:
+        pytest.skip("catalog changed: the park is gone or free")
+    r = req(days=3, must=(park,), budget_vnd=0, min_stops_per_partner=0)
+    _explained(world, r, "budget", "over the budget of 0 VND")
+
+
+def test_zero_budget_with_free_places_is_planned_within_budget(world):
+    """Control: a zero budget is met by free places (not refused, not over budget)."""
+    it = _plan(world, req(days=1, budget_vnd=0, min_stops_per_partner=0))
+    assert it.visits and it.fees_vnd + it.fares_vnd == 0
+
+
 def test_nights_in_a_one_day_tour(world):
     r = req(days=1, nights_in=("Hậu Giang",))
     _explained(world, r, "nights_in", "Hậu Giang")
