@@ -147,10 +147,15 @@ from tourlink import catalog
 
 work = Path(tempfile.mkdtemp(prefix="tourlink-own-"))
 (work / "my_places.csv").write_text(
-    "id,name_vi,name_en,lon,lat,kind,themes,visit_minutes,opening_hours,fee_vnd,score\\n"
-    "my-1,Điểm A,Place A,106.6915,10.7830,museum,museum,60,Tu-Su 08:00-17:00,40000,60\\n"
-    "my-2,Điểm B,Place B,106.6940,10.7862,historic_site,heritage;spiritual,45,Mo-Su 06:00-18:00,0,50\\n"
-    "my-3,Điểm C,Place C,106.6925,10.7848,market,market_food,30,Mo-Su 07:00-21:00,0,40\\n",
+    "id,name_vi,name_en,lon,lat,kind,themes,visit_minutes,opening_hours,fee_vnd,score,source\\n"
+    "my-museum,Bảo tàng Phụ nữ Nam Bộ,Southern Women's Museum,106.68732,10.78412,museum,museum,60,"
+    "\\"Mo-Su 07:30-11:30,13:30-17:00\\",0,60,OSM way 1019040791\\n"
+    "my-church,Nhà thờ Tân Định,Tân Định Church,106.69058,10.78825,church,spiritual;heritage,30,"
+    "\\"Mo-Sa 08:00-11:00,14:00-16:00\\",0,70,OSM way 60118189\\n"
+    "my-turtle,Hồ Con Rùa,Turtle Lake,106.69589,10.78259,monument,heritage,20,24/7,0,40,"
+    "OSM node 1770193841\\n"
+    "my-gallery,Annam Gallery,Annam Gallery,106.68884,10.79003,museum,museum,45,"
+    "Tu-Su 09:00-18:00,0,30,OSM node 11040495502\\n",
     encoding="utf-8")
 mine = tourlink.destinations_from_file(work / "my_places.csv")
 mine[["id", "name_vi", "province_legacy", "province_2025"]]"""),
@@ -167,16 +172,16 @@ except tourlink.ValidationError as err:
         print("-", problem)"""),
         ("md", """## Street-level routing from a local OSM extract
 
-`../tests/data/hcmc_d1_cut.osm` is a small cut of a real OpenStreetMap export of central
-Hồ Chí Minh City (© OpenStreetMap contributors, ODbL). The result has the same structure as the
+`../tests/data/hcmc_tan_dinh_streets.osm` holds the streets of a real OpenStreetMap export of
+central Hồ Chí Minh City (Tân Định, around Hồ Con Rùa; cut by `tools/cut_osm_sample.py`) (© OpenStreetMap contributors, ODbL). The result has the same structure as the
 bundled national network (OSMnx conventions), so the rest of tourlink works unchanged."""),
-        ("code", """G = tourlink.network_from_xml(Path("..") / "tests" / "data" / "hcmc_d1_cut.osm")
+        ("code", """G = tourlink.network_from_xml(Path("..") / "tests" / "data" / "hcmc_tan_dinh_streets.osm")
 G.number_of_nodes(), G.number_of_edges(), sorted({d["highway"] if isinstance(d["highway"], str) else d["highway"][0] for *_, d in G.edges(data=True)})"""),
         ("code", """M = tourlink.travel_matrix(mine, network=G, cache=False)
 import pandas as pd
 
 pd.DataFrame(M.minutes, index=M.ids, columns=M.ids).round(1)"""),
-        ("code", """leg = M.leg("my-1", "my-2")
+        ("code", """leg = M.leg("my-museum", "my-turtle")
 round(leg.km, 2), round(leg.minutes, 1), leg.roads"""),
         ("md", "With internet, `tourlink.network_from_place(\"Quận 1, Hồ Chí Minh, Vietnam\")` downloads the same kind of network from OSM."),
     ],

@@ -5,6 +5,8 @@ The package reads like a table of contents: ``regions`` (provinces in both schem
 ``matrix``, ``graph``, ``request``, ``optimise``, ``itinerary``, ``maps``, ``export``.
 """
 
+import logging
+
 from tourlink.errors import (
     DataError,
     InfeasibleError,
@@ -15,6 +17,8 @@ from tourlink.errors import (
 from tourlink.itinerary import Itinerary
 
 __version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())  # the CLI or the user configures logging
 
 #: public names loaded on first use, so ``import tourlink`` stays light (no solver, no folium)
 _LAZY = {

@@ -265,6 +265,9 @@ def network_from_xml(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGr
     G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
     if G.number_of_edges() == 0:
         raise DataError(f"OSM extract {path} holds no drivable ways")
+    # one-way streets cut at the extract's edge leave dead ends: keep the part where every
+    # node can reach every other, so no place snaps to a street it cannot leave
+    G = ox.truncate.largest_component(G, strongly=True)
     return _add_coach_speeds(G)
 
 
