@@ -86,6 +86,16 @@ def test_bundled_examples_are_valid_requests():
         assert TourRequest.from_toml(f).days >= 1
 
 
+def test_odd_values_are_refused(tmp_path):
+    from datetime import datetime
+    with pytest.raises(ValidationError, match="time_limit"):
+        make(time_limit=float("nan"))
+    with pytest.raises(ValidationError, match="has a time of day"):
+        make(start_date=datetime(2026, 12, 10, 8, 0))
+    with pytest.raises(ValidationError, match="cannot read the file"):
+        TourRequest.from_toml(tmp_path)
+
+
 def test_time_helpers():
     assert minutes_of("05:00") == 300 and hhmm(1079) == "17:59"
     with pytest.raises(ValueError):

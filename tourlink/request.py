@@ -21,11 +21,12 @@ province names or destination ids, resolved by the planner against the catalog.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,9 @@ class TourRequest:
         put = object.__setattr__
         # dates and numbers ------------------------------------------------------------
         sd = self.start_date
-        if isinstance(sd, str):
+        if isinstance(sd, datetime):
+            problems.append(f"start_date: {sd.isoformat()} has a time of day; give a date YYYY-MM-DD")
+        elif isinstance(sd, str):
             try:
                 sd = date.fromisoformat(sd.strip())
             except ValueError:
@@ -167,7 +170,7 @@ class TourRequest:
         if self.time_limit is not None:
             try:
                 tl = float(self.time_limit)
-                if tl <= 0:
+                if not (tl > 0 and math.isfinite(tl)):
                     problems.append(f"time_limit: must be > 0 seconds, got {tl}")
                 put(self, "time_limit", tl)
             except (TypeError, ValueError):
@@ -298,6 +301,9 @@ class TourRequest:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ValidationError("file not found", source=str(path)) from None
+        except OSError as exc:
+            raise ValidationError(f"cannot read the file ({exc.strerror or exc}); give a TOML file",
+                                  source=str(path)) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ValidationError(f"not valid TOML ({exc})", source=str(path)) from None
         return cls.from_dict(data, source=str(path))

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     """Plan the demo, print it, write the pack, say where; return 0."""
     from tourlink.cli.plan_cmd import plan_with_progress, write_outputs
 
-    changes = {"time_limit": args.time_limit} if args.time_limit else {}
+    changes = {"time_limit": args.time_limit} if args.time_limit is not None else {}
     request = demo_request(**changes)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
     print(itinerary.summary())

@@ -97,13 +97,21 @@ def plan_with_progress(request: Any, *, quiet: bool) -> Any:
     if quiet:
         return plan(request)
     from tqdm import tqdm
-    with tqdm(total=100, file=sys.stderr, desc="planning", leave=False,
-              bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}") as bar:
-        def progress(fraction: float, best: float) -> None:
-            bar.n = int(round(100 * fraction))
-            bar.set_description(f"planning (best score {best:.0f})", refresh=False)
-            bar.refresh()
+    bars: list[Any] = []  # opened at the first progress report (after the data has loaded)
+
+    def progress(fraction: float, best: float) -> None:
+        if not bars:
+            bars.append(tqdm(total=100, file=sys.stderr, desc="planning", leave=False, disable=None,
+                             bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}"))
+        bar = bars[0]
+        bar.n = int(round(100 * fraction))
+        bar.set_description(f"planning (best score {best:.0f})", refresh=False)
+        bar.refresh()
+    try:
         return plan(request, on_progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def write_outputs(itinerary: Any, out: Path, *, pack: bool) -> list[Path]:

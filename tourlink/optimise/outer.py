@@ -106,7 +106,8 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
         built[p.key()] = (p, problem, copies)
     if not built:
         raise InfeasibleError(sorted(set(errors)))
-    share = None if time_limit is None else 0.8 * max(0.5, time_limit - (time.perf_counter() - t0))
+    deadline = None if time_limit is None else t0 + time_limit
+    share = None if time_limit is None else 0.75 * max(0.5, time_limit - (time.perf_counter() - t0))
     from tourlink.optimise.hotels import best_sequence
     order = list(built)
     try:
@@ -116,19 +117,22 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     except InfeasibleError as exc:
         raise InfeasibleError(sorted(set(errors)) + exc.reasons) from None
     progress(0.8, sol.prize / 10)
-    rest = None if time_limit is None else max(1.0, 0.3 * time_limit)
     best: _Result | None = None
-    for k in [key] + [x for x in order if x != key]:
+    for n, k in enumerate([key] + [x for x in order if x != key]):
+        if deadline is not None and n and time.perf_counter() >= deadline:
+            errors.append(f"time limit {time_limit:g} s reached before another plan could be tried")
+            break
         p, problem, copies = built[k]
         try:
-            best = _solve_plan(world, request, p, seed=seed, time_limit=rest, max_iterations=max_iterations,
+            best = _solve_plan(world, request, p, seed=seed, deadline=deadline, max_iterations=max_iterations,
                                first=(problem, copies, sol) if k == key else None)
             break
         except InfeasibleError as exc:
             errors.extend(exc.reasons)
     if best is None:
         raise InfeasibleError(sorted(set(errors)) or ["no plan meets the request"])
-    itin = assemble(world, request, best, seed=seed, seconds=time.perf_counter() - t0)
+    log.debug("planned in %.1f s", time.perf_counter() - t0)
+    itin = assemble(world, request, best, seed=seed)
     from tourlink.optimise.check import check
     problems = check(itin, request, world=world)
     if problems:
@@ -189,8 +193,10 @@ def precheck(world: World, request: TourRequest) -> None:
                                f"min_stops_per_partner={k}")
         need = k * len(world.partners)
         if need > request.pace * request.days:
-            reasons.append(f"coverage: {len(world.partners)} partners × {k} stops = {need} visits, more "
-                           f"than pace {request.pace} × {request.days} days = {request.pace * request.days}")
+            names = ", ".join(p.name for p in world.partners)
+            reasons.append(f"coverage: {len(world.partners)} partners ({names}) × {k} stops = {need} visits, "
+                           f"more than pace {request.pace} × {request.days} days = "
+                           f"{request.pace * request.days} (lower min_stops_per_partner or raise pace/days)")
     for area in request.nights_in:
         if request.nights == 0:
             reasons.append(f"nights_in: a 1-day tour has no night to spend in {area}")
@@ -399,7 +405,7 @@ class _Result:
     iterations: int
 
 
-def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_limit: float | None,
+def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, deadline: float | None,
                 max_iterations: int | None, first: tuple[Problem, list[Copy], Solution] | None = None
                 ) -> _Result:
     """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed."""
@@ -415,8 +421,10 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, time_
             if missing:
                 raise InfeasibleError([_why_unreachable(world, request, p, m) for m in missing])
             # same clients as the previous round (only `required` changed): start from its answer
+            # a re-solve gets what is left of the time limit (at least a second: it must find an answer)
+            left = None if deadline is None else max(1.0, deadline - time.perf_counter())
             with _quiet_solver():
-                sol = inner.solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations,
+                sol = inner.solve(problem, seed=seed, time_limit=left, max_iterations=max_iterations,
                                   initial=previous)
         previous = sol
         if not sol.feasible:
@@ -808,7 +816,7 @@ def _boat_leg(world: World, request: TourRequest, a: str, b: str, day: int, dep:
 
 
 # ==================================================================== itinerary
-def assemble(world: World, request: TourRequest, res: _Result, *, seed: int, seconds: float) -> Itinerary:
+def assemble(world: World, request: TourRequest, res: _Result, *, seed: int) -> Itinerary:
     """The Itinerary of a solved and timed plan: days, dropped candidates, coverage, score."""
     p = res.plan
     chain = [world.start, *p.nights, world.end]
@@ -844,7 +852,7 @@ def assemble(world: World, request: TourRequest, res: _Result, *, seed: int, sec
     title = request.title or (f"{request.days}-day tour: " + " – ".join(names) if names else "Tour")
     return Itinerary(days=tuple(days), request=request.to_dict(), title=title, partnership=world.partnership,
                      dropped=tuple(dropped), coverage=tuple(coverage), score=round(res.score, 1),
-                     meta={"seed": seed, "seconds": round(seconds, 2), "iterations": res.iterations,
+                     meta={"seed": seed, "iterations": res.iterations,
                            "plan": list(p.key()), "prize_rule": "score x largest theme weight"})
 
 
