@@ -223,6 +223,56 @@ def test_plan_error_on_a_non_terminal_stderr_is_only_the_error_line(capsys):
     assert err.startswith("tourlink: error:") and "\r" not in err, repr(err)
 
 
+# ============================================================================ outputs that cannot be written
+A_FILE = _DIR / "a-file"
+A_FILE.write_text("not a folder\n", encoding="utf-8")
+
+
+def test_export_into_a_path_under_a_file(capsys):
+    src = _DIR / "good.json"
+    _good_itinerary_obj().to_json(src)
+    _assert_one_line_exit_2(["export", str(src), "--out", str(A_FILE / "pack"), "--formats", "gpx"], capsys)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: `partnerships map --out` under a file ends in FileExistsError, "
+                   "exit 1 (/tmp/bugs.md)")
+def test_partnership_map_into_a_path_under_a_file(capsys):
+    argv = ["-q", "partnerships", "map", "bac-giang--4", "--out", str(A_FILE / "m.html")]
+    _assert_one_line_exit_2(argv, capsys)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: `demo --out` under a file ends in NotADirectoryError, exit 1, "
+                   "after planning (/tmp/bugs.md)")
+def test_demo_into_a_path_under_a_file(capsys, monkeypatch):
+    import tourlink.cli.plan_cmd as plan_cmd
+    monkeypatch.setattr(plan_cmd, "plan_with_progress", lambda request, quiet: _good_itinerary_obj())
+    _assert_one_line_exit_2(["-q", "demo", "--out", str(A_FILE / "demo")], capsys)
+
+
+def test_plan_into_a_path_under_a_file(capsys, monkeypatch):
+    import tourlink.cli.plan_cmd as plan_cmd
+    monkeypatch.setattr(plan_cmd, "plan_with_progress", lambda request, quiet: _good_itinerary_obj())
+    _assert_one_line_exit_2(["-q", "plan", *PLAN_OK, "--out", str(A_FILE / "tour")], capsys)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: `bench --csv` under a file ends in FileExistsError, exit 1, "
+                   "after solving every instance (/tmp/bugs.md)")
+def test_bench_csv_under_a_file(shared_dir, capsys):
+    folder = shared_dir / "bench" / "instances" / "toptw_solomon"
+    if not (folder / "c101.txt").is_file() and not any(folder.glob("c101*")):
+        pytest.skip("no TOPTW c101 instance in the shared folder")
+    capsys.readouterr()
+    code = main(["-q", "bench", str(folder), "--instances", "c101", "--time-limit", "0.2",
+                 "--csv", str(A_FILE / "out.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, (code, err)
+
+
+def _good_itinerary_obj():
+    from fixtures_itinerary import famtrip
+    return famtrip()
+
+
 # ============================================================================ export of odd itineraries
 def _good_itinerary() -> dict:
     from fixtures_itinerary import famtrip
