@@ -465,7 +465,13 @@ def _best_reachable(world: World, request: TourRequest, copies: list[Copy], part
                     taken: set[str], p: Plan, days: list[_Timed]) -> str | None:
     """The partner's stop to force in: best score minus minutes it costs (visit + cheapest detour
     from the planned days' places), one point per minute."""
-    opts = sorted({c.dest for c in copies if world.get(c.dest, "partner") == partner} - taken)
+    def reach(dest: str) -> set[int]:  # segments that could take the visit (shortlist or not)
+        road = world.road_id(dest)
+        return {k for k, s in enumerate(p.segments) if world.comp.get(road) == world.comp.get(s.start)
+                and world.minutes(s.start, road) + world.minutes(road, s.end) <= s.cap
+                and visit_windows(world, request, dest, s.day)}
+    where = {d: reach(d) for d in world.candidates if world.get(d, "partner") == partner and d not in taken}
+    opts = sorted(d for d, ks in where.items() if ks)
     if not opts:
         return None
     chains = []
@@ -478,7 +484,7 @@ def _best_reachable(world: World, request: TourRequest, copies: list[Copy], part
 
     def cost(dest: str) -> tuple[float, str]:
         road = world.road_id(dest)
-        segs = {c.segment for c in copies if c.dest == dest}
+        segs = where[dest]
         detour = min((world.minutes(a, road) + world.minutes(road, b) - world.minutes(a, b)
                       for k, ch in chains if k in segs for a, b in zip(ch[:-1], ch[1:], strict=True)),
                      default=NO_ROAD)
