@@ -57,6 +57,15 @@ def test_bad_input_is_one_line_and_exit_2(synthetic, capsys):
     assert "sea crossings" in capsys.readouterr().err
 
 
+def test_an_output_folder_under_a_file_is_refused_before_planning(synthetic, tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    assert main(["-q", "plan", "--partnership", "test", "--days", "1", "--start", "Alpha", "--date",
+                 "2026-12-08", "--out", str(afile / "tour")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Day 1" not in err
+
+
 def test_demo_request_is_the_documented_famtrip():
     from pathlib import Path
 

@@ -44,10 +44,12 @@ def demo_request(**changes):
 
 def run(args: argparse.Namespace) -> int:
     """Plan the demo, print it, write the pack, say where; return 0."""
-    from tourlink.cli.plan_cmd import plan_with_progress, write_outputs
+    from tourlink.cli.plan_cmd import ensure_folder, plan_with_progress, write_outputs
+    from tourlink.errors import ValidationError
 
     changes = {"time_limit": args.time_limit} if args.time_limit is not None else {}
     request = demo_request(**changes)
+    ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
     print(itinerary.summary())
     try:
@@ -55,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
         pack = True
     except ImportError:
         pack = False
-    files = write_outputs(itinerary, args.out, pack=pack)
+    try:
+        files = write_outputs(itinerary, args.out, pack=pack)
+    except OSError as exc:
+        raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
+                              source=str(exc.filename or args.out)) from None
     print(f"\nwrote {len(files)} files to {args.out}/ — open {args.out / 'map.html'} in a browser")
     return 0

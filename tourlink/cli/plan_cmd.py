@@ -133,9 +133,20 @@ def write_outputs(itinerary: Any, out: Path, *, pack: bool) -> list[Path]:
     return files
 
 
+def ensure_folder(out: Path) -> None:
+    """Make ``out`` (before a long run) or raise ValidationError saying it cannot be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
+                              source=str(exc.filename or out)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Plan, print the summary, write the files; return 0."""
     request = request_from_args(args)
+    if args.out is not None:
+        ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
     print(itinerary.summary())
     if args.out is not None:
