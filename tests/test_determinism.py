@@ -55,12 +55,10 @@ def test_same_request_and_seed_give_byte_identical_pack(two_plans, tmp_path):
     assert set(ba) >= {"itinerary.json", "map.html", "route.gpx", "route.kml", "route.kmz", "route.geojson",
                        "timetable.csv", "timetable.xlsx", "calendar.ics", "itinerary.vi.html",
                        "itinerary.en.html", "README.txt"}
-    differ = sorted(name for name in ba if ba[name] != bb.get(name) and name != "itinerary.json")
+    differ = sorted(name for name in ba if ba[name] != bb.get(name))
     assert not differ, f"files differ between two runs with the same seed: {differ}"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: itinerary.json holds meta.seconds (wall-clock planning time), "
-                   "so two runs with the same seed differ (/tmp/bugs.md)")
 def test_same_request_and_seed_give_byte_identical_itinerary_json(two_plans, tmp_path):
     a, b = two_plans
     assert a.to_json() == b.to_json()

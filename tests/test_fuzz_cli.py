@@ -195,8 +195,6 @@ def test_locate_not_a_finite_number(lon, lat, capsys):
     _assert_one_line_exit_2(["provinces", "locate", lon, lat], capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: TourRequest accepts time_limit nan, so `demo --time-limit nan` "
-                   "would plan with a NaN budget (/tmp/bugs.md)")
 def test_demo_time_limit_nan_is_rejected_early():
     from tourlink.cli.demo_cmd import demo_request
     from tourlink.errors import ValidationError
@@ -214,8 +212,6 @@ def test_plan_unknown_place_partnership_or_province(argv, capsys):
     _assert_one_line_exit_2(argv, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the planning progress bar writes carriage-return frames to a "
-                   "non-terminal stderr before the error line (/tmp/bugs.md)")
 def test_plan_error_on_a_non_terminal_stderr_is_only_the_error_line(capsys):
     capsys.readouterr()
     assert main(["plan", *_replace(PLAN_OK, "--start", "Zzqx")]) == 2
@@ -241,8 +237,6 @@ def test_partnership_map_into_a_path_under_a_file(capsys):
     _assert_one_line_exit_2(argv, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `demo --out` under a file ends in NotADirectoryError, exit 1, "
-                   "after planning (/tmp/bugs.md)")
 def test_demo_into_a_path_under_a_file(capsys, monkeypatch):
     import tourlink.cli.plan_cmd as plan_cmd
     monkeypatch.setattr(plan_cmd, "plan_with_progress", lambda request, quiet: _good_itinerary_obj())

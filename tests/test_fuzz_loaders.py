@@ -85,23 +85,18 @@ def test_request_toml_empty_and_missing_file():
     _error_of(TourRequest.from_toml, _DIR / "no-such-request.toml")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: TourRequest.from_toml lets IsADirectoryError escape "
-                   "(/tmp/bugs.md)")
 def test_request_toml_path_is_a_folder(tmp_path):
     folder = tmp_path / "req.toml"
     folder.mkdir()
     _error_of(TourRequest.from_toml, folder)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: TourRequest accepts time_limit = nan (/tmp/bugs.md)")
 def test_request_time_limit_nan_is_rejected():
     msg = _error_of(TourRequest.from_toml, _file("nan.toml", S.toml_text({**S.REQUEST_BASE,
                                                                           "time_limit": float("nan")})))
     assert "time_limit" in msg
 
 
-@pytest.mark.xfail(strict=True, reason="bug: TourRequest keeps a TOML date-time as start_date; the planner "
-                   "then shifts every day and its own checker fails (/tmp/bugs.md)")
 @pytest.mark.parametrize("value", ["2026-12-10T08:00:00", "2026-12-10T08:00:00+07:00", "2026-12-10 08:00:00"])
 def test_request_start_date_with_a_time_of_day(value):
     from datetime import date

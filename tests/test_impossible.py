@@ -171,8 +171,6 @@ def test_coverage_of_a_partner_with_every_destination_excluded(world):
     _explained(load_world(r), r, "coverage", "Hậu Giang", "0 candidate")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the coverage explanation says '2 partners' without naming them "
-                   "(/tmp/bugs.md)")
 def test_coverage_explanation_names_the_partner_areas(world):
     r = req(days=1, pace=2, min_stops_per_partner=3)
     _explained(world, r, "coverage", "Kiên Giang", "Hậu Giang")
