@@ -3,7 +3,7 @@
 Town centres are given here (so the test does not depend on the catalogue). Each row cites
 where its reference comes from (pages found with the project's search tool); a row checks
 the distance, the time, or both, as the source gives them. Known coarse spots are listed in
-``XFAIL`` with the reason (see tools/PROVENANCE_roads.md).
+``XFAIL`` with the reason (see data/README.md (road network)).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Input: the national road layer ``ctu-legocity-opendata/giaothong.geojson`` (CC B
 Open Development Mekong schema) plus the curated links of ``tools/curated/road_links.yaml``
 (expressways and national roads the layer lacks, each with its source).
 
-Steps (see ``tools/PROVENANCE_roads.md`` for the reasons behind every number):
+Steps (see ``data/README.md (road network)`` for the reasons behind every number):
 
 1. keep roads only (``loai_duong != "Đường sắt"``), explode MultiLineStrings, round to 6 dp;
 2. join dangling ends: an end that touches no other line is extended to the nearest point of
@@ -64,7 +64,7 @@ NODE_FIELDS = ["id", "x", "y"]
 EDGE_FIELDS = ["u", "v", "key", "highway", "ref", "name", "region", "speed_kph", "length",
                "source", "geometry"]
 
-#: coach speeds in km/h by (road class, region); reasons in tools/PROVENANCE_roads.md
+#: coach speeds in km/h by (road class, region); reasons in data/README.md (road network)
 SPEEDS = {
     "motorway": {"delta": 75.0, "north_mountain": 70.0, "north_plain": 75.0, "other": 75.0},
     "trunk": {"delta": 42.0, "north_mountain": 36.0, "north_plain": 48.0, "other": 50.0},
