@@ -83,6 +83,13 @@ def test_request_rules_missing_must_excluded_pace_road_budget_lunch(island):
         assert "lunch" in _constraints(nolunch, r, w)
 
 
+def test_a_visit_outside_the_partner_areas_is_caught(island):
+    r, w, it = island
+    w2 = make_world(r)
+    w2.candidates = [c for c in w2.candidates if c != it.visits[0].id]
+    assert "visits" in _constraints(it, r, w2)
+
+
 def test_coverage_and_days_rules(island):
     r, w, it = island
     assert "coverage" in _constraints(it, r.replace(min_stops_per_partner=9, pace=10), w)

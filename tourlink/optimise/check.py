@@ -191,6 +191,12 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     for pid, k in seen.items():
         if k > 1:
             bad("visits", 0, pid, f"{name(pid)} visited {k} times")
+    if world is not None and getattr(world, "candidates", None):
+        allowed = set(world.candidates)
+        for pid in seen:
+            if pid not in allowed:
+                bad("visits", 0, pid, f"{name(pid)} is not a destination of the requested partner areas "
+                    "(or it is excluded)")
     for m in request.must:
         if m not in seen:
             bad("must", 0, m, f"must-visit {name(m)} is missing")
