@@ -260,3 +260,14 @@ def test_demo_famtrip_has_a_boat_leg_and_a_floating_market_at_dawn():
     assert markets and markets[0].arrive.hour < 8
     assert {c.partner for c in it.coverage if c.stops >= 2} == {"Kiên Giang", "Hậu Giang"}
     assert check(it, r) == []
+
+
+def test_overlapping_provinces_count_each_legacy_area_once():
+    """"Cần Thơ" (2025) already holds Hậu Giang and Sóc Trăng: each partner appears once."""
+    from tourlink.optimise.build import load_world
+    from tourlink.request import TourRequest
+
+    world = load_world(TourRequest(provinces=("Hậu Giang", "Sóc Trăng", "Cần Thơ"),
+                                   start_date="2026-12-14", days=2, start="Cần Thơ"))
+    names = [p.name for p in world.partners]
+    assert sorted(names) == ["Cần Thơ", "Hậu Giang", "Sóc Trăng"]

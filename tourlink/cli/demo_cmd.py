@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     request = demo_request(**changes)
     ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
-    print(itinerary.summary())
+    print(itinerary.summary(lang=getattr(args, "lang", "en")))
     try:
         import tourlink.export  # noqa: F401
         pack = True

@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
-    print(itinerary.summary())
+    print(itinerary.summary(lang=getattr(args, "lang", "en")))
     if args.out is not None:
         try:
             files = write_outputs(itinerary, args.out, pack=args.pack)

@@ -480,6 +480,7 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
         for name in request.provinces:
             reg = regions.resolve(name)
             areas.extend(regions.legacy_parts(reg) if reg.scheme == "2025" else [reg])
+        areas = list(dict.fromkeys(areas))  # "Cần Thơ" (2025) and "Hậu Giang" overlap: once each
         source = areas
     partners = tuple(Partner(a.name, a.name, regions.current_of(a).name, a.code) for a in areas)
     codes = {a.code for a in areas}
