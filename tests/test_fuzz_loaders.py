@@ -20,7 +20,7 @@ import pytest
 import strategies as S
 import yaml
 from fixtures_itinerary import famtrip
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tourlink.errors import TourlinkError
@@ -260,13 +260,18 @@ def _bench_parser(name: str):
 
 
 @pytest.mark.parametrize("fmt", [
-    "toptw",
-    "ophs",
+    pytest.param("toptw", marks=pytest.mark.xfail(strict=True, reason="bug: parse_toptw lets ValueError escape "
+                                                  "on a word in a vertex record (/tmp/bugs.md)")),
+    pytest.param("ophs", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ophs lets ValueError escape "
+                                                 "on a nan score (/tmp/bugs.md)")),
     pytest.param("ttdp", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ttdp lets IndexError escape "
                                                  "on a short hotel line (/tmp/bugs.md)")),
 ])
 @fuzz(150)
 @given(text=S.number_lines)
+@example(text="0 0 0 0\n0 0 0 0 0 0 x")  # found by the fuzzer: toptw ValueError
+@example(text="0 0 0 0\n0")  # ttdp IndexError
+@example(text="1 1 1\n10\n5\n0 0 0\n1 1 nan\n1 1 1")  # ophs ValueError
 def test_benchmark_instance_parsers_never_crash(fmt, text):
     """A garbled instance file parses or raises a one-line ValidationError naming it (never IndexError...)."""
     try:
