@@ -260,8 +260,8 @@ def _bench_parser(name: str):
 
 
 @pytest.mark.parametrize("fmt", [
-    pytest.param("toptw", marks=pytest.mark.xfail(strict=True, reason="bug: parse_toptw lets ValueError escape "
-                                                  "on a word in a vertex record (/tmp/bugs.md)")),
+    pytest.param("toptw", marks=pytest.mark.xfail(strict=True, reason="bug: parse_toptw lets ValueError "
+                                                  "escape on a word in a vertex record (/tmp/bugs.md)")),
     pytest.param("ophs", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ophs lets ValueError escape "
                                                  "on a nan score (/tmp/bugs.md)")),
     pytest.param("ttdp", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ttdp lets IndexError escape "
