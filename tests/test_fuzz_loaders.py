@@ -127,6 +127,14 @@ def test_itinerary_json_with_a_utf8_bom_is_read():
     assert Itinerary.from_json(path).to_dict() == Itinerary.from_json(plain).to_dict()
 
 
+@pytest.mark.xfail(strict=True, reason="bug: TourRequest accepts a seed PyVRP cannot take (< 0 or >= 2**32); "
+                   "plan() then dies with a TypeError, exit 1 (/tmp/bugs.md)")
+@pytest.mark.parametrize("seed", [-1, 2**32, 2**40])
+def test_request_seed_outside_the_solver_range(seed):
+    msg = _error_of(TourRequest.from_toml, _file("seed.toml", S.toml_text({**S.REQUEST_BASE, "seed": seed})))
+    assert "seed" in msg
+
+
 # ====================================================================== partnerships (YAML)
 def _base_entry() -> dict:
     return yaml.safe_load(data_file("partnerships.yaml").read_text(encoding="utf-8"))[0]
