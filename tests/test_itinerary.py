@@ -52,3 +52,30 @@ def test_summary_in_vietnamese(tiny):
     text = tiny.summary(lang="vi")
     assert "Ngày 1 – 10/12/2026" in text and "Tổng: 1 điểm tham quan" in text
     assert "Day 1" not in text
+
+
+def test_every_bad_value_is_named_by_day_stop_and_field(tiny, tmp_path):
+    data = tiny.to_dict()
+    data["days"][0]["stops"][0]["name"] = 5
+    data["days"][0]["stops"][0]["lon"] = 1000
+    data["days"][0]["legs"][1]["mode"] = "teleport"
+    path = tmp_path / "odd.json"
+    path.write_text(__import__("json").dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        Itinerary.from_json(path)
+    problems = err.value.problems
+    assert any("day 1 stop 1 field name: expected text" in p for p in problems)
+    assert any("day 1 stop 1 field lon" in p for p in problems)
+    assert any("day 1 leg 2 field mode" in p for p in problems)
+
+
+def test_folder_deep_json_and_bom(tiny, tmp_path):
+    with pytest.raises(ValidationError, match="cannot read"):
+        Itinerary.from_json(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    with pytest.raises(ValidationError, match="deep.json"):
+        Itinerary.from_json(deep)
+    bom = tmp_path / "bom.json"
+    bom.write_text("\ufeff" + tiny.to_json(), encoding="utf-8")
+    assert Itinerary.from_json(bom) == tiny

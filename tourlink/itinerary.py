@@ -18,7 +18,8 @@ Conventions
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+import math
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -220,36 +221,53 @@ class Itinerary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "itinerary") -> Itinerary:
-        """Rebuild an itinerary from :meth:`to_dict` output; raise ValidationError if malformed."""
-        try:
-            days = tuple(_day_from_dict(d) for d in data["days"])
-            return cls(
-                days=days,
-                request=dict(data.get("request") or {}),
-                title=str(data.get("title", "")),
-                partnership=str(data.get("partnership", "")),
-                dropped=tuple(Dropped(**x) for x in data.get("dropped", ())),
-                coverage=tuple(Coverage(**c) for c in data.get("coverage", ())),
-                score=float(data.get("score", 0.0)),
-                meta=dict(data.get("meta") or {}),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValidationError(f"not a tourlink itinerary ({type(exc).__name__}: {exc}); "
-                                  "write one with `tourlink plan --out DIR`", source=source) from None
+        """Rebuild an itinerary from :meth:`to_dict` output.
+
+        Raises
+        ------
+        ValidationError
+            Naming every bad value by day, stop or leg and field.
+        """
+        r = _Reader()
+        if not isinstance(data, dict):
+            raise ValidationError("not a tourlink itinerary (top level is not an object); "
+                                  "write one with `tourlink plan --out DIR`", source=source)
+        raw_days = r.get(data, "days", "itinerary", _list)
+        days = tuple(_day_from_dict(r, d, f"day {i}") for i, d in enumerate(raw_days or (), 1))
+        if raw_days is not None and not raw_days:
+            r.problems.append("itinerary field days: the tour has no days")
+        dropped = tuple(Dropped(**{k: r.get(x, k, f"dropped {i}", _text) for k in ("id", "name", "reason")})
+                        for i, x in enumerate(r.get(data, "dropped", "itinerary", _list, ()), 1))
+        coverage = tuple(
+            Coverage(**{k: r.get(c, k, f"coverage {i}", _text)
+                        for k in ("partner", "province_legacy", "province_2025")},
+                     stops=r.get(c, "stops", f"coverage {i}", _int),
+                     nights=r.get(c, "nights", f"coverage {i}", _int))
+            for i, c in enumerate(r.get(data, "coverage", "itinerary", _list, ()), 1))
+        kw = dict(request=r.get(data, "request", "itinerary", _dict, {}),
+                  title=r.get(data, "title", "itinerary", _text, ""),
+                  partnership=r.get(data, "partnership", "itinerary", _text, ""),
+                  score=r.get(data, "score", "itinerary", _number, 0.0),
+                  meta=r.get(data, "meta", "itinerary", _dict, {}))
+        if r.problems:
+            raise ValidationError(r.problems, source=f"{source}: not a tourlink itinerary")
+        return cls(days=days, dropped=dropped, coverage=coverage, **kw)
 
     @classmethod
     def from_json(cls, path: str | Path) -> Itinerary:
         """Read ``itinerary.json``; raise ValidationError with the file name if malformed."""
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise ValidationError("file not found", source=str(path)) from None
+        except OSError as exc:
+            raise ValidationError(f"cannot read the file ({exc.strerror or exc})", source=str(path)) from None
+        except RecursionError:
+            raise ValidationError("not a tourlink itinerary (JSON nested too deeply)",
+                                  source=str(path)) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValidationError(f"not valid UTF-8 JSON ({exc})", source=str(path)) from None
-        if not isinstance(data, dict):
-            raise ValidationError("not a tourlink itinerary (top level is not an object)",
-                                  source=str(path))
         return cls.from_dict(data, source=str(path))
 
 
@@ -272,13 +290,6 @@ def _iso(t: datetime) -> str:
     return t.astimezone(TZ).isoformat(timespec="minutes")
 
 
-def _parse_time(s: str) -> datetime:
-    t = datetime.fromisoformat(s)
-    if t.tzinfo is None:
-        raise ValueError(f"time {s!r} has no UTC offset")
-    return t.astimezone(TZ)
-
-
 def _stop_to_dict(s: Stop) -> dict[str, Any]:
     d = asdict(s)
     d["arrive"], d["depart"] = _iso(s.arrive), _iso(s.depart)
@@ -286,28 +297,11 @@ def _stop_to_dict(s: Stop) -> dict[str, Any]:
     return d
 
 
-def _stop_from_dict(d: dict[str, Any]) -> Stop:
-    known = {f.name for f in fields(Stop)}
-    kw = {k: v for k, v in d.items() if k in known}
-    kw["arrive"], kw["depart"] = _parse_time(d["arrive"]), _parse_time(d["depart"])
-    kw["themes"] = tuple(d.get("themes", ()))
-    kw["lon"], kw["lat"] = float(d["lon"]), float(d["lat"])
-    return Stop(**kw)
-
-
 def _leg_to_dict(leg: Leg) -> dict[str, Any]:
     return {"from": leg.from_id, "to": leg.to_id, "mode": leg.mode, "name": leg.name,
             "km": round(leg.km, 2), "minutes": round(leg.minutes, 1),
             "depart": _iso(leg.depart), "arrive": _iso(leg.arrive), "fare_vnd": leg.fare_vnd,
             "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry]}
-
-
-def _leg_from_dict(d: dict[str, Any]) -> Leg:
-    return Leg(from_id=d["from"], to_id=d["to"], mode=d["mode"], km=float(d["km"]),
-               minutes=float(d["minutes"]), depart=_parse_time(d["depart"]),
-               arrive=_parse_time(d["arrive"]), name=d.get("name", ""),
-               fare_vnd=int(d.get("fare_vnd", 0)),
-               geometry=tuple((float(x), float(y)) for x, y in d.get("geometry", ())))
 
 
 def _day_to_dict(d: Day) -> dict[str, Any]:
@@ -319,9 +313,161 @@ def _day_to_dict(d: Day) -> dict[str, Any]:
             "km": round(d.km, 1), "road_minutes": round(d.road_minutes, 1)}
 
 
-def _day_from_dict(d: dict[str, Any]) -> Day:
-    return Day(index=int(d["day"]), date=date.fromisoformat(d["date"]),
-               start=_stop_from_dict(d["start"]), end=_stop_from_dict(d["end"]),
-               stops=tuple(_stop_from_dict(s) for s in d["stops"]),
-               legs=tuple(_leg_from_dict(x) for x in d["legs"]),
-               overnight=bool(d.get("overnight", True)))
+# ------------------------------------------------------------- reading JSON back
+_MISSING = object()
+
+
+class _Reader:
+    """Collects every problem of an itinerary.json instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def get(self, d: Any, key: str, where: str, conv, default: Any = _MISSING) -> Any:
+        if not isinstance(d, dict):
+            self.problems.append(f"{where}: expected an object, got {_short(d)}")
+            return None
+        if key not in d or (d[key] is None and default is not _MISSING):
+            if default is _MISSING:
+                self.problems.append(f"{where} field {key}: missing")
+                return None
+            return default
+        try:
+            return conv(d[key])
+        except (TypeError, ValueError, OverflowError) as exc:
+            self.problems.append(f"{where} field {key}: {exc}")
+            return None
+
+
+def _short(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"expected text, got {_short(v)}")
+    return v
+
+
+def _number(v: Any, lo: float = -math.inf, hi: float = math.inf) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or not lo <= v <= hi:
+        raise ValueError(f"expected a number from {lo:g} to {hi:g}, got {_short(v)}")
+    return float(v)
+
+
+def _int(v: Any) -> int:
+    x = _number(v, 0)
+    if x != int(x):
+        raise ValueError(f"expected a whole number, got {_short(v)}")
+    return int(x)
+
+
+def _lon(v: Any) -> float:
+    return _number(v, -180, 180)
+
+
+def _lat(v: Any) -> float:
+    return _number(v, -90, 90)
+
+
+def _list(v: Any) -> list:
+    if not isinstance(v, list):
+        raise TypeError(f"expected a list, got {_short(v)}")
+    return v
+
+
+def _dict(v: Any) -> dict:
+    if not isinstance(v, dict):
+        raise TypeError(f"expected an object, got {_short(v)}")
+    return dict(v)
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise TypeError(f"expected true or false, got {_short(v)}")
+    return v
+
+
+def _time(v: Any) -> datetime:
+    t = datetime.fromisoformat(_text(v))
+    if t.tzinfo is None:
+        raise ValueError(f"time {v!r} has no UTC offset (write it like 2026-12-10T08:00+07:00)")
+    if not 1900 <= t.year <= 2200:
+        raise ValueError(f"time {v!r} is not a plausible tour date")
+    return t.astimezone(TZ)
+
+
+def _choice(options: tuple[str, ...]):
+    def conv(v: Any) -> str:
+        if v not in options:
+            raise ValueError(f"{_short(v)} is not one of {', '.join(options)}")
+        return v
+    return conv
+
+
+def _themes(v: Any) -> tuple[str, ...]:
+    return tuple(_text(x) for x in _list(v))
+
+
+def _geometry(v: Any) -> tuple[tuple[float, float], ...]:
+    out = []
+    for p in _list(v):
+        if not isinstance(p, list | tuple) or len(p) != 2:
+            raise ValueError(f"expected [lon, lat] pairs, got {_short(p)}")
+        out.append((_lon(p[0]), _lat(p[1])))
+    return tuple(out)
+
+
+_STOP_FIELDS = {"id": _text, "name": _text, "lon": _lon, "lat": _lat, "arrive": _time, "depart": _time,
+                "kind": _choice(STOP_KINDS), "name_en": _text, "province_legacy": _text,
+                "province_2025": _text, "partner": _text, "themes": _themes, "visit_minutes": _int,
+                "fee_vnd": _int, "opening_hours": _text, "score": _number}
+_STOP_REQUIRED = ("id", "name", "lon", "lat", "arrive", "depart")
+
+
+def _stop_from_dict(r: _Reader, d: Any, where: str) -> Stop | None:
+    if d is None:  # already reported as missing
+        return None
+    if not isinstance(d, dict):
+        r.problems.append(f"{where}: expected an object, got {_short(d)}")
+        return None
+    kw = {key: r.get(d, key, where, conv) for key, conv in _STOP_FIELDS.items()
+          if key in d or key in _STOP_REQUIRED}
+    if any(v is None for v in kw.values()):
+        return None
+    if kw["depart"] < kw["arrive"]:
+        r.problems.append(f"{where}: departs ({d['depart']}) before it arrives ({d['arrive']})")
+        return None
+    return Stop(**kw)
+
+
+def _leg_from_dict(r: _Reader, d: Any, where: str) -> Leg | None:
+    g = r.get
+    kw = dict(from_id=g(d, "from", where, _text), to_id=g(d, "to", where, _text),
+              mode=g(d, "mode", where, _choice(LEG_MODES)), km=g(d, "km", where, lambda v: _number(v, 0)),
+              minutes=g(d, "minutes", where, lambda v: _number(v, 0)), depart=g(d, "depart", where, _time),
+              arrive=g(d, "arrive", where, _time), name=g(d, "name", where, _text, ""),
+              fare_vnd=g(d, "fare_vnd", where, _int, 0), geometry=g(d, "geometry", where, _geometry, ()))
+    if not isinstance(d, dict) or any(v is None for v in kw.values()):
+        return None
+    if kw["arrive"] < kw["depart"]:
+        r.problems.append(f"{where}: arrives ({d['arrive']}) before it departs ({d['depart']})")
+        return None
+    return Leg(**kw)
+
+
+def _day_from_dict(r: _Reader, d: Any, where: str) -> Day | None:
+    index = r.get(d, "day", where, _int)
+    when = r.get(d, "date", where, lambda v: date.fromisoformat(_text(v)))
+    start = _stop_from_dict(r, r.get(d, "start", where, _dict), f"{where} start")
+    end = _stop_from_dict(r, r.get(d, "end", where, _dict), f"{where} end")
+    stops = tuple(_stop_from_dict(r, s, f"{where} stop {i}")
+                  for i, s in enumerate(r.get(d, "stops", where, _list) or (), 1))
+    legs = tuple(_leg_from_dict(r, x, f"{where} leg {i}")
+                 for i, x in enumerate(r.get(d, "legs", where, _list) or (), 1))
+    overnight = r.get(d, "overnight", where, _bool, True)
+    parts = (index, when, start, end, overnight, *stops, *legs)
+    if any(p is None for p in parts):
+        return None
+    return Day(index=index, date=when, start=start, end=end, stops=stops, legs=legs, overnight=overnight)

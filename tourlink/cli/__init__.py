@@ -74,19 +74,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except TourlinkError as exc:
-        print(f"tourlink: error: {exc}", file=sys.stderr)
+        print(f"tourlink: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("tourlink: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug: say so in one line, the traceback only with --verbose
-        if args.verbose:
-            raise
-        print(f"tourlink: unexpected error: {type(exc).__name__}: {exc} "
-              "(run with --verbose for the traceback and please report it)", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        if exc.filename is None:
+            return _unexpected(exc, verbose=args.verbose)
+        print(f"tourlink: error: {_one_line(exc.filename)}: cannot read or write "
+              f"({exc.strerror or type(exc).__name__}); choose another path", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        return _unexpected(exc, verbose=args.verbose)
+
+
+def _unexpected(exc: Exception, *, verbose: bool) -> int:
+    """A bug: say so in one line; the traceback only with --verbose."""
+    if verbose:
+        raise exc
+    print(f"tourlink: unexpected error: {type(exc).__name__}: {_one_line(exc)} "
+          "(run with --verbose for the traceback and please report it)", file=sys.stderr)
+    return 1
+
+
+def _one_line(value: object) -> str:
+    """The CLI promises one line on stderr: show line breaks inside a message as \\n."""
+    return str(value).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def run() -> None:
