@@ -76,3 +76,15 @@ def test_demo_request_is_the_documented_famtrip():
     toml = TourRequest.from_toml(path)
     assert r == toml
     assert r.days == 4 and r.sea and r.dawn and r.partnership == "kien-giang--hau-giang"
+
+
+def test_iterations_make_the_plan_repeatable(tmp_path, capsys):
+    from tourlink.cli import main
+
+    argv = ["-q", "plan", "--partnership", "kien-giang--hau-giang", "--days", "2", "--start", "Cần Thơ",
+            "--date", "2026-12-10", "--iterations", "200", "--seed", "3"]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 0
+    assert main([*argv, "--out", str(tmp_path / "b")]) == 0
+    a, b = (tmp_path / d / "itinerary.json" for d in "ab")
+    assert a.read_bytes() == b.read_bytes()
+    assert main([*argv[:-4], "--iterations", "0"]) == 2

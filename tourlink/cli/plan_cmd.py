@@ -46,6 +46,9 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--request", type=Path, metavar="FILE.toml", help="read the request from a TOML file")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="search seed (default 0)")
     p.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds of search")
+    p.add_argument("--iterations", type=int, default=None, metavar="N",
+                   help="stop the search after N solver iterations (with --seed: the same plan on every "
+                        "machine; a time limit depends on the machine's speed)")
     p.add_argument("--no-sea", action="store_true", help="no sea crossings (islands left out)")
 
 
@@ -90,12 +93,15 @@ def request_from_args(args: argparse.Namespace) -> Any:
     return TourRequest.from_dict(data, source=source)
 
 
-def plan_with_progress(request: Any, *, quiet: bool) -> Any:
+def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None) -> Any:
     """Run the planner with a tqdm bar on stderr showing the best score so far."""
     from tourlink.optimise.outer import plan
 
+    if max_iterations is not None and max_iterations < 1:
+        raise ValidationError(f"--iterations {max_iterations}: give a whole number ≥ 1",
+                              source="command line")
     if quiet:
-        return plan(request)
+        return plan(request, max_iterations=max_iterations)
     from tqdm import tqdm
     bars: list[Any] = []  # opened at the first progress report (after the data has loaded)
 
@@ -108,7 +114,7 @@ def plan_with_progress(request: Any, *, quiet: bool) -> Any:
         bar.set_description(f"planning (best score {best:.0f})", refresh=False)
         bar.refresh()
     try:
-        return plan(request, on_progress=progress)
+        return plan(request, on_progress=progress, max_iterations=max_iterations)
     finally:
         for bar in bars:
             bar.close()
@@ -147,7 +153,8 @@ def run(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     if args.out is not None:
         ensure_folder(args.out)
-    itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
+    itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False),
+                                   max_iterations=args.iterations)
     print(itinerary.summary(lang=getattr(args, "lang", "en")))
     if args.out is not None:
         try:
