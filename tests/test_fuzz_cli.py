@@ -182,8 +182,6 @@ def test_verbose_still_one_line_for_bad_input(argv, capsys):
     _assert_one_line_exit_2(argv, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `tourlink export DIR` lets IsADirectoryError out as exit 1 "
-                   "(Itinerary.from_json, /tmp/bugs.md)")
 def test_export_of_a_folder(capsys):
     _assert_one_line_exit_2(["export", str(EMPTY_DIR), "--out", OUT], capsys)
 
@@ -219,8 +217,6 @@ def test_plan_error_on_a_non_terminal_stderr_is_only_the_error_line(capsys):
     assert err.startswith("tourlink: error:") and "\r" not in err, repr(err)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a file name holding a newline makes the error two lines; main() "
-                   "prints str(exc) as it is (/tmp/bugs.md)")
 @pytest.mark.parametrize("argv", [["export", str(_DIR / "no\nsuch.json"), "--out", OUT],
                                   ["plan", "--request", str(_DIR / "a\nb.toml")],
                                   ["partnerships", "--file", str(_DIR / "p\r\nq.yaml")]])
@@ -239,8 +235,6 @@ def test_export_into_a_path_under_a_file(capsys):
     _assert_one_line_exit_2(["export", str(src), "--out", str(A_FILE / "pack"), "--formats", "gpx"], capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `partnerships map --out` under a file ends in FileExistsError, "
-                   "exit 1 (/tmp/bugs.md)")
 def test_partnership_map_into_a_path_under_a_file(capsys):
     argv = ["-q", "partnerships", "map", "bac-giang--4", "--out", str(A_FILE / "m.html")]
     _assert_one_line_exit_2(argv, capsys)
@@ -258,8 +252,6 @@ def test_plan_into_a_path_under_a_file(capsys, monkeypatch):
     _assert_one_line_exit_2(["-q", "plan", *PLAN_OK, "--out", str(A_FILE / "tour")], capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `bench --csv` under a file ends in FileExistsError, exit 1, "
-                   "after solving every instance (/tmp/bugs.md)")
 def test_bench_csv_under_a_file(shared_dir, capsys):
     folder = shared_dir / "bench" / "instances" / "toptw_solomon"
     if not (folder / "c101.txt").is_file() and not any(folder.glob("c101*")):
@@ -282,9 +274,6 @@ def _good_itinerary() -> dict:
     return famtrip().to_dict()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Itinerary.from_dict does not check value types/ranges, so "
-                   "`tourlink export` of a JSON with e.g. a numeric name or fee 'abc' ends in exit 1 "
-                   "(/tmp/bugs.md)")
 @settings(max_examples=60, **FUZZ)
 @given(case=S.junk_at_a_leaf(_good_itinerary()))
 def test_export_of_an_itinerary_with_one_odd_value_never_crashes(case, capsys):
