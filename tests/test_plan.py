@@ -259,6 +259,7 @@ def test_demo_famtrip_has_a_boat_leg_and_a_floating_market_at_dawn():
     markets = [s for s in it.visits if "floating_market" in s.themes]
     assert markets and markets[0].arrive.hour < 8
     assert {c.partner for c in it.coverage if c.stops >= 2} == {"Kiên Giang", "Hậu Giang"}
+    assert {c.partner for c in it.coverage if c.nights >= 1} == {"Kiên Giang", "Hậu Giang"}
     assert check(it, r) == []
 
 

@@ -21,6 +21,7 @@ DEMO = {
     "themes": {"floating_market": 3.0, "beach_island": 1.5, "heritage": 1.2},
     "must": ("cur-cho-noi-nga-bay", "osm-w467994898"),
     "min_stops_per_partner": 2,
+    "nights_in": ("Hậu Giang",),  # "two localities, one destination": a night on each side
     "max_road_hours": 6.0,
     "seed": 0,
     "time_limit": 12.0,
