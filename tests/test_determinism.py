@@ -78,6 +78,14 @@ def test_same_itinerary_written_twice_is_byte_identical(tmp_path):
     assert sorted(n for n in ba if ba[n] != bb[n]) == []
 
 
+def test_planned_itinerary_json_round_trip_is_byte_identical(two_plans, tmp_path):
+    """itinerary.json read back and written again is the same file (re-export keeps the plan as it was)."""
+    a, _ = two_plans
+    path = tmp_path / "itinerary.json"
+    text = a.to_json(path)
+    assert Itinerary.from_json(path).to_json() == text
+
+
 def test_planner_is_deterministic_apart_from_timing(two_plans):
     a, b = (p.to_dict() for p in two_plans)
     for d in (a, b):
