@@ -182,6 +182,22 @@ def nfc(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
 
 
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]+")
+
+
+def display_name(text: str) -> str:
+    """A mapper's name made fit for a printed programme: a CJK alias glued to a Vietnamese
+    name is dropped ("Chùa Phật Đà佛陀寺" → "Chùa Phật Đà"), and a name typed in capitals is
+    title-cased ("NƠI AN NGHỈ ..." → "Nơi An Nghỉ ..."). Names with no Latin letters stay."""
+    text = nfc(text)
+    latin = _CJK.sub(" ", text).strip()
+    if latin and latin != text and any(c.isalpha() for c in latin):
+        text = nfc(latin)
+    if text.isupper() and len(text) > 4:
+        text = text.title()
+    return text
+
+
 def osm_short(osm_type: str, osm_id: str) -> str:
     """Return the stable destination id of an OSM object (``osm-n123``, ``osm-w123``, ``osm-r123``)."""
     return f"osm-{osm_type[0]}{osm_id}"
@@ -349,8 +365,8 @@ def read_places(raw: Path) -> list[dict]:
     with open(raw / SRC_PLACES, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
-        r["name_vi"] = nfc(r["name_vi"] or r["place_name"])
-        r["name_en"] = nfc(r["name_en"])
+        r["name_vi"] = display_name(r["name_vi"] or r["place_name"])
+        r["name_en"] = display_name(r["name_en"])
         r["lon"], r["lat"] = float(r["longitude"]), float(r["latitude"])
         r["id"] = osm_short(r["osm_type"], r["osm_id"])
         r["wikidata"] = r["wikidata"].strip()
