@@ -16,7 +16,9 @@ arrays; ``--no-tracemalloc`` to skip its overhead):
 * ``solve`` — :func:`tourlink.optimise.outer.plan` with the request's time limit.
 
 The run passes when the solve finishes within its time limit (plus 10 % grace) or fails with a
-TourlinkError (a clear message), which is recorded. Prints a table; writes a CSV (``--csv``).
+TourlinkError (a clear message), which is recorded. Before building the matrix the script checks
+that its estimated peak (about 64 bytes per pair of places, measured) fits in the available memory
+and otherwise records a clear failure instead of being killed. Prints a table; writes a CSV (``--csv``).
 
 Usage: ``python benchmarks/bench_scale.py [--n 5000] [--time-limit 60] [--csv OUT]``
 """
@@ -99,6 +101,17 @@ def synthesise(base: pd.DataFrame, n: int, *, sigma: float = 0.03, seed: int = 0
     return out
 
 
+def matrix_bytes(n_places: int) -> int:
+    """Rough peak memory of building the travel matrix of ``n_places`` (measured: ~64 bytes a pair)."""
+    return 64 * n_places * n_places
+
+
+def available_bytes() -> int:
+    """Memory available to this process now (psutil)."""
+    import psutil
+    return int(psutil.virtual_memory().available)
+
+
 @contextlib.contextmanager
 def measured(use_tracemalloc: bool) -> Iterator[dict]:
     """Measure wall seconds, peak RSS (sampled) and the tracemalloc peak of the block."""
@@ -151,13 +164,17 @@ def run(*, n: int, partnership: str, start: str, days: int, start_date: date, ti
     world = None
     with measured(use_tracemalloc) as m:
         try:
+            need, have = matrix_bytes(n + 20), available_bytes()
+            if need > have:  # fail with a message instead of being killed by the OOM killer
+                raise MemoryError(f"the travel matrix of {n + 20} places needs about {need / 2**30:.1f} GiB, "
+                                  f"only {have / 2**30:.1f} GiB are available")
             with mock.patch.object(catalog, "destinations_for", lambda *a, **k: synthetic):
                 world = load_world(request)
             status, message = "ok", ""
         except TourlinkError as exc:
             status, message = "failed", str(exc)
-        except MemoryError:
-            status, message = "failed", "out of memory building the travel matrix"
+        except MemoryError as exc:
+            status, message = "failed", str(exc) or "out of memory building the travel matrix"
     rows.append({"phase": "matrix", "n_candidates": n, "n_places": len(world.places) if world else "",
                  "time_limit": "", "within_limit": "", "status": status, "visits": "", "score": "",
                  "message": message, **m})
