@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import date
 from pathlib import Path
 
@@ -226,3 +227,33 @@ def test_ctrl_c_during_an_export_keeps_previous_file(tmp_path, monkeypatch):
         write_gpx(Itinerary(days=famtrip().days[:1]), path)
     assert path.read_bytes() == before
     assert _temp_files(tmp_path) == []
+
+
+# ============================================================================ every write is atomic
+_RAW_WRITE = re.compile(r"""open\([^)]*['"](?:w|a|x)b?\+?['"]|\.write_text\(|\.write_bytes\(|\.to_file\(|"""
+                        r"""\.to_csv\(|\.savefig\(|\.save\(|shutil\.(?:copy|move)""")
+#: raw writes that are safe: into an in-memory buffer, or into a temporary folder renamed into place
+_SAFE_RAW = {("tourlink/export/timetable.py", "wb.save(buf)"),
+             ("tourlink/graph.py", "nodes.to_file(tmp_path"), ("tourlink/graph.py", "edges.to_file(tmp_path")}
+
+
+def test_package_writes_files_only_through_tourlink_atomic():
+    """A grep: only tourlink/atomic.py opens files for writing (so no half-written file can appear)."""
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in sorted((root / "tourlink").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel == "tourlink/atomic.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if _RAW_WRITE.search(code) and not any(rel == f and frag in code for f, frag in _SAFE_RAW):
+                found.append(f"{rel}:{n}: {line.strip()}")
+    assert not found, "write through tourlink.atomic instead:\n" + "\n".join(found)
+
+
+def test_the_raw_write_grep_catches_raw_writes():
+    for sample in ['open(p, "w")', "open(p, 'wb')", "path.write_text(s)", "gdf.to_file(p)", "df.to_csv(p)",
+                   "fig.savefig(p)", "shutil.copy(a, b)"]:
+        assert _RAW_WRITE.search(sample), sample
+    assert not _RAW_WRITE.search('open(p, "r")') and not _RAW_WRITE.search("write_text(path, text)")
