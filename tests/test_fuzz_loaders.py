@@ -361,6 +361,15 @@ def test_broken_destinations_geojson(case):
 
 
 @needs_catalog
+@fuzz(60)
+@given(S.broken_rows(S.LODGING_ROWS, S.LODGING_COLUMNS, numeric=_LODGING_NUMERIC))
+def test_broken_lodging_geojson(case):
+    rows, cols, word, row = case
+    msg = _error_of(_loader("lodging_from_file"), _file("lodging.geojson", S.geojson_text(rows, cols)))
+    _check_rows_message(msg, word, row, "feature")
+
+
+@needs_catalog
 @fuzz(100)
 @given(S.broken_rows(S.LODGING_ROWS, S.LODGING_COLUMNS, numeric=_LODGING_NUMERIC))
 def test_broken_lodging_csv(case):
