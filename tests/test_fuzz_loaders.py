@@ -432,3 +432,33 @@ def test_catalog_empty_wrong_or_missing_files(loader, name, payload):
 @pytest.mark.parametrize("loader", ["destinations_from_file", "lodging_from_file"])
 def test_catalog_missing_file(loader):
     _error_of(_loader(loader), _DIR / "no-such-file.csv")
+
+
+@needs_catalog
+def test_every_problem_of_a_catalog_file_is_reported_at_once():
+    from tourlink.errors import ValidationError
+    rows = [dict(S.DEST_ROWS[0], lon="abc"),
+            dict(S.DEST_ROWS[1], opening_hours="Mo-Xx 08:00-17:00", kind="shop")]
+    path = _file("many.csv", S.csv_text(rows, [*S.DEST_COLUMNS, "colour"]))
+    with pytest.raises(ValidationError) as e:
+        _loader("destinations_from_file")(path)
+    problems = e.value.problems
+    assert len(problems) >= 4, problems
+    text = " | ".join(problems)
+    for needle in ("colour", "row 2 field lon", "row 3 field opening_hours", "row 3 field kind"):
+        assert needle in text, (needle, problems)
+    assert "4 problems" in str(e.value) or f"{len(problems)} problems" in str(e.value)
+
+
+def test_every_problem_of_a_partnerships_file_is_reported_at_once():
+    from tourlink.errors import ValidationError
+    a, b = _base_entry(), _base_entry()
+    a["themes"] = ["beaches"]
+    b["id"], b["members"] = "second-one", [{"name": "Atlantis", "region": "Atlantis"}]
+    del b["period"]
+    path = _file("many.yaml", yaml.safe_dump([a, b], allow_unicode=True))
+    with pytest.raises(ValidationError) as e:
+        _load_partnerships(path)
+    text = " | ".join(e.value.problems)
+    for needle in ("entry 1", "beaches", "entry 2", "Atlantis", "period"):
+        assert needle in text, (needle, e.value.problems)
