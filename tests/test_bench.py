@@ -153,3 +153,17 @@ def test_bench_cli_bad_input(tmp_path, capsys):
     assert main(["bench", str(tmp_path / "missing")]) == 2
     assert main(["bench", str(tmp_path), "--tours", "0"]) == 2
     assert "--tours must be at least 1" in capsys.readouterr().err
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert main(["bench", str(tmp_path), "--csv", str(afile / "out.csv")]) == 2  # before any solving
+    assert "cannot write there" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("parse, text", [
+    (toptw.parse_toptw, "0 0 0 0\n0 0 0 0 0 0 x"), (toptw.parse_toptw, "4 1 0 1\n0 0\n0 nan 0 0 0 0 0 0 9"),
+    (ophs.parse_ophs, "1 1 1\n10\n5\n0 0 0\n1 1 nan\n1 1 1"), (ophs.parse_ophs, "1 1 1\n10\n5\n0 0 1e999"),
+    (ttdp.parse_ttdp, "0 0 0 0\n0"), (ttdp.parse_ttdp, TTDP_TEXT.replace("3.33", "inf")),
+])
+def test_garbled_instances_give_one_validation_error(parse, text):
+    with pytest.raises(ValidationError, match="bad.txt"):
+        parse(text, name="bad.txt")

@@ -264,5 +264,7 @@ def test_best_sequence_picks_the_right_hotel():
     assert seq == (1,) and sol.feasible and sol.prize == 20
     with pytest.raises(InfeasibleError):
         best_sequence(build, [(7,)], max_iterations=50, time_limit=None)  # 200 > 130: never reachable
-    with pytest.raises(InfeasibleError):
+    with pytest.raises(InfeasibleError) as err:
         best_sequence(build, [(7,), (7,)], max_iterations=50, time_limit=None)
+    assert "any of the 2 hotel sequences" in str(err.value) and "50 iterations" in str(err.value)
+    assert any("reaches its end" in r for r in err.value.reasons)  # the broken constraint is named

@@ -51,6 +51,8 @@ def parse_ophs(text: str, *, name: str = "ophs") -> OphsInstance:
     except (ValueError, IndexError):
         raise ValidationError("header must be `N H D`, `Tmax`, `T_1 .. T_D` then `x y S` lines",
                               source=name) from None
+    if not all(math.isfinite(v) for v in (*limits, *rest)) or h < 0 or d < 1:
+        raise ValidationError("every number must be finite, H >= 0 and D >= 1", source=name)
     if len(rest) % 3 or len(rest) // 3 < h + 2:
         raise ValidationError(f"{len(rest)} numbers after the header: not `x y S` triples for "
                               f"{h + 2} hotels and the POIs", source=name)

@@ -41,7 +41,10 @@ def _records(tokens: list[str], n: int) -> list[list[str]] | None:
     for i in range(n):
         if k + 7 > len(tokens) or tokens[k] != str(i):
             return None
-        a = int(float(tokens[k + 6]))
+        try:
+            a = int(float(tokens[k + 6]))
+        except (ValueError, OverflowError):
+            return None
         end = k + 7 + a + 2
         if a < 0 or end > len(tokens):
             return None
@@ -67,11 +70,17 @@ def parse_toptw(text: str, *, name: str = "toptw") -> ToptwInstance:
         raise ValidationError(f"vertex records do not parse as {n} lines `i x y d S f a list O C`",
                               source=name)
     try:
+        nums = [[float(r[j]) for j in (1, 2, 3, 4, -2, -1)] for r in recs]
+        bad = [i for i, row in enumerate(nums) if not all(math.isfinite(v) for v in row)]
+        if bad:
+            raise ValidationError(f"vertex {bad[0]}: numbers must be finite", source=name)
         return ToptwInstance(
-            name=name, x=tuple(float(r[1]) for r in recs), y=tuple(float(r[2]) for r in recs),
-            service=tuple(float(r[3]) for r in recs), score=tuple(int(float(r[4])) for r in recs),
-            open=tuple(float(r[-2]) for r in recs), close=tuple(float(r[-1]) for r in recs))
+            name=name, x=tuple(r[0] for r in nums), y=tuple(r[1] for r in nums),
+            service=tuple(r[2] for r in nums), score=tuple(int(r[3]) for r in nums),
+            open=tuple(r[4] for r in nums), close=tuple(r[5] for r in nums))
     except ValueError as exc:
+        if isinstance(exc, ValidationError):
+            raise
         raise ValidationError(f"bad number in a vertex record: {exc}", source=name) from None
 
 

@@ -50,6 +50,8 @@ def parse_ttdp(text: str, *, name: str = "ttdp") -> TtdpInstance:
     try:
         days, sd, n = int(lines[0][1]), int(lines[0][2]), int(lines[0][3])
         hotel = [float(v) for v in lines[1][:7]]
+        if len(hotel) < 7 or not all(math.isfinite(v) for v in hotel) or not 0 <= sd <= 6:
+            raise ValueError("short hotel line")
     except (ValueError, IndexError):
         raise ValidationError("header must be `k M SD N ...` then the hotel line `0 x y 0 0 O C`",
                               source=name) from None
@@ -62,6 +64,9 @@ def parse_ttdp(text: str, *, name: str = "ttdp") -> TtdpInstance:
             v = [float(t) for t in tok[:20]]
         except ValueError:
             problems.append(f"line {row}: not all numbers")
+            continue
+        if not all(math.isfinite(x) for x in v):
+            problems.append(f"line {row}: numbers must be finite")
             continue
         xs.append(v[1]), ys.append(v[2]), ds.append(v[3]), ss.append(int(v[4]))
         hs.append(tuple((v[6 + 2 * w], v[7 + 2 * w]) for w in range(7)))

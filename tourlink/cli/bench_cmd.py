@@ -36,6 +36,14 @@ def _run(args: argparse.Namespace) -> int:
         raise NotFoundError("benchmark folder", str(args.dir))
     if args.tours is not None and args.tours < 1:
         raise ValidationError(f"--tours must be at least 1, got {args.tours}")
+    if args.csv is not None:  # fail before the long run, not after it
+        try:
+            if args.csv.is_dir():
+                raise IsADirectoryError(f"{args.csv} is a folder")
+            args.csv.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValidationError(f"--csv {args.csv}: cannot write there ({exc.strerror or exc}); "
+                                  "choose a writable file path") from None
     names = [n.strip() for n in args.instances.split(",") if n.strip()] if args.instances else None
     print(",".join(COLUMNS), flush=True)
     rows = run(args.dir, tours=args.tours, time_limit=args.time_limit, bks=args.bks, csv=args.csv,

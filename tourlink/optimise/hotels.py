@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from tourlink.errors import InfeasibleError
 from tourlink.optimise.inner import solve
-from tourlink.optimise.problem import Problem, Solution
+from tourlink.optimise.problem import Problem, Solution, evaluate
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,10 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         raise ValueError("give time_limit or max_iterations (or both)")
     t0 = time.perf_counter()
     if len(candidates) == 1:
-        sol = solve(build(candidates[0]), seed=seed, time_limit=time_limit, max_iterations=max_iterations)
+        problem = build(candidates[0])
+        sol = solve(problem, seed=seed, time_limit=time_limit, max_iterations=max_iterations)
         if not sol.feasible:
-            raise InfeasibleError(f"no feasible solution for the only hotel sequence {candidates[0]!r}")
+            raise InfeasibleError(_reasons(problem, candidates[0], sol, time_limit, max_iterations))
         return candidates[0], sol
     problems: dict[int, Problem] = {}
     screened: list[tuple[tuple[int, int, int], int, Seq, Solution]] = []
@@ -72,10 +73,8 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         sol = solve(problems[k], seed=seed, time_limit=per, max_iterations=its)
         screened.append((_key(sol), -k, seq, sol))
     screened.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    top = [t for t in screened[:keep] if t[3].feasible]
-    if not top:
-        raise InfeasibleError(f"none of the {len(candidates)} hotel sequences has a feasible solution")
-    best_key, best_seq, best_sol = top[0][0], top[0][2], top[0][3]
+    top = screened[:keep]  # re-solved even when screening found nothing feasible: more budget
+    best_key, best_k, best_seq, best_sol = top[0][0], -top[0][1], top[0][2], top[0][3]
     for n, (_key0, negk, seq, sol) in enumerate(top):
         left = None
         if time_limit is not None:
@@ -84,8 +83,24 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
                       initial=sol)
         log.debug("hotel sequence %r: screened %d, re-solved %d", seq, sol.prize, again.prize)
         if _key(again) > best_key:
-            best_key, best_seq, best_sol = _key(again), seq, again
+            best_key, best_k, best_seq, best_sol = _key(again), -negk, seq, again
+    if not best_sol.feasible:
+        raise InfeasibleError(_reasons(problems[best_k], best_seq, best_sol, time_limit, max_iterations,
+                                       n_candidates=len(candidates)))
     return best_seq, best_sol
+
+
+def _reasons(problem: Problem, seq, sol: Solution, time_limit: float | None, max_iterations: int | None,
+             *, n_candidates: int = 1) -> list[str]:
+    """Why no sequence worked: the budget used and what the best attempt still breaks."""
+    budget = " and ".join(x for x in (f"{time_limit:g} s" if time_limit is not None else "",
+                                      f"{max_iterations} iterations" if max_iterations is not None else "")
+                          if x)
+    which = f"the hotel sequence {seq!r}" if n_candidates == 1 else \
+        f"any of the {n_candidates} hotel sequences (best attempt {seq!r})"
+    head = (f"the search found no feasible solution for {which} within {budget}; the request may be "
+            "impossible, or need a longer time limit")
+    return [head, *evaluate(problem, sol.routes)[1][:3]]
 
 
 __all__ = ["best_sequence"]
