@@ -272,14 +272,7 @@ def _bench_parser(name: str):
     return {"toptw": toptw.parse_toptw, "ophs": ophs.parse_ophs, "ttdp": ttdp.parse_ttdp}[name]
 
 
-@pytest.mark.parametrize("fmt", [
-    pytest.param("toptw", marks=pytest.mark.xfail(strict=True, reason="bug: parse_toptw lets ValueError "
-                                                  "escape on a word in a vertex record (/tmp/bugs.md)")),
-    pytest.param("ophs", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ophs lets ValueError escape "
-                                                 "on a nan score (/tmp/bugs.md)")),
-    pytest.param("ttdp", marks=pytest.mark.xfail(strict=True, reason="bug: parse_ttdp lets IndexError escape "
-                                                 "on a short hotel line (/tmp/bugs.md)")),
-])
+@pytest.mark.parametrize("fmt", ["toptw", "ophs", "ttdp"])
 @fuzz(150)
 @given(text=S.number_lines)
 @example(text="0 0 0 0\n0 0 0 0 0 0 x")  # found by the fuzzer: toptw ValueError
@@ -293,8 +286,6 @@ def test_benchmark_instance_parsers_never_crash(fmt, text):
         assert "\n" not in str(exc) and "instance.txt" in str(exc)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: parse_ophs lets ValueError/OverflowError escape on nan/inf "
-                   "scores (/tmp/bugs.md)")
 @pytest.mark.parametrize("score", ["nan", "inf", "1e999"])
 def test_ophs_non_finite_score(score):
     with pytest.raises(TourlinkError, match="instance.txt"):
