@@ -94,6 +94,14 @@ def test_planner_is_deterministic_apart_from_timing(two_plans):
     assert a == b
 
 
+def test_partnership_map_is_byte_identical_run_to_run(tmp_path, capsys):
+    from tourlink.cli import main
+    outs = [tmp_path / "a.html", tmp_path / "b.html"]
+    for out in outs:
+        assert main(["-q", "partnerships", "map", "kien-giang--hau-giang", "--out", str(out)]) == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
 # ============================================================================ interrupted export
 class _Crash(OSError):
     pass
