@@ -289,3 +289,40 @@ def test_export_of_an_itinerary_with_one_odd_value_never_crashes(case, capsys):
     assert code in (0, 2), f"value at {path}: exit {code}: {err}"
     if code == 2:
         assert err.count("\n") == 1, err
+
+
+# ============================================================================ token soup
+_VOCAB = ["--partnership", "kien-giang--hau-giang", "bac-giang--4", "zz-x", "--days", "0", "3", "-2", "99",
+          "--start", "Cần Thơ", "Zzq", "--date", "2026-12-10", "2026-13-40", "--theme", "heritage=2",
+          "beaches", "--must", "--exclude", "cho-noi-cai-rang", "--no-sea", "--seed", "x", "--time-limit",
+          "-1",
+          "--out", str(A_FILE / "o"), "--request", str(BROKEN_TOML), "--provinces", "Hậu Giang", "--file",
+          str(BROKEN_YAML), "--format", "csv", "geojson", "table", "--scheme", "legacy", "2025", "resolve",
+          "list", "locate", "show", "map", "105.5", "10.0", "nan", "--", "-q", "--lang", "vi", "fr", "", " "]
+_COMMANDS = [["plan"], ["demo"], ["provinces"], ["partnerships"], ["destinations"], ["export", MISSING]]
+
+
+@settings(max_examples=200, **FUZZ)
+@given(head=st.sampled_from(_COMMANDS), tail=st.lists(st.sampled_from(_VOCAB), max_size=8))
+def test_token_soup_never_crashes(head, tail, capsys, monkeypatch):
+    """Random argv from a vocabulary of flags and values: exit 0 or 2 (one line), never 1, never a solve.
+
+    The planner is replaced by a stub that refuses, so an argv that happens to make a valid request
+    costs nothing and still ends in exit 2.
+    """
+    import tourlink.cli.plan_cmd as plan_cmd
+    from tourlink.errors import InfeasibleError
+
+    def no_solver(request, quiet):
+        raise InfeasibleError("stub planner: the fuzz test never solves")
+
+    monkeypatch.setattr(plan_cmd, "plan_with_progress", no_solver)
+    monkeypatch.chdir(_DIR)  # `demo` defaults to out/demo: keep it out of the work tree
+    argv = [*head, *tail]
+    capsys.readouterr()
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code in (0, 2), f"tourlink {argv} exited {code}: {err!r}"
+    assert "Traceback" not in err and "unexpected error" not in err, err
+    if code == 2:
+        assert err.count("\n") == 1, f"tourlink {argv}: {err!r}"
