@@ -85,6 +85,17 @@ def test_cli_zero_days_is_exit_2_one_line(capsys):
     assert code == 2 and err.count("\n") == 1 and "days" in err
 
 
+@pytest.mark.xfail(strict=True, reason="bug: `tourlink route` from a point at sea (in no province) answers "
+                   "with a coach route over 64 km of 'local roads' instead of refusing (/tmp/bugs.md)")
+def test_route_from_a_point_at_sea_is_refused(capsys):
+    """8.68 N 104.55 E lies in the Gulf of Thailand west of Cà Mau cape, 50 km from any road."""
+    from tourlink.cli import main
+    code = main(["-q", "route", "8.68,104.55", "10.03,105.78"])
+    out = capsys.readouterr()
+    assert code == 2 and out.err.count("\n") == 1, (code, out.out, out.err)
+    assert "8.68,104.55" in out.err
+
+
 # ============================================================================ the planner, real data
 needs_catalog = pytest.mark.skipif(importlib.util.find_spec("tourlink.catalog") is None,
                                    reason="tourlink.catalog not available")
