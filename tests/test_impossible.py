@@ -251,9 +251,6 @@ def test_a_short_search_is_not_reported_as_an_impossible_request(world):
         assert set(musts) <= {s.id for s in it.visits}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: two must-visits that cannot share one day are refused with 'no "
-                   "feasible solution for the only hotel sequence ()', naming neither place nor the daily "
-                   "window (/tmp/bugs.md)")
 def test_must_visits_that_do_not_fit_one_day_are_named(world):
     """Hậu Giang museum (90 min) + Lung Ngọc Hoàng reserve (180 min), 143 min apart, one 07:30–18:00 day."""
     musts = ("cur-bao-tang-hau-giang", "osm-r17189465")

@@ -272,3 +272,14 @@ def test_overlapping_provinces_count_each_legacy_area_once():
                                    start_date="2026-12-14", days=2, start="Cần Thơ"))
     names = [p.name for p in world.partners]
     assert sorted(names) == ["Cần Thơ", "Hậu Giang", "Sóc Trăng"]
+
+
+def test_must_visits_beyond_one_day_name_places_and_minutes():
+    """Hậu Giang museum (90 min) + Lung Ngọc Hoàng (180 min) from Cần Thơ: best order 317 road-min."""
+    from tourlink.errors import InfeasibleError
+    from tourlink.request import TourRequest
+
+    r = TourRequest(partnership="kien-giang--hau-giang", start_date="2026-12-10", days=1, start="Cần Thơ",
+                    must=("cur-bao-tang-hau-giang", "osm-r17189465"), min_stops_per_partner=0)
+    with pytest.raises(InfeasibleError, match=r"Lung Ngọc Hoàng .*317 min on the road.*17 min more"):
+        plan(r, max_iterations=50)

@@ -197,6 +197,7 @@ def precheck(world: World, request: TourRequest) -> None:
             reasons.append(f"coverage: {len(world.partners)} partners ({names}) × {k} stops = {need} visits, "
                            f"more than pace {request.pace} × {request.days} days = "
                            f"{request.pace * request.days} (lower min_stops_per_partner or raise pace/days)")
+    reasons.extend(_musts_exceed_days(world, request))
     for area in request.nights_in:
         if request.nights == 0:
             reasons.append(f"nights_in: a 1-day tour has no night to spend in {area}")
@@ -204,6 +205,49 @@ def precheck(world: World, request: TourRequest) -> None:
             reasons.append(f"nights_in: no overnight hub in {area}")
     if reasons:
         raise InfeasibleError(reasons)
+
+
+def _musts_exceed_days(world: World, request: TourRequest) -> list[str]:
+    """The must-visits cannot all fit the tour's daily windows, by a lower bound.
+
+    On a one-day tour the road time is that of the best order of the must-visits (up to six).
+    Otherwise every must-visit is entered by one road leg and the last one is left by one more,
+    so the road time is at least the sum of each must-visit's fastest way in (from the start,
+    a hub, the end or another must-visit) plus the fastest way out of one of them. With the
+    visits and the daily lunch, that is compared with the tour's daily windows. Only on the
+    start's land mass (sea crossings are timed by the planner).
+    """
+    musts = [m for m in dict.fromkeys(request.must) if m in world.candidates]
+    if not musts or any(world.comp.get(world.road_id(m)) != world.comp.get(world.start) for m in musts):
+        return []
+    ds, de = request.minutes("day_start"), request.minutes("day_end")
+    if request.dawn and any(is_boat_site(world.row(m)) for m in musts):  # a dawn start for the market
+        ds = min(ds, request.minutes("dawn_start"))
+    window = request.days * (de - ds)
+    others = [world.start, world.end, *(world.hubs if request.nights else ())]
+
+    def fastest(times) -> int:
+        return min((t for t in times if t < NO_ROAD), default=0)
+
+    def t(a: str, b: str) -> int:
+        return world.minutes(world.road_id(a), world.road_id(b))
+
+    if request.days == 1 and len(musts) <= 6:  # one day: the best order, exactly
+        road = min(sum(t(a, b) for a, b in zip((world.start, *order), (*order, world.end), strict=True))
+                   for order in itertools.permutations(musts))
+    else:
+        road = sum(fastest(t(x, m) for x in [*others, *musts] if x != m) for m in musts)
+        road += min(fastest(t(m, x) for x in others) for m in musts)
+    visits = sum(int(world.get(m, "visit_minutes")) for m in musts)
+    lunch = request.days * request.lunch_minutes
+    need = visits + road + lunch
+    if need <= window:
+        return []
+    names = ", ".join(world.name(m) for m in musts)
+    return [f"must-visits {names} do not fit {request.days} day(s): {visits} min of visits + at least "
+            f"{road} min on the road + {lunch} min lunch = {need} min, {need - window} min more than "
+            f"the {window} min of the daily windows from {hhmm(ds)} to {request.day_end} "
+            "(drop a must-visit or add a day)"]
 
 
 def _near(name: str, pool: list[str]) -> list[str]:
