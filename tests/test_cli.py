@@ -30,3 +30,16 @@ def test_write_under_a_file_is_exit_2(capsys, tmp_path):
     code = main(["partnerships", "map", "kien-giang--hau-giang", "--out", str(blocker / "m.html")])
     assert code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_demo_writes_the_whole_pack(tmp_path, capsys):
+    """`tourlink demo` in process: the famtrip, its summary and every pack file."""
+    out = tmp_path / "demo"
+    assert main(["-q", "--lang", "vi", "demo", "--out", str(out), "--time-limit", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "Ngày 1" in printed and "Nghỉ đêm" not in printed  # summary, not the printable page
+    names = {p.name for p in out.iterdir()}
+    assert {"itinerary.json", "map.html", "route.gpx", "route.kml", "route.kmz", "route.geojson",
+            "timetable.csv", "timetable.xlsx", "calendar.ics", "itinerary.vi.html", "itinerary.en.html",
+            "README.txt"} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
