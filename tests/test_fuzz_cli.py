@@ -186,8 +186,6 @@ def test_export_of_a_folder(capsys):
     _assert_one_line_exit_2(["export", str(EMPTY_DIR), "--out", OUT], capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `tourlink provinces locate nan 10` ends in GEOSException, "
-                   "exit 1 (/tmp/bugs.md)")
 @pytest.mark.parametrize("lon, lat", [("nan", "10"), ("105", "nan")])
 def test_locate_not_a_finite_number(lon, lat, capsys):
     _assert_one_line_exit_2(["provinces", "locate", lon, lat], capsys)

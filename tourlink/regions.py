@@ -19,6 +19,7 @@ import csv
 import difflib
 import functools
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -304,6 +305,8 @@ def locate(lon: float, lat: float) -> tuple[Region | None, Region | None]:
     >>> [r.name for r in locate(105.08, 10.01)]  # Rạch Giá
     ['Kiên Giang', 'An Giang']
     """
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None, None  # nan/inf: no province (shapely cannot test such a point)
     old = locate_many([lon], [lat], scheme="legacy")[0]
     return old, current_of(old) if old else None
 
