@@ -17,6 +17,7 @@ import difflib
 import functools
 import os
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,13 +79,18 @@ class Partnership:
         return out
 
 
+#: bounded repr for "got ..." in messages (a YAML alias bomb must not expand)
+_SHOW = reprlib.Repr()
+_SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict, _SHOW.maxstring, _SHOW.maxother = 2, 4, 4, 60, 60
+
+
 def _text(value: Any, where: str, problems: list[str], *, required: bool = True) -> str | None:
     if value is None and not required:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        problems.append(f"{where}: expected a non-empty text, got {value!r}")
+        problems.append(f"{where}: expected a non-empty text, got {_SHOW.repr(value)}")
         return None
     return value.strip()
 
@@ -101,7 +107,7 @@ def _member(raw: Any, where: str, problems: list[str]) -> Member | None:
     if isinstance(raw, str):
         raw = {"name": raw}
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected a mapping with name, region, note; got {raw!r}")
+        problems.append(f"{where}: expected a mapping with name, region, note; got {_SHOW.repr(raw)}")
         return None
     _unknown_keys(raw, _MEMBER_FIELDS, where, problems)
     name = _text(raw.get("name"), f"{where}.name", problems)
@@ -123,7 +129,8 @@ def _member(raw: Any, where: str, problems: list[str]) -> Member | None:
 
 def _entry(raw: Any, where: str, problems: list[str]) -> Partnership | None:
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected a mapping with fields {', '.join(_FIELDS)}; got {raw!r}")
+        problems.append(f"{where}: expected a mapping with fields {', '.join(_FIELDS)}; "
+                        f"got {_SHOW.repr(raw)}")
         return None
     before = len(problems)
     _unknown_keys(raw, _FIELDS, where, problems)
@@ -140,7 +147,8 @@ def _entry(raw: Any, where: str, problems: list[str]) -> Partnership | None:
     members: list[Member] = []
     raw_members = raw.get("members", [])
     if not isinstance(raw_members, list) or ("members" in raw and not raw_members):
-        problems.append(f"{where}.members: expected a non-empty list of members, got {raw_members!r}")
+        problems.append(f"{where}.members: expected a non-empty list of members, "
+                        f"got {_SHOW.repr(raw_members)}")
         raw_members = []
     for i, m in enumerate(raw_members, start=1):
         member = _member(m, f"{where}.members[{i}]", problems)
@@ -150,7 +158,7 @@ def _entry(raw: Any, where: str, problems: list[str]) -> Partnership | None:
     if isinstance(themes, str):
         themes = [t.strip() for t in themes.replace(";", ",").split(",") if t.strip()]
     if not isinstance(themes, list):
-        problems.append(f"{where}.themes: expected a list of themes, got {themes!r}")
+        problems.append(f"{where}.themes: expected a list of themes, got {_SHOW.repr(themes)}")
         themes = []
     for t in themes:
         if t not in THEMES:
