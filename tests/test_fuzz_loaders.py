@@ -112,8 +112,6 @@ def test_request_start_date_with_a_time_of_day(value):
         assert type(r.start_date) is date, f"start_date kept as {r.start_date!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a request TOML saved with a UTF-8 BOM (Windows Notepad) is "
-                   "refused as 'not valid TOML' (/tmp/bugs.md)")
 def test_request_toml_with_a_utf8_bom_is_read():
     path = _file("bom.toml", b"\xef\xbb\xbf" + S.toml_text(S.REQUEST_BASE).encode("utf-8"))
     assert TourRequest.from_toml(path).days == S.REQUEST_BASE["days"]
@@ -125,8 +123,6 @@ def test_itinerary_json_with_a_utf8_bom_is_read():
     assert Itinerary.from_json(path).to_dict() == Itinerary.from_json(plain).to_dict()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: TourRequest accepts a seed PyVRP cannot take (< 0 or >= 2**32); "
-                   "plan() then dies with a TypeError, exit 1 (/tmp/bugs.md)")
 @pytest.mark.parametrize("seed", [-1, 2**32, 2**40])
 def test_request_seed_outside_the_solver_range(seed):
     msg = _error_of(TourRequest.from_toml, _file("seed.toml", S.toml_text({**S.REQUEST_BASE, "seed": seed})))

@@ -177,6 +177,8 @@ class TourRequest:
                 problems.append(f"time_limit: expected seconds, got {self.time_limit!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             problems.append(f"seed: expected an integer, got {self.seed!r}")
+        elif not 0 <= self.seed < 2**32:
+            problems.append(f"seed: {self.seed} is outside 0..{2**32 - 1} (PyVRP's seed range)")
         for name in ("sea", "dawn", "spread_nights", "partner_hubs_first"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(f"{name}: expected true or false, got {getattr(self, name)!r}")
@@ -298,7 +300,7 @@ class TourRequest:
         """Read a request from a TOML file (keys as the fields of this class)."""
         path = Path(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise ValidationError("file not found", source=str(path)) from None
         except OSError as exc:
