@@ -158,8 +158,6 @@ def test_kml_holds_hostile_name_as_text(tour):
     assert HOSTILE in names
 
 
-@pytest.mark.xfail(strict=True, reason="bug: KML <description> holds the raw name, which Google Earth "
-                   "renders as HTML in the balloon (/tmp/bugs.md)")
 def test_kml_descriptions_are_escaped_html(tour):
     """Google Earth shows <description> (and BalloonStyle <text>) as HTML: the name must be HTML-escaped."""
     from tourlink.export.kml import itinerary_to_kml
@@ -220,16 +218,10 @@ def _well_formed_xml(fmt: str, it: Itinerary) -> ET.Element:
     return ET.fromstring(text.encode("utf-8"))
 
 
-_XML_BUG = pytest.mark.xfail(strict=True, reason="bug: characters not allowed in XML 1.0 (or ']]>') in a "
-                             "place name break the GPX/KML (not well-formed, or an ExpatError inside the "
-                             "exporter) "
-                             "(/tmp/bugs.md)")
-
-
 @pytest.mark.parametrize("fmt, kind", [
-    pytest.param("gpx", "control", marks=_XML_BUG), pytest.param("kml", "control", marks=_XML_BUG),
-    ("gpx", "cdata_end"), pytest.param("kml", "cdata_end", marks=_XML_BUG),
-    pytest.param("gpx", "noncharacter", marks=_XML_BUG), pytest.param("kml", "noncharacter", marks=_XML_BUG),
+    ("gpx", "control"), ("kml", "control"),
+    ("gpx", "cdata_end"), ("kml", "cdata_end"),
+    ("gpx", "noncharacter"), ("kml", "noncharacter"),
     ("gpx", "ics_injection"), ("kml", "ics_injection"),
 ])
 def test_odd_characters_keep_gpx_and_kml_well_formed(fmt, kind):
@@ -238,8 +230,6 @@ def test_odd_characters_keep_gpx_and_kml_well_formed(fmt, kind):
     assert any("Chùa" in n for n in names)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: openpyxl IllegalCharacterError on control characters in a place "
-                   "name: the xlsx timetable export crashes (/tmp/bugs.md)")
 def test_control_characters_in_the_xlsx_timetable():
     import io
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from datetime import UTC, datetime
 
 from tourlink.itinerary import Day, Itinerary, Leg, Stop
@@ -34,6 +35,15 @@ SYMBOLS = {
     "lunch": "Restaurant",
     "place": "Flag, Blue",
 }
+
+
+#: characters XML 1.0 (GPX, KML) and XLSX cannot hold: C0 controls but tab/LF/CR, and U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """``text`` without the characters XML 1.0 and XLSX cannot hold (pasted control characters)."""
+    return _NOT_XML.sub("", str(text))
 
 
 def esc(text: object) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import gpxpy.gpx
 
 from tourlink.atomic import write_text
-from tourlink.export._common import SYMBOLS, hm, leg_ends, name, places, stamp
+from tourlink.export._common import SYMBOLS, clean, hm, leg_ends, name, places, stamp
 from tourlink.itinerary import Itinerary, Stop
 
 
@@ -72,7 +72,7 @@ def itinerary_to_gpx(itinerary: Itinerary) -> str:
                 )
             trk.segments.append(seg)
         gpx.tracks.append(trk)
-    return gpx.to_xml(version="1.1")
+    return clean(gpx.to_xml(version="1.1"))  # markup holds no control characters: only names can
 
 
 def write_gpx(itinerary: Itinerary, path: str | Path) -> Path:

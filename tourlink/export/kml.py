@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from io import BytesIO
@@ -11,7 +12,7 @@ from xml.sax.saxutils import escape as xml_escape
 import simplekml
 
 from tourlink.atomic import write_bytes, write_text
-from tourlink.export._common import hm, leg_ends, mode_label, name
+from tourlink.export._common import clean, hm, leg_ends, mode_label, name
 from tourlink.itinerary import SEA_MODES, Itinerary, Stop
 
 #: line colour (KML aabbggrr) and width by mode
@@ -31,6 +32,16 @@ KIND_ICON = {
 }
 #: zip entry time for reproducible KMZ
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _text(text: object) -> str:
+    """Plain text for simplekml: no XML-invalid characters, no ``<![CDATA[`` (simplekml keeps CDATA raw)."""
+    return clean(text).replace("<![CDATA[", "<! [CDATA[")
+
+
+def _html(text: object) -> str:
+    """Text for <description>, which Google Earth renders as HTML: escaped, so names show as text."""
+    return html.escape(_text(text), quote=False)
 
 
 def _stop_data(day: int, order: int, s: Stop) -> dict[str, str]:
@@ -54,8 +65,8 @@ def _stop_data(day: int, order: int, s: Stop) -> dict[str, str]:
 
 def itinerary_to_kml(itinerary: Itinerary) -> str:
     """Return the KML document of ``itinerary`` (ids numbered in document order)."""
-    kml = simplekml.Kml(name=itinerary.title or "Itinerary")
-    kml.document.name = itinerary.title or "Itinerary"
+    kml = simplekml.Kml(name=_text(itinerary.title or "Itinerary"))
+    kml.document.name = _text(itinerary.title or "Itinerary")
     styles = {}
     for mode, (colour, width) in MODE_STYLE.items():
         st = simplekml.Style()
@@ -70,25 +81,25 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
         kml.document.styles.append(st)
     for d in itinerary.days:
         folder = kml.newfolder(name=d.title)
-        folder.description = f"{name(d.start)} → {name(d.end)}, {d.km:.1f} km"
+        folder.description = _html(f"{name(d.start)} → {name(d.end)}, {d.km:.1f} km")
         order = 0
         for s in (d.start, *d.stops, d.end):
             if s.kind == "lunch" or (s is d.start and d.index > 1):
                 continue
             order += 1
-            p = folder.newpoint(name=s.name, coords=[(round(s.lon, 6), round(s.lat, 6))])
-            p.description = f"{hm(s.arrive)}–{hm(s.depart)} {s.name_en}".strip()
+            p = folder.newpoint(name=_text(s.name), coords=[(round(s.lon, 6), round(s.lat, 6))])
+            p.description = _html(f"{hm(s.arrive)}–{hm(s.depart)} {s.name_en}".strip())
             p.timespan.begin, p.timespan.end = s.arrive.isoformat(), s.depart.isoformat()
             for k, v in _stop_data(d.index, order, s).items():
-                p.extendeddata.newdata(name=k, value=xml_escape(v))  # simplekml leaves data raw
+                p.extendeddata.newdata(name=k, value=xml_escape(clean(v)))  # simplekml leaves data raw
             p.style = point_styles.get(s.kind, point_styles["place"])
         for i, (leg, a, b) in enumerate(leg_ends(d), start=1):
             path = list(leg.geometry) or [(x.lon, x.lat) for x in (a, b) if x is not None]
             ls = folder.newlinestring(
-                name=f"{mode_label(leg.mode)} {hm(leg.depart)}: {name(a)} → {name(b)}",
+                name=_text(f"{mode_label(leg.mode)} {hm(leg.depart)}: {name(a)} → {name(b)}"),
                 coords=[(round(x, 6), round(y, 6)) for x, y in path],
             )
-            ls.description = f"{leg.km:.1f} km, {round(leg.minutes)} min {leg.name}".strip()
+            ls.description = _html(f"{leg.km:.1f} km, {round(leg.minutes)} min {leg.name}".strip())
             ls.timespan.begin, ls.timespan.end = leg.depart.isoformat(), leg.arrive.isoformat()
             for k, v in {
                 "day": str(d.index),
@@ -103,7 +114,7 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
                 "fare_vnd": str(leg.fare_vnd),
                 "sea": str(leg.mode in SEA_MODES).lower(),
             }.items():
-                ls.extendeddata.newdata(name=k, value=xml_escape(v))
+                ls.extendeddata.newdata(name=k, value=xml_escape(clean(v)))
             ls.style = styles.get(leg.mode, styles["road"])
     return _renumber(kml.kml())
 

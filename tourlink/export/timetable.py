@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tourlink.atomic import write_bytes, write_text
-from tourlink.export._common import hm, leg_ends, name, stamp
+from tourlink.export._common import clean, hm, leg_ends, name, stamp
 from tourlink.itinerary import Itinerary
 
 COLUMNS = (
@@ -100,7 +100,7 @@ def timetable_xlsx(itinerary: Itinerary) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in timetable_rows(itinerary):
-        ws.append([row[c] for c in COLUMNS])
+        ws.append([clean(row[c]) if isinstance(row[c], str) else row[c] for c in COLUMNS])
     ws.freeze_panes = "A2"
     for col, width in zip(
         "ABCDEFGHIJKLMNOPQR", (5, 11, 34, 34, 9, 9, 10, 7, 8, 8, 8, 8, 8, 14, 14, 12, 12, 28), strict=True
