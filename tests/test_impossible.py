@@ -85,8 +85,6 @@ def test_cli_zero_days_is_exit_2_one_line(capsys):
     assert code == 2 and err.count("\n") == 1 and "days" in err
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `tourlink route` from a point at sea (in no province) answers "
-                   "with a coach route over 64 km of 'local roads' instead of refusing (/tmp/bugs.md)")
 def test_route_from_a_point_at_sea_is_refused(capsys):
     """8.68 N 104.55 E lies in the Gulf of Thailand west of Cà Mau cape, 50 km from any road."""
     from tourlink.cli import main

@@ -89,6 +89,11 @@ def resolve_place(text: str) -> dict:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValidationError(f"{text!r} is not a point: give lat,lon with lat in -90..90 and "
                                   "lon in -180..180, e.g. 10.0341,105.7835")
+        from tourlink import regions
+        if regions.locate(lon, lat)[0] is None:  # at sea or abroad: no coach route can start there
+            hint = "; give latitude first, then longitude" if regions.locate(lat, lon)[0] else ""
+            raise ValidationError(f"point {text.strip()} lies in no province of Vietnam (at sea or "
+                                  f"abroad){hint}; give a place on land")
         return _point(text, lon, lat)
     key = _norm(text)
     frames = _catalog_frames()
