@@ -261,6 +261,15 @@ def test_bench_csv_under_a_file(shared_dir, capsys):
     assert code == 2 and err.count("\n") == 1, (code, err)
 
 
+@pytest.mark.parametrize("seed", ["-1", "4294967296"])
+def test_bench_seed_outside_the_solver_range(shared_dir, seed, capsys):
+    folder = shared_dir / "bench" / "instances" / "toptw_solomon"
+    if not folder.is_dir():
+        pytest.skip("no TOPTW instances in the shared folder")
+    _assert_one_line_exit_2(["-q", "bench", str(folder), "--instances", "c101", "--time-limit", "0.2",
+                             "--seed", seed], capsys)
+
+
 def _good_itinerary_obj():
     from fixtures_itinerary import famtrip
     return famtrip()

@@ -36,6 +36,8 @@ def _run(args: argparse.Namespace) -> int:
         raise NotFoundError("benchmark folder", str(args.dir))
     if args.tours is not None and args.tours < 1:
         raise ValidationError(f"--tours must be at least 1, got {args.tours}")
+    if not 0 <= args.seed < 2**32:  # PyVRP's seed range; it raised a TypeError after loading
+        raise ValidationError(f"--seed {args.seed} is outside 0..{2**32 - 1}")
     if args.csv is not None:  # fail before the long run, not after it
         try:
             if args.csv.is_dir():
