@@ -4,8 +4,8 @@
 
 Families: TOPTW c1 / r1 / rc1 with one tour (gap to the best-known, mostly proven optima,
 and to the ILS reference), the same with 2-4 tours, OPHS SET_1-2, and the multi-day TTDP
-set. Then runs ``benchmarks/bench_matrix.py`` and ``benchmarks/bench_plan.py`` (other
-engineers' scripts) when present. Writes one CSV per family and ``summary.csv`` to
+set. Then runs ``benchmarks/bench_matrix.py``, ``benchmarks/bench_plan.py`` and
+``benchmarks/bench_scale.py`` when present. Writes one CSV per family and ``summary.csv`` to
 ``benchmarks/results/``; prints a table per family. Exits 0 with a message where the shared
 folder (or a family's folder) is absent.
 """
@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--multi-instances", default=None,
                         help="comma-separated subset of TOPTW instances for m >= 2 (default all)")
     parser.add_argument("--only", default=None, help="comma-separated family keys: c1,r1,rc1,ophs,ttdp")
-    parser.add_argument("--no-others", action="store_true", help="skip bench_matrix.py / bench_plan.py")
+    parser.add_argument("--no-others", action="store_true",
+                        help="skip bench_matrix.py / bench_plan.py / bench_scale.py")
     args = parser.parse_args(argv)
     if not (args.shared / "bench").is_dir():
         print(f"run_all: {args.shared / 'bench'} is absent; nothing to benchmark (skipped)")
@@ -140,13 +141,16 @@ def main(argv: list[str] | None = None) -> int:
                    f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n" + text + "\n")
     status = 1 if any(not r["feasible"] for r in all_rows) else 0
     if not args.no_others:
-        for script in ("bench_matrix.py", "bench_plan.py"):
+        scale = ["--no-tracemalloc", "--csv", str(RESULTS / "bench_scale.csv")]
+        others = {"bench_matrix.py": ["--quick"] if args.quick else [],
+                  "bench_plan.py": ["--quick"] if args.quick else [],
+                  "bench_scale.py": scale + (["--n", "1000", "--time-limit", "20"] if args.quick else [])}
+        for script, extra in others.items():
             path = ROOT / "benchmarks" / script
             if not path.is_file():
                 print(f"# {script}: not present (skipped)")
                 continue
-            cmd = [sys.executable, str(path), "--shared", str(args.shared)]
-            cmd += ["--quick"] if args.quick else []
+            cmd = [sys.executable, str(path), "--shared", str(args.shared), *extra]
             print(f"# running {script}", flush=True)
             code = subprocess.run(cmd, cwd=ROOT).returncode
             if code:

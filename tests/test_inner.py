@@ -268,3 +268,19 @@ def test_best_sequence_picks_the_right_hotel():
         best_sequence(build, [(7,), (7,)], max_iterations=50, time_limit=None)
     assert "any of the 2 hotel sequences" in str(err.value) and "50 iterations" in str(err.value)
     assert any("reaches its end" in r for r in err.value.reasons)  # the broken constraint is named
+
+
+def test_a_start_from_another_problem_is_ignored_not_fatal():
+    """A warm start that breaks this problem's groups (X twice) falls back to a greedy start."""
+    d = line([0, 10, 20])
+    free = (Client(1, 30, 0, 300, 5, name="X@1"), Client(1, 30, 1440, 1740, 5, name="X@2"),
+            Client(2, 30, 1440, 1740, 3, name="Y@2"))
+    vehicles = (Vehicle(0, 0, 0, 600, name="day 1"), Vehicle(0, 0, 1440, 2040, name="day 2"))
+    other = inner.solve(Problem(d, d, free, vehicles), max_iterations=ITERS, time_limit=None)
+    assert {0, 1} <= other.visited()
+    grouped = Problem(d, d, tuple(Client(c.location, c.service, c.tw_early, c.tw_late, c.prize,
+                                         group=7 if i < 2 else None, name=c.name)
+                                  for i, c in enumerate(free)), vehicles)
+    sol = inner.solve(grouped, max_iterations=ITERS, time_limit=None, initial=other)
+    check(grouped, sol)
+    assert sol.prize == 8 and len(sol.visited() & {0, 1}) == 1

@@ -245,9 +245,13 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
     # starts: the caller's solution, else a greedy one; then PyVRP's own random start (diversity)
     starts: list[pyvrp.Solution | None] = []
     if initial is not None and any(r.clients for r in initial.routes):
-        starts.append(pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle)
-                                            for r in initial.routes if r.clients]))
-    elif SETTINGS["greedy_start"] and (first := greedy(problem)):
+        try:
+            starts.append(pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle)
+                                                for r in initial.routes if r.clients]))
+        except (RuntimeError, IndexError, ValueError) as exc:  # a start from another problem
+            log.debug("initial solution does not fit this problem (%s); greedy start instead", exc)
+            initial = None
+    if not starts and SETTINGS["greedy_start"] and (first := greedy(problem)):
         starts.append(pyvrp.Solution(data, [pyvrp.Route(data, r, k) for k, r in first]))
     if not starts or SETTINGS["random_restart"]:
         starts.append(None)

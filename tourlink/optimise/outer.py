@@ -449,12 +449,18 @@ class _Result:
     iterations: int
 
 
+def _same_clients(a: Problem, b: Problem) -> bool:
+    """Whether a solution of ``a`` is a valid start for ``b`` (same visit options, in order)."""
+    key = [(c.location, c.group, c.tw_early, c.tw_late) for c in a.clients]
+    return key == [(c.location, c.group, c.tw_early, c.tw_late) for c in b.clients]
+
+
 def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, deadline: float | None,
                 max_iterations: int | None, first: tuple[Problem, list[Copy], Solution] | None = None
                 ) -> _Result:
     """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed."""
     required: frozenset[str] = frozenset()
-    previous: Solution | None = None
+    previous: tuple[Problem, Solution] | None = None
     for _round in range(1 + len(world.partners)):
         if first is not None:
             problem, copies, sol = first
@@ -464,13 +470,14 @@ def _solve_plan(world: World, request: TourRequest, p: Plan, *, seed: int, deadl
             missing = [m for m in (*request.must, *sorted(required)) if not any(c.dest == m for c in copies)]
             if missing:
                 raise InfeasibleError([_why_unreachable(world, request, p, m) for m in missing])
-            # same clients as the previous round (only `required` changed): start from its answer
-            # a re-solve gets what is left of the time limit (at least a second: it must find an answer)
+            # start from the previous round's answer when the clients are the same (only `required`
+            # changed); a re-solve gets what is left of the time limit (at least a second)
+            start = previous[1] if previous and _same_clients(previous[0], problem) else None
             left = None if deadline is None else max(1.0, deadline - time.perf_counter())
             with _quiet_solver():
                 sol = inner.solve(problem, seed=seed, time_limit=left, max_iterations=max_iterations,
-                                  initial=previous)
-        previous = sol
+                                  initial=start)
+        previous = (problem, sol)
         if not sol.feasible:
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(world.name, p.nights)) or '-'}"
                                   + (f" with must-visits {', '.join(map(world.name, request.must))}"
