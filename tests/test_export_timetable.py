@@ -51,3 +51,19 @@ def test_xlsx_is_reproducible(itinerary, tmp_path):
         write_xlsx(itinerary, tmp_path / "a.xlsx").read_bytes()
         == write_xlsx(itinerary, tmp_path / "b.xlsx").read_bytes()
     )
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
+    """A destination called "=HYPERLINK(...)" must not become a live formula in Excel."""
+    from dataclasses import replace
+
+    it = famtrip()
+    d0 = it.days[0]
+    evil = "=HYPERLINK(\"http://x\",\"click\")"
+    stops = (replace(d0.stops[0], name=evil), *d0.stops[1:])
+    it = replace(it, days=(replace(d0, stops=stops), *it.days[1:]))
+    text = write_csv(it, tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert "'" + evil.replace('"', '""') in text and ",=HYPERLINK" not in text
+    ws = openpyxl.load_workbook(write_xlsx(it, tmp_path / "t.xlsx")).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -79,8 +79,15 @@ def timetable_csv(itinerary: Itinerary) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
     w.writeheader()
-    w.writerows(timetable_rows(itinerary))
+    w.writerows({k: _inert(v) for k, v in row.items()} for row in timetable_rows(itinerary))
     return buf.getvalue()
+
+
+def _inert(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def write_csv(itinerary: Itinerary, path: str | Path) -> Path:
@@ -101,6 +108,9 @@ def timetable_xlsx(itinerary: Itinerary) -> bytes:
         cell.font = Font(bold=True)
     for row in timetable_rows(itinerary):
         ws.append([clean(row[c]) if isinstance(row[c], str) else row[c] for c in COLUMNS])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # a name starting with "=" is text, never a formula
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     for col, width in zip(
         "ABCDEFGHIJKLMNOPQR", (5, 11, 34, 34, 9, 9, 10, 7, 8, 8, 8, 8, 8, 14, 14, 12, 12, 28), strict=True
