@@ -536,8 +536,6 @@ def _add_partner_areas(
     areas = partner_areas(partnership=partnership, partner_names=partner_names)
     if not areas:
         return []
-    import shapely
-
     fg_cur = folium.FeatureGroup(name="Partner areas (2025 provinces)")
     fg_leg = folium.FeatureGroup(name="Partner areas (legacy provinces, as signed)")
     done: set[str] = set()
@@ -545,20 +543,8 @@ def _add_partner_areas(
         cur, leg = a["current"], a["legacy"]
         if cur.key not in done:
             done.add(cur.key)
-            geom = shapely.simplify(a["current_geometry"], 0.003)
-            folium.GeoJson(
-                shapely.geometry.mapping(geom),
-                style_function=lambda _f: CURRENT_STYLE,
-                tooltip=esc(f"{cur.name} (2025)"),
-            ).add_to(fg_cur)
-            _area_label(geom, f"{cur.name} (2025)", "current").add_to(fg_cur)
-        geom = shapely.simplify(a["legacy_geometry"], 0.003)
-        folium.GeoJson(
-            shapely.geometry.mapping(geom),
-            style_function=lambda _f: LEGACY_STYLE,
-            tooltip=esc(f"{leg.name} (legacy)"),
-        ).add_to(fg_leg)
-        _area_label(geom, f"{leg.name} (legacy)", "legacy").add_to(fg_leg)
+            _shade(a["current_geometry"], CURRENT_STYLE, f"{cur.name} (2025)", "current").add_to(fg_cur)
+        _shade(a["legacy_geometry"], LEGACY_STYLE, f"{leg.name} (legacy)", "legacy").add_to(fg_leg)
     fg_cur.add_to(m)
     fg_leg.add_to(m)
     corners = []
@@ -566,6 +552,18 @@ def _add_partner_areas(
         x0, y0, x1, y1 = a["legacy_geometry"].bounds
         corners += [(y0, x0), (y1, x1)]
     return corners
+
+
+def _shade(geometry, style: dict, label: str, kind: str) -> folium.FeatureGroup:
+    """A partner area drawn (simplified) with its tooltip and its label, as one group."""
+    import shapely
+
+    geom = shapely.simplify(geometry, 0.003)
+    group = folium.FeatureGroup(control=False)
+    folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda _f: style,
+                   tooltip=esc(label)).add_to(group)
+    _area_label(geom, label, kind).add_to(group)
+    return group
 
 
 def _area_label(geom: Any, text: str, cls: str) -> folium.Marker:

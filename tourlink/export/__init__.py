@@ -93,6 +93,10 @@ def write_pack(
     """
     from tourlink.export import geojson, gpx, ical, kml, printable, timetable
 
+    single = {"gpx": (gpx.write_gpx, "route.gpx"), "kml": (kml.write_kml, "route.kml"),
+              "kmz": (kml.write_kmz, "route.kmz"), "geojson": (geojson.write_geojson, "route.geojson"),
+              "csv": (timetable.write_csv, "timetable.csv"), "xlsx": (timetable.write_xlsx, "timetable.xlsx"),
+              "ics": (ical.write_ical, "calendar.ics")}
     chosen = parse_formats(formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -107,20 +111,9 @@ def write_pack(
             written.append(
                 write_text(out / "map.html", maps.to_html(maps.explore(itinerary, offline=offline)))
             )
-        elif fmt == "gpx":
-            written.append(gpx.write_gpx(itinerary, out / "route.gpx"))
-        elif fmt == "kml":
-            written.append(kml.write_kml(itinerary, out / "route.kml"))
-        elif fmt == "kmz":
-            written.append(kml.write_kmz(itinerary, out / "route.kmz"))
-        elif fmt == "geojson":
-            written.append(geojson.write_geojson(itinerary, out / "route.geojson"))
-        elif fmt == "csv":
-            written.append(timetable.write_csv(itinerary, out / "timetable.csv"))
-        elif fmt == "xlsx":
-            written.append(timetable.write_xlsx(itinerary, out / "timetable.xlsx"))
-        elif fmt == "ics":
-            written.append(ical.write_ical(itinerary, out / "calendar.ics"))
+        elif fmt in single:
+            write, name = single[fmt]
+            written.append(write(itinerary, out / name))
         elif fmt == "html":
             for lang in ("vi", "en"):
                 written.append(printable.write_html(itinerary, out / f"itinerary.{lang}.html", lang=lang))
