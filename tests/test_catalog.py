@@ -329,13 +329,13 @@ def test_build_reports_a_broken_curated_entry(raw_dir, tmp_path, monkeypatch):
     module = _build_module()
     curated = tmp_path / "curated"
     shutil.copytree(ROOT / "tools" / "curated", curated)
-    south = curated / "destinations_south.yaml"
+    south = curated / "destinations" / "can-tho.yaml"
     text = south.read_text(encoding="utf-8")
     south.write_text(text.replace("kind: floating_market", "kind: boat_market", 1), encoding="utf-8")
     monkeypatch.setattr(module, "CURATED", curated)
     for name in ("provinces_legacy.geojson", "provinces_2025.geojson"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
-    with pytest.raises(module.CuratedError, match=r"destinations_south\.yaml entry \d+ \(\S+\) field kind"):
+    with pytest.raises(module.CuratedError, match=r"can-tho\.yaml entry \d+ \(\S+\) field kind"):
         module.build(raw_dir, tmp_path)
 
 
@@ -370,7 +370,7 @@ def test_excluded_rows_absent_and_stale_exclude_reported(dest, raw_dir, tmp_path
     module = _build_module()
     curated = tmp_path / "curated"
     shutil.copytree(ROOT / "tools" / "curated", curated)
-    south = curated / "destinations_south.yaml"
+    south = curated / "destinations" / "kien-giang.yaml"
     south.write_text(south.read_text(encoding="utf-8") + "- id: osm-n1\n  reason: stale\n", encoding="utf-8")
     monkeypatch.setattr(module, "CURATED", curated)
     for name in ("provinces_legacy.geojson", "provinces_2025.geojson"):

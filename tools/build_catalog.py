@@ -10,8 +10,8 @@ Inputs (under RAW = ``../shared/data/raw``):
   point-in-polygon against these, never typed;
 * ``ctu-legocity-opendata/heritage.geojson`` — UNESCO / MAB / Ramsar polygons (significance of
   nature reserves);
-* curated facts in ``tools/curated/``: ``destinations_south.yaml`` (A2), ``destinations_north.yaml``
-  (A3, same schema, optional), ``lodging.yaml``, ``ports.yaml``, ``sea_links.yaml``.
+* curated facts in ``tools/curated/``: ``destinations/<province>.yaml`` (one file per legacy
+  province, schema in ``destinations/README.md``), ``lodging.yaml``, ``ports.yaml``, ``sea_links.yaml``.
 
 Selection rule "tourist-value v1" for OSM rows (applied in :func:`keep_reason`): keep a row of a
 partner legacy province (:data:`PARTNER_LEGACY`) when it has a name (not generic, not an
@@ -669,11 +669,10 @@ def build(raw: Path, out: Path) -> list[Path]:
     polys = load_polygons(raw, out)
     kept, every = osm_destinations(raw, polys)
     problems: list[str] = []
-    for name in ("destinations_south.yaml", "destinations_north.yaml"):
-        path = CURATED / name
+    files = sorted((CURATED / "destinations").glob("*.yaml"))
+    for path in files:
         merge_curated(path, read_yaml(path, "destinations"), kept, every, polys, problems)
-    for name in ("destinations_south.yaml", "destinations_north.yaml"):
-        path = CURATED / name
+    for path in files:
         exclude(path, read_yaml(path, "exclude"), kept, every, problems)
     ports = _located(CURATED / "ports.yaml", read_yaml(CURATED / "ports.yaml", "ports"), polys, problems,
                      ("id", "name_vi", "name_en", "lon", "lat", "province", "kind", "source"))
