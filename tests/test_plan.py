@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tourlink.errors import InfeasibleError, NotFoundError
-from tourlink.optimise.build import Link, Partner, World, assemble_places
 from tourlink.optimise.check import check
 from tourlink.optimise.outer import plan
+from tourlink.optimise.world import Link, Partner, World, assemble_places
 from tourlink.request import TourRequest
 
 KM_PER_DEG = 111.0
@@ -98,7 +98,7 @@ def make_world(request: TourRequest, *, extra: list[dict] | None = None, drop: t
     land = {p: (1 if p in {"i1", "i2", "h-isle", "port-i"} else 0) for p in places.index}
     links = (Link("m-i", "port-m", "port-i", "fast_boat", out_departures, 120, 300000, "Express"),
              Link("i-m", "port-i", "port-m", "fast_boat", (420, 840), 120, 300000, "Express"))
-    from tourlink.optimise.build import resolve_place
+    from tourlink.optimise.world import resolve_place
     start = resolve_place(request.start, places)
     end = resolve_place(request.end or request.start, places)
     cands = sorted(set(places.index[places["kind"] == "destination"]) - set(request.exclude))
@@ -265,7 +265,7 @@ def test_demo_famtrip_has_a_boat_leg_and_a_floating_market_at_dawn():
 
 def test_overlapping_provinces_count_each_legacy_area_once():
     """"Cần Thơ" (2025) already holds Hậu Giang and Sóc Trăng: each partner appears once."""
-    from tourlink.optimise.build import load_world
+    from tourlink.optimise.world import load_world
     from tourlink.request import TourRequest
 
     world = load_world(TourRequest(provinces=("Hậu Giang", "Sóc Trăng", "Cần Thơ"),
