@@ -259,4 +259,4 @@ def test_ranked_hotel_screening_solves_only_the_best_ranked(monkeypatch):
                                     rank=lambda s: value[s], screen=1, keep=1)
     best_ranked = max(value, key=value.get)
     assert set(built) == {best_ranked} and seq == best_ranked and sol.feasible
-    assert ophs.sequence_value(inst, (0,), lengths) == 7.0  # POIs 3 and 4; POI 5 is out of reach of both trips
+    assert ophs.sequence_value(inst, (0,), lengths) == 7.0  # POIs 3, 4; 5 is out of reach
