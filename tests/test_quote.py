@@ -319,3 +319,23 @@ def test_meals_follow_the_day():
     evening = dataclasses.replace(d2, stops=(), legs=(), start=dataclasses.replace(
         d2.start, depart=d2.start.depart.replace(hour=14)))
     assert meals_of(evening) == (False, False)
+
+
+def test_cli_quote_reprices_a_plan(tmp_path, capsys):
+    from tourlink.cli import main
+
+    it = two_days()
+    it.to_json(tmp_path / "itinerary.json")
+    assert main(["quote", str(tmp_path / "itinerary.json"), "--items"]) == 0
+    out = capsys.readouterr().out
+    assert "Price:" in out and "10 guests" in out and "day 2" in out
+    argv = ["quote", str(tmp_path / "itinerary.json"), "--group-size", "15", "--out", str(tmp_path / "q")]
+    assert main(argv) == 0
+    back = Itinerary.from_json(tmp_path / "q" / "itinerary.json")
+    assert back.quote.group_size == 15 and back.quote.seats == 29
+    assert (tmp_path / "q" / "quote.xlsx").is_file()
+    assert main(["quote", str(tmp_path / "itinerary.json"), "--budget", "1000"]) == 2
+    err = capsys.readouterr().err
+    assert "over the budget of 1,000 VND per guest" in err and err.count("\n") == 1
+    assert main(["quote", str(tmp_path / "none.json")]) == 2
+    assert "file not found" in capsys.readouterr().err
