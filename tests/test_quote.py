@@ -188,6 +188,20 @@ def test_tolls_are_measured_along_the_sections_a_leg_runs_on():
     assert "toll" not in quote(before).by_kind  # the rate applies from 2025-11-01
 
 
+def test_river_boats_are_hired_by_the_boat_unless_the_leg_has_a_fare(rates):
+    it = famtrip()  # day 1: Ninh Kiều pier → Cái Răng and back by boat, no fare
+    q = quote(it, rates=rates, group_size=20)
+    hire = [i for i in q.items if i.kind == "boat_hire"]
+    assert len(hire) == 1 and hire[0].quantity == 3 and hire[0].vnd == 1500000  # 21 people, 10 a boat
+    d1 = it.days[0]
+    legs = tuple(dataclasses.replace(x, fare_vnd=20 * 40000) if x.mode == "boat" else x for x in d1.legs)
+    ferried = dataclasses.replace(it, days=(dataclasses.replace(d1, legs=legs), *it.days[1:]))
+    q2 = quote(ferried, rates=rates, group_size=20)
+    assert "boat_hire" not in q2.by_kind
+    boat_fares = [i for i in q2.items if i.kind == "fares" and i.label.startswith("Boat")]
+    assert [i.vnd for i in boat_fares] == [21 * 40000, 21 * 40000]  # each way, guests and guide
+
+
 def test_quote_round_trips_through_itinerary_json(rates, tmp_path):
     it = two_days()
     priced = dataclasses.replace(it, quote=quote(it, rates=rates))

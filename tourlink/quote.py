@@ -600,7 +600,12 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                     _tolls(b, rates, leg, day.index, cls, coaches, on)
                 elif local is False:
                     local = across
-            elif leg.mode == "boat":
+            elif leg.mode == "boat" and leg.fare_vnd:  # a boat with a fare: per person, each way
+                fare = Rate("fare", leg.from_id, "", leg.fare_vnd / max(1, planned_for),
+                            source=f"fare of the planned boat leg for {planned_for} people")
+                b.add("fares", day.index, f"Boat {leg.name or leg.from_id}: {n} guests + {coaches} guide(s)",
+                      n + coaches, "person", fare)
+            elif leg.mode == "boat":  # a boat hired for the group, out and back
                 start = places.get(leg.from_id)
                 if start is not None and start.kind == "port":
                     hire = rates.need("boat_hire", (leg.from_id, start.province_legacy), on=on)

@@ -61,15 +61,14 @@ def run(args: argparse.Namespace) -> int:
         print("  (* an estimated rate; see quote.xlsx for the sources)")
     check_budget(q, args.budget)
     if args.out is not None:
+        from tourlink.cli.plan_cmd import writing_to
         from tourlink.export.quote_sheet import write_quote_xlsx
+
         priced = dataclasses.replace(itinerary, quote=q)
-        try:
+        with writing_to(args.out):
             args.out.mkdir(parents=True, exist_ok=True)
             priced.to_json(args.out / "itinerary.json")
             files = [args.out / "itinerary.json", write_quote_xlsx(priced, args.out / "quote.xlsx")]
-        except OSError as exc:
-            raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
-                                  source=str(exc.filename or args.out)) from None
         for f in files:
             print(f"wrote {f}")
     return 0
