@@ -39,7 +39,7 @@ def plan_request(data: dict[str, Any], time_limit: float | None,
     Runs in a worker process: it takes and returns plain data only.
     """
     from tourlink.errors import TourlinkError
-    from tourlink.optimise.outer import plan
+    from tourlink.planner import plan  # planned, priced and held to the budget
 
     try:
         request = TourRequest.from_dict(data, source="request")
