@@ -224,3 +224,39 @@ def test_bench_cli_refuses_bad_budgets(tmp_path, capsys, flags):
     assert main(["bench", str(folder), *flags]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and flags[0] in err[0]
+
+
+def test_scaled_instances_are_bigger_longer_and_repeatable(shared_dir, tmp_path):
+    from tourlink.bench import scaled
+    base = shared_dir / "bench/instances"
+    if not base.is_dir():
+        pytest.skip("benchmark instances absent")
+    name, text = scaled.scale_toptw(base / "toptw_solomon/c101.txt", 3)
+    assert (name, text) == scaled.scale_toptw(base / "toptw_solomon/c101.txt", 3)  # same every time
+    (tmp_path / "c.txt").write_text(text)
+    big, c101 = toptw.read_toptw(tmp_path / "c.txt"), toptw.read_toptw(base / "toptw_solomon/c101.txt")
+    assert big.n == 301 and big.close[0] == 3 * c101.close[0] and big.precision == 1
+    assert big.open[201] == c101.open[1] + 2 * c101.close[0] and big.score[201] == c101.score[1]
+    assert abs(big.x[201] - c101.x[1]) <= 5 and big.x[1] == c101.x[1]
+    name, text = scaled.scale_ophs(base / "ophs/SET_1-2/64-45-1-2.ophs")
+    (tmp_path / "o.ophs").write_text(text)
+    o, src = ophs.read_ophs(tmp_path / "o.ophs"), ophs.read_ophs(base / "ophs/SET_1-2/64-45-1-2.ophs")
+    assert o.trips == 4 and o.n_hotels == 5 and len(o.x) - o.n_hotels == 2 * (len(src.x) - src.n_hotels)
+    assert len(ophs.sequences(o)) == 125
+
+
+def test_ranked_hotel_screening_solves_only_the_best_ranked(monkeypatch):
+    from tourlink.optimise import hotels
+    inst = ophs.parse_ophs(OPHS_TEXT, name="tiny")
+    lengths = ophs.scaled_lengths(inst)
+    built = []
+
+    def build(seq):
+        built.append(seq)
+        return ophs.problem(inst, seq, lengths=lengths)
+    value = {s: ophs.sequence_value(inst, s, lengths) for s in ophs.sequences(inst)}
+    seq, sol = hotels.best_sequence(build, ophs.sequences(inst), max_iterations=50, time_limit=None,
+                                    rank=lambda s: value[s], screen=1, keep=1)
+    best_ranked = max(value, key=value.get)
+    assert set(built) == {best_ranked} and seq == best_ranked and sol.feasible
+    assert ophs.sequence_value(inst, (0,), lengths) == 7.0  # POIs 3, 4; 5 is out of reach

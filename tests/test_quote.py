@@ -168,6 +168,40 @@ def test_car_ferry_takes_the_coach_and_a_coach_meets_the_group_at_another_port()
     assert 75 * detour < empty[0].quantity < 85 * detour  # Rạch Giá port → Hà Tiên ≈ 79 km straight
 
 
+def test_tolls_are_measured_along_the_sections_a_leg_runs_on():
+    """A leg named CT.01 along Mỹ Thuận - Cần Thơ (free) and Trung Lương - Mỹ Thuận (tolled per km)."""
+    from tourlink.quote import _toll_sections
+
+    sections = _toll_sections()
+    tl_mt = [p for line in sections["Cao tốc Trung Lương - Mỹ Thuận"][1] for p in line]
+    mt_ct = [p for line in sections["Cao tốc Mỹ Thuận - Cần Thơ"][1] for p in line]
+    a = _stop("a", "A", *mt_ct[0], 1, "08:00", "08:00", kind="place", **P)
+    z = _stop("z", "Z", *tl_mt[-1], 1, "10:00", "10:00", kind="place", **P)
+    leg = dataclasses.replace(_leg(a, z, "road", 80.0, name="CT.01"), geometry=tuple(mt_ct + tl_mt))
+    day = Day(index=1, date=date(2026, 12, 10), start=a, end=z, legs=(leg,), overnight=False)
+    q = quote(Itinerary(days=(day,), request={"group_size": 20}))
+    tolls = [i for i in q.items if i.kind == "toll"]
+    assert len(tolls) == 1 and "Trung Lương - Mỹ Thuận" in tolls[0].label and tolls[0].rate_vnd == 3136
+    assert 45 < tolls[0].quantity < 53  # the section is about 49 km
+    assert not any("Mỹ Thuận - Cần Thơ" in i.label for i in tolls)  # no toll collected there
+    before = Itinerary(days=(dataclasses.replace(day, date=date(2025, 6, 1)),), request={"group_size": 20})
+    assert "toll" not in quote(before).by_kind  # the rate applies from 2025-11-01
+
+
+def test_river_boats_are_hired_by_the_boat_unless_the_leg_has_a_fare(rates):
+    it = famtrip()  # day 1: Ninh Kiều pier → Cái Răng and back by boat, no fare
+    q = quote(it, rates=rates, group_size=20)
+    hire = [i for i in q.items if i.kind == "boat_hire"]
+    assert len(hire) == 1 and hire[0].quantity == 3 and hire[0].vnd == 1500000  # 21 people, 10 a boat
+    d1 = it.days[0]
+    legs = tuple(dataclasses.replace(x, fare_vnd=20 * 40000) if x.mode == "boat" else x for x in d1.legs)
+    ferried = dataclasses.replace(it, days=(dataclasses.replace(d1, legs=legs), *it.days[1:]))
+    q2 = quote(ferried, rates=rates, group_size=20)
+    assert "boat_hire" not in q2.by_kind
+    boat_fares = [i for i in q2.items if i.kind == "fares" and i.label.startswith("Boat")]
+    assert [i.vnd for i in boat_fares] == [21 * 40000, 21 * 40000]  # each way, guests and guide
+
+
 def test_quote_round_trips_through_itinerary_json(rates, tmp_path):
     it = two_days()
     priced = dataclasses.replace(it, quote=quote(it, rates=rates))
@@ -299,3 +333,23 @@ def test_meals_follow_the_day():
     evening = dataclasses.replace(d2, stops=(), legs=(), start=dataclasses.replace(
         d2.start, depart=d2.start.depart.replace(hour=14)))
     assert meals_of(evening) == (False, False)
+
+
+def test_cli_quote_reprices_a_plan(tmp_path, capsys):
+    from tourlink.cli import main
+
+    it = two_days()
+    it.to_json(tmp_path / "itinerary.json")
+    assert main(["quote", str(tmp_path / "itinerary.json"), "--items"]) == 0
+    out = capsys.readouterr().out
+    assert "Price:" in out and "10 guests" in out and "day 2" in out
+    argv = ["quote", str(tmp_path / "itinerary.json"), "--group-size", "15", "--out", str(tmp_path / "q")]
+    assert main(argv) == 0
+    back = Itinerary.from_json(tmp_path / "q" / "itinerary.json")
+    assert back.quote.group_size == 15 and back.quote.seats == 29
+    assert (tmp_path / "q" / "quote.xlsx").is_file()
+    assert main(["quote", str(tmp_path / "itinerary.json"), "--budget", "1000"]) == 2
+    err = capsys.readouterr().err
+    assert "over the budget of 1,000 VND per guest" in err and err.count("\n") == 1
+    assert main(["quote", str(tmp_path / "none.json")]) == 2
+    assert "file not found" in capsys.readouterr().err

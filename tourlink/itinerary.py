@@ -13,6 +13,8 @@ Conventions
   before it and has no leg of its own.
 * ``end`` is the night's lodging (``Day.lodging``) except on the last day, where it is the
   tour's end place.
+* ``quote`` is the price of the tour (:class:`tourlink.quote.Quote`) when it was priced: the public
+  ``tourlink.plan`` prices every plan; ``itinerary.json`` carries it as ``quote``.
 """
 
 from __future__ import annotations

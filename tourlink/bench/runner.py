@@ -94,7 +94,8 @@ def solve_file(path: Path, fmt: str, *, name: str | None = None, tours: int | No
             log.warning("%s: OPHS instances fix the number of trips (%d); ignoring --tours", name, m)
         lengths = ophs.scaled_lengths(inst)
         seq, sol = best_sequence(lambda s: ophs.problem(inst, s, lengths=lengths), ophs.sequences(inst),
-                                 seed=seed, time_limit=time_limit, max_iterations=max_iterations)
+                                 seed=seed, time_limit=time_limit, max_iterations=max_iterations,
+                                 rank=lambda s: ophs.sequence_value(inst, s, lengths))
         p = ophs.problem(inst, seq, lengths=lengths)
         trips = [[] for _ in p.vehicles]
         for r in sol.routes:
