@@ -200,6 +200,10 @@ def test_river_boats_are_hired_by_the_boat_unless_the_leg_has_a_fare(rates):
     assert "boat_hire" not in q2.by_kind
     boat_fares = [i for i in q2.items if i.kind == "fares" and i.label.startswith("Boat")]
     assert [i.vnd for i in boat_fares] == [21 * 40000, 21 * 40000]  # each way, guests and guide
+    market = dataclasses.replace(d1.stops[1], fee_vnd=50000)  # the catalogue's fee is the shared boat
+    paid = dataclasses.replace(d1, stops=(d1.stops[0], market, *d1.stops[2:]))
+    q3 = quote(dataclasses.replace(it, days=(paid, *it.days[1:])), rates=rates, group_size=20)
+    assert "boat_hire" not in q3.by_kind and q3.by_kind["fees"] == q.by_kind["fees"] + 20 * 50000
 
 
 def test_quote_round_trips_through_itinerary_json(rates, tmp_path):

@@ -17,7 +17,7 @@ The costing model, for ``group_size`` guests plus one guide and one driver per c
   the section measured along the leg's path against the bundled road network).
 * **car ferry**: the vehicle fare of the crossing (``sea_links.csv``) when the coach goes along.
 * **fares**: boat, ferry and flight fares per guest and guide; **boat hire** per boat for a river
-  boat out and back (floating markets).
+  boat out and back (floating markets), unless the site's fee already pays the shared boat.
 * **lodging**: twin rooms (``ceil(guests / 2)``) per night by town and grade (stars), one twin room
   for the guide and driver of each coach; the single supplement is half a room per night.
 * **meals**: lunch on days that span noon, dinner on nights away, per guest and staff member, by
@@ -606,7 +606,9 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                 b.add("fares", day.index, f"Boat {leg.name or leg.from_id}: {n} guests + {coaches} guide(s)",
                       n + coaches, "person", fare)
             elif leg.mode == "boat":  # a boat hired for the group, out and back
-                start = places.get(leg.from_id)
+                start, site = places.get(leg.from_id), places.get(leg.to_id)
+                if site is not None and site.kind == "destination" and site.fee_vnd:
+                    continue  # the site's fee per guest is the shared boat (floating markets)
                 if start is not None and start.kind == "port":
                     hire = rates.need("boat_hire", (leg.from_id, start.province_legacy), on=on)
                     size = rates.need("boat_guests", (leg.from_id, start.province_legacy), on=on)
