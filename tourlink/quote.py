@@ -15,7 +15,7 @@ The costing model, for ``group_size`` guests plus one guide and one driver per c
   group at another port drives there empty (straight line times a detour factor, per km).
 * **tolls**: per km on each tolled expressway section a road leg names and runs along (its km on
   the section measured along the leg's path against the bundled road network).
-* **car ferry**: the vehicle fare of the crossing (``sea_links.csv``) when the coach goes along.
+* **car ferry**: the vehicle fare of the crossing (``links.csv``) when the coach goes along.
 * **fares**: boat, ferry and flight fares per guest and guide; **boat hire** per boat for a river
   boat out and back (floating markets), unless the site's fee already pays the shared boat.
 * **lodging**: twin rooms (``ceil(guests / 2)``) per night by town and grade (stars), one twin room
@@ -620,8 +620,8 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                 named = (link.id,) if link else tuple(leg.name.split()[-1:])
                 fare = rates.get("fare", named, on=on)
                 if fare is None and link is not None:
-                    fare = Rate("fare", link.id, "", link.fare_vnd, source=f"data/sea_links.csv {link.id}: "
-                                f"{link.source}", as_of=link.as_of)
+                    fare = Rate("fare", link.id, "", link.fare_vnd, source=_link_source(link, "fare_vnd"),
+                                as_of=link.as_of)
                 if fare is None:  # no timetable row: the fare the plan carries, per person
                     fare = Rate("fare", leg.to_id, "", leg.fare_vnd / max(1, planned_for),
                                 source=f"fare of the planned leg {leg.name or leg.mode} for "
@@ -633,7 +633,7 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                     vf = rates.get("vehicle_fare", named, on=on)
                     if vf is None and link is not None and link.vehicle_fare_vnd is not None:
                         vf = Rate("vehicle_fare", link.id, "", link.vehicle_fare_vnd,
-                                  source=f"data/sea_links.csv {link.id}: {link.source}", as_of=link.as_of)
+                                  source=_link_source(link, "vehicle_fare_vnd"), as_of=link.as_of)
                     if vf is None:
                         raise ValidationError(f"no vehicle fare for the car ferry {leg.name!r}; add a row "
                                               "kind=vehicle_fare, key=<link id>", source=rates.origin)
@@ -834,6 +834,13 @@ def _link_of(leg, links: dict):
         return links[words[-1]]
     return next((lk for lk in links.values() if (lk.from_port, lk.to_port, lk.mode) ==
                  (leg.from_id, leg.to_id, leg.mode)), None)
+
+
+def _link_source(link, field: str) -> str:
+    """The source of a timetable fare: "estimate: ..." when the timetable marks the field a guess."""
+    est = link.estimated(field) if hasattr(link, "estimated") else ""
+    where = f"data/links.csv {link.id}: {link.source}"
+    return f"estimate: {est} ({where})" if est else where
 
 
 def _sea_links() -> dict:
