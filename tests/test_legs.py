@@ -67,7 +67,7 @@ def test_hanoi_mekong_plan_flies_there_and_back(flying):
         assert leg.fare_vnd == 2_500_000 * r.group_size
     # the group waits at the airport for check-in (90 min) and is met ashore on the other side
     for d in it.days:
-        for k, leg in enumerate(d.legs):
+        for leg in d.legs:
             if leg.mode == "flight":
                 wait = next(s for s in d.stops if s.id == leg.from_id)
                 assert (leg.depart - wait.arrive).total_seconds() >= 90 * 60
