@@ -76,6 +76,9 @@ SRC_HERITAGE = Path("ctu-legocity-opendata/heritage.geojson")
 SNAP_M = 2000.0
 #: the facts whose source the catalogue records row by row (a value not given is the kind's default)
 FACTS = ("visit_minutes", "opening_hours", "fee_vnd")
+#: the keys a curated ``sources:`` mapping may cite
+CITABLE = {*FACTS, "description", "score", "significance", "kind", "themes", "name_vi", "name_en", "location",
+           "access_port", "access_boat_minutes", "wikidata"}
 INSET_DEG = 0.0003  # about 33 m
 M_PER_DEG = 111_320.0
 
@@ -473,9 +476,9 @@ def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], p
     if not isinstance(sources, dict):
         errs.append(f"{w('sources')}: a mapping from fact to citation is required")
         sources = {}
-    bad = sorted(set(sources) - set(FACTS) - {"description"})
+    bad = sorted(str(k) for k in set(sources) - CITABLE)
     if bad:
-        errs.append(f"{w('sources')}: {bad} are not facts; use {', '.join(FACTS)} or description")
+        errs.append(f"{w('sources')}: {bad} are not facts of the entry; use {', '.join(sorted(CITABLE))}")
     given = tuple(f for f in FACTS if item.get(f) is not None)
     for f in given:
         if f in sources and not str(sources[f] or "").strip():

@@ -133,6 +133,7 @@ class Coverage:
     province_2025: str
     stops: int
     nights: int
+    reason: str = ""  # why a partner got no stop, when the planner knows
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,11 @@ class Itinerary:
                 t["cov_item"].format(p=c.partner, s=c.stops, n=c.nights) for c in self.coverage))
         return "\n".join(lines)
 
+    def review(self):
+        """What a tour operator would flag in this plan (:func:`tourlink.review.review`)."""
+        from tourlink.review import review
+        return review(self)
+
     def _repr_html_(self) -> str:  # notebooks
         import html
         return "<pre>" + html.escape(self.summary()) + "</pre>"
@@ -242,7 +248,8 @@ class Itinerary:
             Coverage(**{k: r.get(c, k, f"coverage {i}", _text)
                         for k in ("partner", "province_legacy", "province_2025")},
                      stops=r.get(c, "stops", f"coverage {i}", _int),
-                     nights=r.get(c, "nights", f"coverage {i}", _int))
+                     nights=r.get(c, "nights", f"coverage {i}", _int),
+                     reason=r.get(c, "reason", f"coverage {i}", _text, ""))
             for i, c in enumerate(r.get(data, "coverage", "itinerary", _list, ()), 1))
         kw = dict(request=r.get(data, "request", "itinerary", _dict, {}),
                   title=r.get(data, "title", "itinerary", _text, ""),

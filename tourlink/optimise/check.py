@@ -62,13 +62,13 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     matrix
         Road TravelMatrix over those places.
     world
-        A :class:`tourlink.optimise.build.World` holding both (and the sea links); loaded from
+        A :class:`tourlink.optimise.world.World` holding both (and the sea links); loaded from
         the bundled catalog when neither is given.
     """
     from tourlink import hours
 
     if world is None and (catalog is None or matrix is None):
-        from tourlink.optimise.build import load_world
+        from tourlink.optimise.world import load_world
         world = load_world(request)
     places = catalog if catalog is not None else world.places
     mat = matrix if matrix is not None else world.matrix
