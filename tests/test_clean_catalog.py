@@ -182,7 +182,8 @@ def catalogue(raw_dir):
 ])
 def test_the_rows_the_issue_named(catalogue, osm_id, fate):
     assert catalogue.report.fate[osm_id] == fate
-    assert osm_id not in catalogue.destinations
+    # gone, unless a curator enriched the row (Cồn Quy): curated entries always survive cleaning
+    assert osm_id not in catalogue.destinations or osm_id in catalogue.curated
 
 
 def test_curated_entries_survive_cleaning(catalogue):

@@ -13,7 +13,7 @@ and the build counts what each one did (:class:`Report`); ``data/README.md`` lis
 3. **english-label**: a plain ``tourism=attraction`` whose name is an English description by a
    visiting mapper ("Monkey wall", "Ice Factory") is dropped once its twins are merged.
 4. **Kind checks** (:data:`KIND_CHECKS`): a cave is not a zoo, a city park is not a theme park,
-   a cultural house is not a theme park.
+   a pagoda or temple is not a viewpoint, a cultural house is not a theme park.
 
 After the curated entries: **curated-twin** merges OSM rows that are the same place as a curated
 entry (same name or same core name within :data:`CURATED_TWIN_M`), and :func:`shared_points` lists
@@ -88,8 +88,8 @@ def is_english_only(text: str) -> bool:
 #: diacritics: "đèn" (a lamp) names a hill, "đền" (a temple) does not)
 GENERIC_VI = tuple(sorted("""
 bảo tàng|di tích|khu di tích|công viên|vườn hoa|tượng đài|đài tưởng niệm|quảng trường|nhà thờ|nhà văn hóa
-|khu du lịch|khu vui chơi|bãi biển|chợ nổi|làng nghề|làng gốm|nhà cổ|chùa|đền|đình|miếu|làng|lăng|nhà|khu|thành
-|cổ|hồ|núi|hang|động|bãi|biển|chợ|tượng|vườn|cây|suối|thác|cầu|phố|đường|tháp|cổng|ao|đầm|rừng|đồi
+|khu du lịch|khu vui chơi|bãi biển|chợ nổi|làng nghề|làng gốm|nhà cổ|chùa|đền|đình|miếu|làng|lăng|nhà
+|khu|thành|cổ|hồ|núi|hang|động|bãi|biển|chợ|tượng|vườn|cây|suối|thác|cầu|phố|đường|tháp|cổng|ao|đầm|rừng|đồi
 """.replace("\n", "").split("|"), key=lambda w: (-len(w), w)))
 GENERIC_VI_FOLDED = tuple(sorted({fold(w) for w in GENERIC_VI}, key=lambda w: (-len(w), w)))
 #: English words that say what a place is, not which one it is
@@ -100,7 +100,7 @@ pagoda temple shrine church cathedral chapel museum gallery exhibition art area 
 beach island islet cave grotto lake pond spring springs waterfall fall falls river stream hill mountain
 peak rock rocks viewpoint view point lookout park garden gardens forest field fields sand dune dunes
 bridge street road market square village villages farm factory workshop pool waterpark zoo pottery craft
-entrance exit sign board strand large small big little great beautiful nice free empty local
+entrance exit sign board strand large small big little great beautiful nice free empty local swimming hot
 """.split())
 
 #: folded name words of signs, boards and kilometre markers
@@ -113,13 +113,15 @@ COMMERCIAL_WORDS = (r"karaoke|\bclub\b|coffee|\bcafe\b|caphe|ca phe|restaurant|n
                     r"|resort|\bspa\b|homestay|billiard|cua hang|chuyen ca canh|\bshop\b|\bstore\b|boutique"
                     r"|tailor|\bclass(es)?\b|cooking|tarot|\bbeer\b|bia hoi|\bbar\b|\bpub\b|massage|\bgym\b"
                     r"|fitness|supermarket|sieu thi|\bmall\b|clothing|\brent(al)?\b|dive cent|travel agen"
-                    r"|bus compan|\bgolf\b|archery|shooting range|ice factory|studio|dai ly|\bco\.? ?ltd")
+                    r"|bus compan|\bgolf\b|archery|shooting range|ice factory|studio|dai ly|\bco\.? ?ltd"
+                    r"|gia re|xe ghep|thue xe")
 #: the same, on the lower-case name with diacritics ("vựa" is a wholesale shop, "vua" a king)
 COMMERCIAL_MARKS = r"\bvựa\b|\bquán\b"
 #: English labels of things that are not sights (roads, wrecks, sports grounds, entrances)
 NOT_SIGHT_WORDS = (r"football|neighborhood|handicapped|abandoned|wreck|\bmural\b|\broad\b|entrance"
                    r"|\bloi vao\b|clock tower|wonderland|\bstunning\b|volleyball|scooter|border contr"
-                   r"|bordier|policecontrol|aucune|correct location|\bexit\b")
+                   r"|bordier|policecontrol|aucune|correct location|\bexit\b|\bbts\b|cell tower"
+                   r"|tram phat song")
 GENERIC_NAMES = {"cong vien", "village", "orchard", "billiards", "nha", "buddha", "photo motifs", "home",
                  "forest walk", "snorkeling spot", "landing airplanes", "the peak", "nga re", "duong cam",
                  "cave", "local market", "local market street", "ba ngoai", "dinh doc"}
@@ -273,6 +275,10 @@ KIND_CHECKS: tuple[KindCheck, ...] = (
     KindCheck("city-park-not-theme-park", "a city park mapped as a theme park is a park (45 min, not 240)",
               ("theme_park",),
               r"^(công viên|vườn hoa)\b(?!.*(nước|giải trí|vui chơi|văn hóa|water|fun|land|world))", "park"),
+    KindCheck("pagoda-not-viewpoint", "a pagoda mapped as a viewpoint or a peak is a pagoda (\"Chùa Keo\")",
+              ("viewpoint", "mountain"), r"^chùa ", "pagoda"),
+    KindCheck("temple-not-viewpoint", "a temple mapped as a viewpoint or a peak is a temple",
+              ("viewpoint", "mountain"), r"^(đền|đình|miếu) ", "temple"),
     KindCheck("cultural-house-not-theme-park", "a cultural palace or house is a cultural centre",
               ("theme_park", "attraction"), r"^(cung|nhà|trung tâm) văn hóa", "cultural_centre"),
 )
