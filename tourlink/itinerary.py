@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tourlink.errors import ValidationError
+from tourlink.quote import Quote
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -148,6 +149,7 @@ class Itinerary:
     coverage: tuple[Coverage, ...] = ()
     score: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    quote: Quote | None = None  # the price (tourlink.quote), when priced
 
     # ------------------------------------------------------------------ totals
     @property
@@ -189,6 +191,8 @@ class Itinerary:
         if self.coverage:
             lines.append(t["coverage"] + ", ".join(
                 t["cov_item"].format(p=c.partner, s=c.stops, n=c.nights) for c in self.coverage))
+        if self.quote is not None:
+            lines += self.quote.lines(lang=lang)
         return "\n".join(lines)
 
     def review(self):
@@ -215,6 +219,7 @@ class Itinerary:
             "dropped": [asdict(x) for x in self.dropped],
             "coverage": [asdict(c) for c in self.coverage],
             "meta": self.meta,
+            **({"quote": self.quote.to_dict()} if self.quote is not None else {}),
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -256,9 +261,15 @@ class Itinerary:
                   partnership=r.get(data, "partnership", "itinerary", _text, ""),
                   score=r.get(data, "score", "itinerary", _number, 0.0),
                   meta=r.get(data, "meta", "itinerary", _dict, {}))
+        quote = None
+        if data.get("quote") is not None:
+            try:
+                quote = Quote.from_dict(data["quote"])
+            except ValidationError as exc:
+                r.problems += exc.problems
         if r.problems:
             raise ValidationError(r.problems, source=f"{source}: not a tourlink itinerary")
-        return cls(days=days, dropped=dropped, coverage=coverage, **kw)
+        return cls(days=days, dropped=dropped, coverage=coverage, quote=quote, **kw)
 
     @classmethod
     def from_json(cls, path: str | Path) -> Itinerary:

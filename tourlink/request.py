@@ -93,7 +93,13 @@ class TourRequest:
     group_size
         People in the group (fares and fees are per person).
     budget_vnd
-        Cap on fees + fares for the whole group (None = no cap).
+        Cap on entrance fees + boat fares for the whole group, used by the planner to leave out
+        paid visits (None = no cap).
+    budget
+        Cap on the quoted price per guest in VND (:mod:`tourlink.quote`, twin share, VAT
+        included); a plan over it is refused with the amount (None = no cap).
+    lodging_grade
+        Hotel stars the quote prices (2–5).
     sea
         Allow sea crossings (islands such as Phú Quốc).
     dawn, dawn_start
@@ -126,6 +132,8 @@ class TourRequest:
     partner_hubs_first: bool = True
     group_size: int = 10
     budget_vnd: int | None = None
+    budget: int | None = None
+    lodging_grade: int = 3
     sea: bool = True
     dawn: bool = True
     dawn_start: str = "05:00"
@@ -149,7 +157,8 @@ class TourRequest:
             problems.append(f"start_date: expected a date YYYY-MM-DD, got {self.start_date!r}")
         put(self, "start_date", sd)
         for name, lo, hi in (("days", 1, 14), ("pace", 1, 20), ("lunch_minutes", 0, 180),
-                             ("min_stops_per_partner", 0, 20), ("group_size", 1, 200)):
+                             ("min_stops_per_partner", 0, 20), ("group_size", 1, 200),
+                             ("lodging_grade", 2, 5)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 problems.append(f"{name}: expected an integer, got {v!r}")
@@ -167,6 +176,10 @@ class TourRequest:
                                             or not isinstance(self.budget_vnd, int)
                                             or self.budget_vnd < 0):
             problems.append(f"budget_vnd: expected a non-negative integer, got {self.budget_vnd!r}")
+        if self.budget is not None and (isinstance(self.budget, bool) or not isinstance(self.budget, int)
+                                        or self.budget <= 0):
+            problems.append(f"budget: expected a price per guest in VND (a positive integer), "
+                            f"got {self.budget!r}")
         if self.time_limit is not None:
             try:
                 tl = float(self.time_limit)

@@ -34,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR", help="folder for the pack")
     p.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds of search")
+    p.add_argument("--group-size", type=int, default=None, metavar="N",
+                   help="guests the quote prices (default 10)")
     p.set_defaults(func=run)
 
 
@@ -49,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from tourlink.errors import ValidationError
 
     changes = {"time_limit": args.time_limit} if args.time_limit is not None else {}
+    if getattr(args, "group_size", None) is not None:
+        changes["group_size"] = args.group_size
     request = demo_request(**changes)
     ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))

@@ -16,6 +16,8 @@ EXAMPLES = """examples:
   tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" \\
       --date 2026-12-10 --theme floating_market=2 --out tour/
   tourlink plan --request examples/famtrip_kien_giang_hau_giang.toml --out tour/ --pack
+  tourlink plan --request examples/famtrip_kien_giang_hau_giang.toml --group-size 25 \
+      --budget 6000000 --rates my_rates.csv --out tour/
 flags given with --request override the file's keys.
 """
 
@@ -50,6 +52,14 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
                    help="stop the search after N solver iterations (with --seed: the same plan on every "
                         "machine; a time limit depends on the machine's speed)")
     p.add_argument("--no-sea", action="store_true", help="no sea crossings (islands left out)")
+    p.add_argument("--group-size", type=int, default=None, metavar="N",
+                   help="guests in the group (default 10)")
+    p.add_argument("--budget", type=int, default=None, metavar="VND",
+                   help="highest price per guest; a dearer plan is refused with the amount over")
+    p.add_argument("--lodging-grade", type=int, default=None, metavar="STARS",
+                   help="hotel stars 2-5 (default 3)")
+    p.add_argument("--rates", type=Path, default=None, metavar="FILE",
+                   help="your rates (CSV or TOML, columns of data/rates.csv) over the bundled ones")
 
 
 def request_from_args(args: argparse.Namespace) -> Any:
@@ -62,7 +72,9 @@ def request_from_args(args: argparse.Namespace) -> Any:
         data = TourRequest.from_toml(args.request).to_dict()
         source = str(args.request)
     flags = {"partnership": args.partnership, "days": args.days, "start": args.start, "end": args.end,
-             "start_date": args.date, "seed": args.seed, "time_limit": args.time_limit}
+             "start_date": args.date, "seed": args.seed, "time_limit": args.time_limit,
+             "group_size": getattr(args, "group_size", None), "budget": getattr(args, "budget", None),
+             "lodging_grade": getattr(args, "lodging_grade", None)}
     if args.provinces:
         flags["provinces"] = args.provinces
     data.update({k: v for k, v in flags.items() if v is not None})
@@ -93,15 +105,16 @@ def request_from_args(args: argparse.Namespace) -> Any:
     return TourRequest.from_dict(data, source=source)
 
 
-def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None) -> Any:
-    """Run the planner with a tqdm bar on stderr showing the best score so far."""
-    from tourlink.optimise.outer import plan
+def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None,
+                       rates: Path | None = None) -> Any:
+    """Run the planner (and price the plan) with a tqdm bar on stderr showing the best score so far."""
+    from tourlink.planner import plan
 
     if max_iterations is not None and max_iterations < 1:
         raise ValidationError(f"--iterations {max_iterations}: give a whole number ≥ 1",
                               source="command line")
     if quiet:
-        return plan(request, max_iterations=max_iterations)
+        return plan(request, max_iterations=max_iterations, rates=rates)
     from tqdm import tqdm
     bars: list[Any] = []  # opened at the first progress report (after the data has loaded)
 
@@ -114,7 +127,7 @@ def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None 
         bar.set_description(f"planning (best score {best:.0f})", refresh=False)
         bar.refresh()
     try:
-        return plan(request, on_progress=progress, max_iterations=max_iterations)
+        return plan(request, on_progress=progress, max_iterations=max_iterations, rates=rates)
     finally:
         for bar in bars:
             bar.close()
@@ -154,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False),
-                                   max_iterations=args.iterations)
+                                   max_iterations=args.iterations, rates=args.rates)
     print(itinerary.summary(lang=getattr(args, "lang", "en")))
     if args.out is not None:
         try:
