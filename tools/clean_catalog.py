@@ -104,7 +104,8 @@ entrance exit sign board strand large small big little great beautiful nice free
 """.split())
 
 #: folded name words of signs, boards and kilometre markers
-SIGN_WORDS = r"^(noi quy|bang (tin|chi dan|thong tin|gioi thieu)|bien bao|cot km|km ?\d+|\d+ ?km)\b"
+SIGN_WORDS = (r"^(noi quy|bang (tin|chi dan|thong tin|gioi thieu)|bien bao|cot km|km ?\d+|\d+ ?km)\b"
+              r"|\bcong chao\b")
 #: names that are addresses, administrative units or road objects, not places to visit
 ADDRESS_WORDS = (r"^(phuong|xa|ap|thi tran|thanh pho|huyen|duong|nga|vong xoay|tram dung chan|photocopy"
                  r"|bia|nha bia|cong ty|co\.|cx|truong|nha van hoa)\b|car ferry|ben pha|ben tau")
@@ -114,7 +115,7 @@ COMMERCIAL_WORDS = (r"karaoke|\bclub\b|coffee|\bcafe\b|caphe|ca phe|restaurant|n
                     r"|tailor|\bclass(es)?\b|cooking|tarot|\bbeer\b|bia hoi|\bbar\b|\bpub\b|massage|\bgym\b"
                     r"|fitness|supermarket|sieu thi|\bmall\b|clothing|\brent(al)?\b|dive cent|travel agen"
                     r"|bus compan|\bgolf\b|archery|shooting range|ice factory|studio|dai ly|\bco\.? ?ltd"
-                    r"|gia re|xe ghep|thue xe")
+                    r"|gia re|xe ghep|thue xe|\bvnpt\b|viettel|mobifone|\bmay xay\b|xay xat")
 #: the same, on the lower-case name with diacritics ("vựa" is a wholesale shop, "vua" a king)
 COMMERCIAL_MARKS = r"\bvựa\b|\bquán\b"
 #: English labels of things that are not sights (roads, wrecks, sports grounds, entrances)
