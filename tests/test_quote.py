@@ -140,7 +140,7 @@ def test_vehicle_class_switches_at_16_29_45(rates):
 
 
 def test_car_ferry_takes_the_coach_and_a_coach_meets_the_group_at_another_port():
-    """Bundled rates: the Thạnh Thới car ferry Hà Tiên → Bãi Vòng charges the coach (sea_links.csv),
+    """Bundled rates: the Thạnh Thới car ferry Hà Tiên → Bãi Vòng charges the coach (links.csv),
     the fast boat back to Rạch Giá leaves it... and the other way round."""
     ht = _stop("port-ha-tien", "Hà Tiên", 104.48, 10.39, 1, "07:00", "08:30", kind="port", **P)
     bv = _stop("port-bai-vong", "Bãi Vòng", 104.03, 10.15, 1, "11:10", "11:20", kind="port", **P)
@@ -150,7 +150,8 @@ def test_car_ferry_takes_the_coach_and_a_coach_meets_the_group_at_another_port()
                       _leg(bv, hub, "road", 20.0)))
     q = quote(Itinerary(days=(ferry,), request={"group_size": 10}))
     vehicle = [i for i in q.items if i.kind == "vehicle_ferry"]
-    assert len(vehicle) == 1 and vehicle[0].vnd == 1500000 and "sea_links.csv" in vehicle[0].source
+    assert len(vehicle) == 1 and vehicle[0].vnd == 3000000 and "links.csv" in vehicle[0].source
+    assert vehicle[0].estimate  # no published coach tariff: the timetable marks it an estimate
     assert "local_coach" not in q.by_kind  # the coach crossed with the group
     fares = [i for i in q.items if i.kind == "fares"]
     assert fares[0].rate_vnd == 185000 and fares[0].quantity == 11
@@ -166,6 +167,44 @@ def test_car_ferry_takes_the_coach_and_a_coach_meets_the_group_at_another_port()
     assert len(empty) == 1 and empty[0].day == 4
     detour = rates.need("reposition_detour").value
     assert 75 * detour < empty[0].quantity < 85 * detour  # Rạch Giá port → Hà Tiên ≈ 79 km straight
+
+
+def test_tolls_are_measured_along_the_sections_a_leg_runs_on():
+    """A leg named CT.01 along Mỹ Thuận - Cần Thơ (free) and Trung Lương - Mỹ Thuận (tolled per km)."""
+    from tourlink.quote import _toll_sections
+
+    sections = _toll_sections()
+    tl_mt = [p for line in sections["Cao tốc Trung Lương - Mỹ Thuận"][1] for p in line]
+    mt_ct = [p for line in sections["Cao tốc Mỹ Thuận - Cần Thơ"][1] for p in line]
+    a = _stop("a", "A", *mt_ct[0], 1, "08:00", "08:00", kind="place", **P)
+    z = _stop("z", "Z", *tl_mt[-1], 1, "10:00", "10:00", kind="place", **P)
+    leg = dataclasses.replace(_leg(a, z, "road", 80.0, name="CT.01"), geometry=tuple(mt_ct + tl_mt))
+    day = Day(index=1, date=date(2026, 12, 10), start=a, end=z, legs=(leg,), overnight=False)
+    q = quote(Itinerary(days=(day,), request={"group_size": 20}))
+    tolls = [i for i in q.items if i.kind == "toll"]
+    assert len(tolls) == 1 and "Trung Lương - Mỹ Thuận" in tolls[0].label and tolls[0].rate_vnd == 3136
+    assert 45 < tolls[0].quantity < 53  # the section is about 49 km
+    assert not any("Mỹ Thuận - Cần Thơ" in i.label for i in tolls)  # no toll collected there
+    before = Itinerary(days=(dataclasses.replace(day, date=date(2025, 6, 1)),), request={"group_size": 20})
+    assert "toll" not in quote(before).by_kind  # the rate applies from 2025-11-01
+
+
+def test_river_boats_are_hired_by_the_boat_unless_the_leg_has_a_fare(rates):
+    it = famtrip()  # day 1: Ninh Kiều pier → Cái Răng and back by boat, no fare
+    q = quote(it, rates=rates, group_size=20)
+    hire = [i for i in q.items if i.kind == "boat_hire"]
+    assert len(hire) == 1 and hire[0].quantity == 3 and hire[0].vnd == 1500000  # 21 people, 10 a boat
+    d1 = it.days[0]
+    legs = tuple(dataclasses.replace(x, fare_vnd=20 * 40000) if x.mode == "boat" else x for x in d1.legs)
+    ferried = dataclasses.replace(it, days=(dataclasses.replace(d1, legs=legs), *it.days[1:]))
+    q2 = quote(ferried, rates=rates, group_size=20)
+    assert "boat_hire" not in q2.by_kind
+    boat_fares = [i for i in q2.items if i.kind == "fares" and i.label.startswith("Boat")]
+    assert [i.vnd for i in boat_fares] == [21 * 40000, 21 * 40000]  # each way, guests and guide
+    market = dataclasses.replace(d1.stops[1], fee_vnd=50000)  # the catalogue's fee is the shared boat
+    paid = dataclasses.replace(d1, stops=(d1.stops[0], market, *d1.stops[2:]))
+    q3 = quote(dataclasses.replace(it, days=(paid, *it.days[1:])), rates=rates, group_size=20)
+    assert "boat_hire" not in q3.by_kind and q3.by_kind["fees"] == q.by_kind["fees"] + 20 * 50000
 
 
 def test_quote_round_trips_through_itinerary_json(rates, tmp_path):
@@ -299,3 +338,23 @@ def test_meals_follow_the_day():
     evening = dataclasses.replace(d2, stops=(), legs=(), start=dataclasses.replace(
         d2.start, depart=d2.start.depart.replace(hour=14)))
     assert meals_of(evening) == (False, False)
+
+
+def test_cli_quote_reprices_a_plan(tmp_path, capsys):
+    from tourlink.cli import main
+
+    it = two_days()
+    it.to_json(tmp_path / "itinerary.json")
+    assert main(["quote", str(tmp_path / "itinerary.json"), "--items"]) == 0
+    out = capsys.readouterr().out
+    assert "Price:" in out and "10 guests" in out and "day 2" in out
+    argv = ["quote", str(tmp_path / "itinerary.json"), "--group-size", "15", "--out", str(tmp_path / "q")]
+    assert main(argv) == 0
+    back = Itinerary.from_json(tmp_path / "q" / "itinerary.json")
+    assert back.quote.group_size == 15 and back.quote.seats == 29
+    assert (tmp_path / "q" / "quote.xlsx").is_file()
+    assert main(["quote", str(tmp_path / "itinerary.json"), "--budget", "1000"]) == 2
+    err = capsys.readouterr().err
+    assert "over the budget of 1,000 VND per guest" in err and err.count("\n") == 1
+    assert main(["quote", str(tmp_path / "none.json")]) == 2
+    assert "file not found" in capsys.readouterr().err

@@ -13,6 +13,8 @@ Conventions
   before it and has no leg of its own.
 * ``end`` is the night's lodging (``Day.lodging``) except on the last day, where it is the
   tour's end place.
+* ``quote`` is the price of the tour (:class:`tourlink.quote.Quote`) when it was priced: the public
+  ``tourlink.plan`` prices every plan; ``itinerary.json`` carries it as ``quote``.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: kinds of a Stop
 STOP_KINDS = ("destination", "lodging", "port", "lunch", "place")
 #: modes of a Leg
-LEG_MODES = ("road", "fast_boat", "car_ferry", "boat", "walk")
+LEG_MODES = ("road", "fast_boat", "car_ferry", "boat", "walk", "flight")
 SEA_MODES = ("fast_boat", "car_ferry", "boat")
+#: modes of a timetabled leg (the link's departure and duration are checked against the timetable)
+TIMETABLED_MODES = ("fast_boat", "car_ferry", "boat", "flight")
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ class Stop:
 
 @dataclass(frozen=True)
 class Leg:
-    """A move between two places; ``geometry`` is the drawn path as (lon, lat) pairs."""
+    """A move between two places; ``geometry`` is the drawn path as (lon, lat) pairs; ``code`` is
+    the flight number of a flight (or "")."""
 
     from_id: str
     to_id: str
@@ -78,6 +83,7 @@ class Leg:
     name: str = ""
     fare_vnd: int = 0
     geometry: tuple[tuple[float, float], ...] = ()
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,7 +325,8 @@ def _leg_to_dict(leg: Leg) -> dict[str, Any]:
     return {"from": leg.from_id, "to": leg.to_id, "mode": leg.mode, "name": leg.name,
             "km": round(leg.km, 2), "minutes": round(leg.minutes, 1),
             "depart": _iso(leg.depart), "arrive": _iso(leg.arrive), "fare_vnd": leg.fare_vnd,
-            "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry]}
+            "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry],
+            **({"code": leg.code} if leg.code else {})}
 
 
 def _day_to_dict(d: Day) -> dict[str, Any]:
@@ -466,7 +473,8 @@ def _leg_from_dict(r: _Reader, d: Any, where: str) -> Leg | None:
               mode=g(d, "mode", where, _choice(LEG_MODES)), km=g(d, "km", where, lambda v: _number(v, 0)),
               minutes=g(d, "minutes", where, lambda v: _number(v, 0)), depart=g(d, "depart", where, _time),
               arrive=g(d, "arrive", where, _time), name=g(d, "name", where, _text, ""),
-              fare_vnd=g(d, "fare_vnd", where, _int, 0), geometry=g(d, "geometry", where, _geometry, ()))
+              fare_vnd=g(d, "fare_vnd", where, _int, 0), geometry=g(d, "geometry", where, _geometry, ()),
+              code=g(d, "code", where, _text, ""))
     if not isinstance(d, dict) or any(v is None for v in kw.values()):
         return None
     if kw["arrive"] < kw["depart"]:

@@ -13,11 +13,11 @@ The costing model, for ``group_size`` guests plus one guide and one driver per c
   the group crosses to an island by a passenger boat (or flies), the coach stays ashore: road legs
   on the other side are driven by a **local coach** hired by the day, and a coach that meets the
   group at another port drives there empty (straight line times a detour factor, per km).
-* **tolls**: per km on the tolled expressways a road leg names (up to the tolled length, since a leg
-  does not say how many of its km are on the expressway).
-* **car ferry**: the vehicle fare of the crossing (``sea_links.csv``) when the coach goes along.
+* **tolls**: per km on each tolled expressway section a road leg names and runs along (its km on
+  the section measured along the leg's path against the bundled road network).
+* **car ferry**: the vehicle fare of the crossing (``links.csv``) when the coach goes along.
 * **fares**: boat, ferry and flight fares per guest and guide; **boat hire** per boat for a river
-  boat out and back (floating markets).
+  boat out and back (floating markets), unless the site's fee already pays the shared boat.
 * **lodging**: twin rooms (``ceil(guests / 2)``) per night by town and grade (stars), one twin room
   for the guide and driver of each coach; the single supplement is half a room per night.
 * **meals**: lunch on days that span noon, dinner on nights away, per guest and staff member, by
@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
+import gzip
 import io
 import math
 import tomllib
@@ -54,7 +56,7 @@ RATE_KINDS: dict[str, tuple[str, str]] = {
     "coach_guests": ("guests", "*"),
     "local_coach_day": ("VND/day", "arrival port id, province or *"),
     "reposition_detour": ("factor", "*"),
-    "toll_km": ("VND/km", "road label as legs name it (e.g. CT.01)"),
+    "toll_km": ("VND/km", "expressway section name or road ref (e.g. CT.01)"),
     "toll_max_km": ("km", "road label"),
     "room": ("VND/room-night", "lodging id, province or *"),
     "room_factor": ("factor", "*"),
@@ -598,8 +600,15 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                     _tolls(b, rates, leg, day.index, cls, coaches, on)
                 elif local is False:
                     local = across
-            elif leg.mode == "boat":
-                start = places.get(leg.from_id)
+            elif leg.mode == "boat" and leg.fare_vnd:  # a boat with a fare: per person, each way
+                fare = Rate("fare", leg.from_id, "", leg.fare_vnd / max(1, planned_for),
+                            source=f"fare of the planned boat leg for {planned_for} people")
+                b.add("fares", day.index, f"Boat {leg.name or leg.from_id}: {n} guests + {coaches} guide(s)",
+                      n + coaches, "person", fare)
+            elif leg.mode == "boat":  # a boat hired for the group, out and back
+                start, site = places.get(leg.from_id), places.get(leg.to_id)
+                if site is not None and site.kind == "destination" and site.fee_vnd:
+                    continue  # the site's fee per guest is the shared boat (floating markets)
                 if start is not None and start.kind == "port":
                     hire = rates.need("boat_hire", (leg.from_id, start.province_legacy), on=on)
                     size = rates.need("boat_guests", (leg.from_id, start.province_legacy), on=on)
@@ -611,8 +620,8 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                 named = (link.id,) if link else tuple(leg.name.split()[-1:])
                 fare = rates.get("fare", named, on=on)
                 if fare is None and link is not None:
-                    fare = Rate("fare", link.id, "", link.fare_vnd, source=f"data/sea_links.csv {link.id}: "
-                                f"{link.source}", as_of=link.as_of)
+                    fare = Rate("fare", link.id, "", link.fare_vnd, source=_link_source(link, "fare_vnd"),
+                                as_of=link.as_of)
                 if fare is None:  # no timetable row: the fare the plan carries, per person
                     fare = Rate("fare", leg.to_id, "", leg.fare_vnd / max(1, planned_for),
                                 source=f"fare of the planned leg {leg.name or leg.mode} for "
@@ -624,7 +633,7 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                     vf = rates.get("vehicle_fare", named, on=on)
                     if vf is None and link is not None and link.vehicle_fare_vnd is not None:
                         vf = Rate("vehicle_fare", link.id, "", link.vehicle_fare_vnd,
-                                  source=f"data/sea_links.csv {link.id}: {link.source}", as_of=link.as_of)
+                                  source=_link_source(link, "vehicle_fare_vnd"), as_of=link.as_of)
                     if vf is None:
                         raise ValidationError(f"no vehicle fare for the car ferry {leg.name!r}; add a row "
                                               "kind=vehicle_fare, key=<link id>", source=rates.origin)
@@ -738,14 +747,67 @@ class _Builder:
 
 
 def _tolls(b: _Builder, rates: Rates, leg, day: int, cls: str, coaches: int, on: date | None) -> None:
-    """Toll items of a road leg: per km on each tolled road the leg names, up to the tolled length."""
-    for road in dict.fromkeys(x.strip() for x in leg.name.split("·")):
-        per_km = rates.get("toll_km", (road,), cls, on=on) if road else None
-        if per_km is None or per_km.key != road:
+    """Toll items of a road leg: per km on each tolled expressway section it runs along.
+
+    A leg names its roads (``QL1A · CT.01``); the km on each section of a named expressway of the
+    bundled network (``Cao tốc Trung Lương - Mỹ Thuận`` ...) are measured along the leg's path and
+    priced by the section's rate (else the road's). A named road with a rate but no section in the
+    bundled network is charged on the whole leg, up to its ``toll_max_km``.
+    """
+    sections = _toll_sections()
+    for road in dict.fromkeys(x.strip() for x in leg.name.split("·") if x.strip()):
+        parts = [(name, lines) for name, (ref, lines) in sections.items() if road in (ref, name)]
+        if parts:
+            for name, lines in parts:
+                km = _km_along(leg.geometry, lines)
+                rate = rates.get("toll_km", (name, road), cls, on=on)
+                if km >= 2 and rate is not None and rate.key != "*":  # < 2 km: a junction
+                    b.add("toll", day, f"Toll {name} ({road}): {km:.0f} km", round(km, 1) * coaches, "km",
+                          rate)
+            continue
+        rate = rates.get("toll_km", (road,), cls, on=on)
+        if rate is None or rate.key != road:
             continue
         cap = rates.get("toll_max_km", (road,), on=on)
         km = min(leg.km, cap.value) if cap is not None and cap.key == road else leg.km
-        b.add("toll", day, f"Toll {road}: {km:.0f} km ({cls} seats)", round(km, 1) * coaches, "km", per_km)
+        b.add("toll", day, f"Toll {road}: {km:.0f} km", round(km, 1) * coaches, "km", rate)
+
+
+@functools.cache
+def _toll_sections() -> dict[str, tuple[str, tuple[tuple[tuple[float, float], ...], ...]]]:
+    """Expressway sections of the bundled road network: name → (ref, polylines in lon/lat)."""
+    from tourlink.errors import DataError
+    from tourlink.paths import data_file
+
+    try:
+        path = data_file("roads_edges.csv.gz")
+    except DataError:
+        return {}
+    out: dict[str, tuple[str, list]] = {}
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row.get("highway") != "motorway" and not row.get("ref", "").startswith("CT"):
+                continue
+            name = row.get("name") or row.get("ref") or ""
+            line = tuple(tuple(float(c) for c in p.split()) for p in row.get("geometry", "").split(";") if p)
+            if name and len(line) >= 2:
+                out.setdefault(name, (row.get("ref", ""), []))[1].append(line)
+    return {k: (ref, tuple(lines)) for k, (ref, lines) in out.items()}
+
+
+def _km_along(path, lines, *, width_km: float = 0.2) -> float:
+    """Km of ``path`` (lon/lat pairs) that run within ``width_km`` of ``lines`` (a local km plane)."""
+    import shapely
+
+    if len(path) < 2:
+        return 0.0
+    lat0 = math.radians(sum(y for _, y in path) / len(path))
+
+    def plane(pts):
+        return [(x * 111.32 * math.cos(lat0), y * 110.57) for x, y in pts]
+
+    road = shapely.MultiLineString([plane(line) for line in lines]).buffer(width_km)
+    return float(shapely.LineString(plane(path)).intersection(road).length)
 
 
 def _at_noon(day):
@@ -772,6 +834,13 @@ def _link_of(leg, links: dict):
         return links[words[-1]]
     return next((lk for lk in links.values() if (lk.from_port, lk.to_port, lk.mode) ==
                  (leg.from_id, leg.to_id, leg.mode)), None)
+
+
+def _link_source(link, field: str) -> str:
+    """The source of a timetable fare: "estimate: ..." when the timetable marks the field a guess."""
+    est = link.estimated(field) if hasattr(link, "estimated") else ""
+    where = f"data/links.csv {link.id}: {link.source}"
+    return f"estimate: {est} ({where})" if est else where
 
 
 def _sea_links() -> dict:

@@ -37,6 +37,9 @@ THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_
           "floating_market", "museum", "cultural_institution", "revolutionary_historic",
           "intangible_heritage", "market_food")
 
+#: ways of travel a request may allow (``modes``)
+MODES = ("road", "boat", "flight")
+
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -102,6 +105,10 @@ class TourRequest:
         Hotel stars the quote prices (2–5).
     sea
         Allow sea crossings (islands such as Phú Quốc).
+    modes
+        Ways of travel the plan may use (:data:`MODES`): ``"road"`` (always), ``"boat"`` (fast
+        boats, car ferries and river boats of the timetable) and ``"flight"`` (domestic flights:
+        a day whose next night is too far by road or on another land mass may fly).
     dawn, dawn_start
         Allow a day to start at ``dawn_start`` to reach a floating market.
     seed, time_limit
@@ -135,6 +142,7 @@ class TourRequest:
     budget: int | None = None
     lodging_grade: int = 3
     sea: bool = True
+    modes: tuple[str, ...] = ("road", "boat")
     dawn: bool = True
     dawn_start: str = "05:00"
     seed: int = 0
@@ -229,6 +237,20 @@ class TourRequest:
                 problems.append(f"{name}: expected a list of names or ids, got {v!r}")
                 v = ()
             put(self, name, v)
+        modes = (self.modes,) if isinstance(self.modes, str) else self.modes
+        try:
+            modes = tuple(dict.fromkeys(str(m).strip() for m in modes))
+        except TypeError:
+            problems.append(f"modes: expected a list such as [\"road\", \"boat\", \"flight\"], "
+                            f"got {self.modes!r}")
+            modes = ("road", "boat")
+        bad = [m for m in modes if m not in MODES]
+        if bad:
+            problems.append(f"modes: unknown mode(s) {', '.join(map(repr, bad))}; "
+                            f"choose from {', '.join(MODES)}")
+        elif "road" not in modes:
+            problems.append("modes: \"road\" is required (the coach takes the group to ports and airports)")
+        put(self, "modes", modes)
         if not self.partnership and not self.provinces:
             problems.append("give a partnership id (e.g. kien-giang--hau-giang) or a list of provinces")
         both = sorted(set(self.must) & set(self.exclude))
@@ -330,4 +352,4 @@ class TourRequest:
         return type(self)(**d)
 
 
-__all__ = ["TourRequest", "THEMES", "minutes_of", "hhmm"]
+__all__ = ["TourRequest", "THEMES", "MODES", "minutes_of", "hhmm"]

@@ -146,10 +146,10 @@ def lookup(table: dict[tuple[str, int], int], name: str, m: int) -> int | None:
     return None
 
 
-def rows_to_csv(rows: Iterable[dict]) -> str:
-    """CSV text with :data:`COLUMNS`."""
+def rows_to_csv(rows: Iterable[dict], columns: Iterable[str] = COLUMNS) -> str:
+    """CSV text of ``rows`` with ``columns`` (default :data:`COLUMNS`; other keys left out)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()

@@ -23,6 +23,7 @@ import hashlib
 import random
 from pathlib import Path
 
+from tourlink.atomic import write_text
 from tourlink.bench.ophs import read_ophs
 from tourlink.bench.toptw import read_toptw
 
@@ -93,8 +94,7 @@ def generate(instances_dir: str | Path, out_dir: str | Path, which=DEFAULT) -> l
         src = base / rel
         name, text = scale_toptw(src, k) if fmt == "toptw" else scale_ophs(src, trips=k)
         target = out / fmt / (name + (".txt" if fmt == "toptw" else ".ophs"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_text(target, text)
         made.append((fmt, name, target))
     return made
 

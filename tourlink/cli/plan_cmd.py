@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,13 +161,20 @@ def write_outputs(itinerary: Any, out: Path, *, pack: bool) -> list[Path]:
     return files
 
 
-def ensure_folder(out: Path) -> None:
-    """Make ``out`` (before a long run) or raise ValidationError saying it cannot be written."""
+@contextlib.contextmanager
+def writing_to(out: Path) -> Iterator[None]:
+    """Turn an OSError while writing into ``out`` into a one-line ValidationError."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        yield
     except OSError as exc:
         raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
                               source=str(exc.filename or out)) from None
+
+
+def ensure_folder(out: Path) -> None:
+    """Make ``out`` (before a long run) or raise ValidationError saying it cannot be written."""
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -177,11 +186,8 @@ def run(args: argparse.Namespace) -> int:
                                    max_iterations=args.iterations, rates=args.rates)
     print(itinerary.summary(lang=getattr(args, "lang", "en")))
     if args.out is not None:
-        try:
+        with writing_to(args.out):
             files = write_outputs(itinerary, args.out, pack=args.pack)
-        except OSError as exc:
-            raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
-                                  source=str(exc.filename or args.out)) from None
         for f in files:
             print(f"wrote {f}")
     return 0

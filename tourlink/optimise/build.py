@@ -88,7 +88,7 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
             if t_in + t_out > s.cap or t_in >= NO_ROAD:
                 continue
             late_seg = s.late - (lm if s.lunch else 0)
-            base = pl.dawn_start if boat and s.dawn else s.early
+            base = pl.dawn_start if s.dawn and pl.dawn_site(dest) else s.early
             for e, lt in pl.windows(dest, s.day):
                 e_srv = max(e - boat, base + t_in)
                 l_srv = min(lt - boat, late_seg - service - t_out)
