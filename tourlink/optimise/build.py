@@ -19,7 +19,8 @@ Modelling rules (minutes on one global timeline, day ``d`` (0-based) at ``d * 14
   earlier; the day timing (:mod:`tourlink.optimise.timing`) inserts the pause;
 * pace: the distance matrix is road minutes plus ``pace_unit`` per arrival at a visit, and
   ``max_distance = road cap + pace * pace_unit``, so no segment takes more than ``pace``
-  visits (the road cap is exact for full segments and re-checked on every timed day);
+  visits (its share of the pace on a crossing day; the road cap is exact for full segments and
+  re-checked on every timed day);
 * each segment is offered only its shortlist of candidates (:func:`shortlist`).
 """
 
@@ -47,11 +48,13 @@ class Copy:
 
 
 def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozenset(),
-                  allowed: frozenset[str] | None = None) -> tuple[Problem, list[Copy], list[str]]:
+                  allowed: frozenset[str] | None = None,
+                  cover: frozenset[str] = frozenset()) -> tuple[Problem, list[Copy], list[str]]:
     """Return the Problem of ``plan``, what each client stands for, and the location ids.
 
     ``required`` destinations get a required copy (``request.must`` are always required);
-    ``allowed`` limits the candidates (None = all).
+    ``allowed`` limits the candidates (None = all); each partner of ``cover`` gets exactly one
+    stop, of the solver's choice: the copies of all its candidates form one required group.
     """
     world, request = pl.world, pl.request
     segs = plan.segments
@@ -70,10 +73,15 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     clients: list[Client] = []
     copies: list[Copy] = []
     must = set(request.must) | set(required)
-    keep = shortlist(pl, segs, must=must)
+    keep = shortlist(pl, segs, must=must, cover=cover)
+    n_dest = len(world.candidates)  # group ids from here on: one per partner of `cover`
+    pooled = {pt: n_dest + k for k, pt in enumerate(sorted(cover))}
+    started: set[int] = set()
     for g, dest in enumerate(world.candidates):
         if allowed is not None and dest not in allowed and dest not in must:
             continue
+        if dest not in must and pl.get(dest, "partner") in pooled:
+            g = pooled[pl.get(dest, "partner")]
         road = pl.road_id(dest)
         boat = pl.boat_minutes(dest)
         service = int(pl.get(dest, "visit_minutes")) + 2 * boat
@@ -99,9 +107,11 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                 off = s.day * 1440
                 clients.append(Client(location=loc(road), service=service, tw_early=off + e_srv,
                                       tw_late=off + l_srv, prize=prize,
-                                      required=dest in must and first, group=g, name=dest))
+                                      required=(dest in must and first) or (g >= n_dest and g not in started),
+                                      group=g, name=dest))
                 copies.append(Copy(dest, k, e, lt, boat))
                 first = False
+                started.add(g)
     vehicles = []
     for k, s in enumerate(segs):
         off = s.day * 1440
@@ -122,7 +132,8 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     at_client[sorted({c.location for c in clients})] = unit
     dist = dur + at_client[None, :]
     np.fill_diagonal(dist, 0)
-    vehicles = [replace(v, max_distance=v.max_distance + request.pace * unit) for v in vehicles]
+    vehicles = [replace(v, max_distance=v.max_distance + (request.pace if s.pace is None else s.pace) * unit)
+                for v, s in zip(vehicles, segs, strict=True)]
     return Problem(duration=dur, distance=dist, clients=tuple(clients),
                    vehicles=tuple(vehicles)), copies, locs
 
@@ -131,12 +142,14 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
 SHORTLIST_PER_VISIT = 8
 
 
-def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = frozenset()) -> list[set[str]]:
+def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = frozenset(),
+              cover: frozenset[str] = frozenset()) -> list[set[str]]:
     """Per segment, the candidates worth offering to the solver.
 
     A segment can take at most ``pace`` visits, so only the ``SHORTLIST_PER_VISIT * pace`` best by
     prize per minute spent (visit + detour from the segment's direct drive) are offered, plus the
-    must-visits. Keeps the problem small on large catalogs without losing what a day could use.
+    must-visits and as many of the best of each partner in ``cover``. Keeps the problem small on
+    large catalogs without losing what a day could use.
     """
     n = SHORTLIST_PER_VISIT * pl.request.pace
     out = []
@@ -153,7 +166,8 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
             spend = int(pl.get(dest, "visit_minutes")) + max(0, t_in + t_out - direct) + 10
             scored.append((-pl.prize(dest) / spend, dest))
         scored.sort()
-        out.append({d for _v, d in scored[:n]} | (set(must) & {d for _v, d in scored}))
+        pooled = {d for pt in cover for d in [d for _v, d in scored if pl.get(d, "partner") == pt][:n]}
+        out.append({d for _v, d in scored[:n]} | (set(must) & {d for _v, d in scored}) | pooled)
     return out
 
 

@@ -3,8 +3,8 @@
 A :class:`Plan` is the overnight hub of each night plus the crossings taken; every day is
 then one :class:`Segment` (a vehicle of the solver's problem from the day's start to its
 end) or, on a crossing day, two: the part before the crossing and the part after it. A
-segment carries its time window, its share of the day's road-hours cap, and whether it holds
-the lunch pause and may start at dawn.
+segment carries its time window, its share of the day's road-hours cap and of the day's pace,
+and whether it holds the lunch pause and may start at dawn.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Segment:
     cap: int  # road minutes allowed
     lunch: bool = False  # the lunch pause is reserved in this segment
     dawn: bool = False  # may start at dawn for a floating market
+    pace: int | None = None  # visits allowed (None: the request's pace, the whole day)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def make_segments(pl: Planning, nights: tuple[str, ...],
 def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> tuple[Segment, Segment] | None:
     """The two segments of a day from ``a`` to ``b`` that takes crossing ``c``.
 
-    The road cap is shared in proportion to the segments' lengths; the lunch pause goes on
+    The road cap and the pace are shared in proportion to the segments' lengths (so that the
+    solver never plans more visits than the day may hold); the lunch pause goes on
     board (or at the port) when the check-in and the crossing cover the lunch window, else into
     the longer segment that can hold it.
     """
@@ -96,9 +98,12 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
     cap_a = max(int(cap * share), pl.minutes(a, p))
     if cap - cap_a < pl.minutes(q, b):
         return None
-    return (Segment(c.day, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds),
+    pace_a = round(pl.request.pace * share)
+    return (Segment(c.day, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds,
+                    pace=pace_a),
             Segment(c.day, q, b, early_b, de, cap - cap_a,
-                    lunch=not lunch_a and not on_board and min(de, le) - max(early_b, ls) >= lm))
+                    lunch=not lunch_a and not on_board and min(de, le) - max(early_b, ls) >= lm,
+                    pace=pl.request.pace - pace_a))
 
 
 __all__ = ["Segment", "Plan", "day_places", "make_segments"]

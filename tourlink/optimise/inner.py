@@ -128,9 +128,10 @@ def _routes_of(sol: pyvrp.Solution) -> list[tuple[int, list[int]]]:
 def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
     """A feasible start: repeatedly insert the client of best prize per added minute.
 
-    Required clients go first. Feasibility of an insertion is checked in O(1) with the
-    latest feasible service starts of the route (forward / backward time slack), vectorised
-    over every client and position; ``max_duration`` by recomputing the chosen route.
+    Required clients (and members of required groups) go first. Feasibility of an insertion is
+    checked in O(1) with the latest feasible service starts of the route (forward / backward time
+    slack), vectorised over every client and position; ``max_duration`` by recomputing the chosen
+    route.
     """
     dur, dist = problem.duration, problem.distance
     cl = problem.clients
@@ -138,9 +139,11 @@ def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
     svc = np.array([c.service for c in cl], dtype=np.int64)
     early = np.array([c.tw_early for c in cl], dtype=np.int64)
     late = np.array([c.tw_late for c in cl], dtype=np.int64)
-    weight = np.array([c.prize + (10**9 if c.required else 0) for c in cl], dtype=np.float64)
-    open_ = np.array([c.prize > 0 or c.required for c in cl])
     groups = problem.groups()
+    needed = {i for members in groups.values() if any(cl[i].required for i in members) for i in members}
+    needed |= {i for i, c in enumerate(cl) if c.required}  # required clients and required groups' members
+    weight = np.array([c.prize + (10**9 if i in needed else 0) for i, c in enumerate(cl)], dtype=np.float64)
+    open_ = np.array([c.prize > 0 or i in needed for i, c in enumerate(cl)])
     routes: list[list[int]] = [[] for _ in problem.vehicles]
     banned: set[tuple[int, int]] = set()
     while open_.any():

@@ -160,26 +160,34 @@ class _Result:
 
 
 def _same_clients(a: Problem, b: Problem) -> bool:
-    """Whether a solution of ``a`` is a valid start for ``b`` (same visit options, in order)."""
-    key = [(c.location, c.group, c.tw_early, c.tw_late) for c in a.clients]
-    return key == [(c.location, c.group, c.tw_early, c.tw_late) for c in b.clients]
+    """Whether a solution of ``a`` is a start for ``b`` (same visit options, in order; the groups and
+    what is required may differ)."""
+    key = [(c.location, c.tw_early, c.tw_late) for c in a.clients]
+    return key == [(c.location, c.tw_early, c.tw_late) for c in b.clients]
 
 
 def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max_iterations: int | None,
                 first: tuple[Problem, list[Copy], Solution] | None = None) -> _Result:
-    """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed."""
+    """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed.
+
+    A partner without a stop that needs one gets one of the solver's choice (its candidates form
+    a required group); a partner still short of stops gets the stop :func:`best_reachable` picks.
+    """
     request = pl.request
     required: frozenset[str] = frozenset()
+    cover: frozenset[str] = frozenset()
     previous: tuple[Problem, Solution] | None = None
     for _round in range(1 + len(pl.world.partners)):
         if first is not None:
             problem, copies, sol = first
             first = None
         else:
-            problem, copies, _locs = build_problem(pl, p, required=required)
+            problem, copies, _locs = build_problem(pl, p, required=required, cover=cover)
             missing = [m for m in (*request.must, *sorted(required)) if not any(c.dest == m for c in copies)]
             if missing:
                 raise InfeasibleError([why_unreachable(pl, p, m) for m in missing])
+            for partner in sorted(cover - {pl.get(c.dest, "partner") for c in copies}):
+                raise InfeasibleError(_no_stop(pl, partner))
             # start from the previous round's answer when the clients are the same (only `required`
             # changed); a re-solve gets what is left of the time limit (at least a second)
             start = previous[1] if previous and _same_clients(previous[0], problem) else None
@@ -197,21 +205,27 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         lacking = uncovered(pl, visited)
         if not lacking:
             break
-        add = set()
+        add, pool = set(), set()
         for partner in lacking:
+            if request.min_stops_per_partner == 1 and partner not in cover:
+                pool.add(partner)
+                continue
             best = best_reachable(pl, copies, partner, set(visited) | required, p, days)
             if best is None:
-                raise InfeasibleError(f"coverage: no stop in {partner} fits the tour (needs "
-                                      f"{request.min_stops_per_partner}; add days, raise max_road_hours "
-                                      "or set min_stops_per_partner = 0)")
+                raise InfeasibleError(_no_stop(pl, partner))
             add.add(best)
-        required = required | frozenset(add)
+        required, cover = required | frozenset(add), cover | frozenset(pool)
     else:
         raise InfeasibleError(f"coverage: {', '.join(lacking)} still below "
                               f"{request.min_stops_per_partner} stops")
     score = sum(pl.prize(v) for v in visited) / 10
     road = sum(leg.minutes for d in days for leg in d.legs if leg.mode == "road")
     return _Result(p, days, score, road, problem, copies, sol, removed, sol.iterations)
+
+
+def _no_stop(pl: Planning, partner: str) -> str:
+    return (f"coverage: no stop in {partner} fits the tour (needs {pl.request.min_stops_per_partner}; "
+            "add days, raise max_road_hours or set min_stops_per_partner = 0)")
 
 
 def assemble(pl: Planning, res: _Result, *, seed: int) -> Itinerary:

@@ -5,17 +5,22 @@ allows (at dawn only for a floating market), a drive to each visit, the boat to 
 market from its pier, the lunch pause at the boundary that ends the segment earliest (or on
 board / at the port when a crossing covers the lunch window), the crossing with its wait at
 the port. A day that breaks a rule (a window missed because of the lunch pause, pace, the
-road-hours cap) is repaired by dropping the visit whose loss costs least; a budget over the
-cap drops the paid visit worth least per đồng.
+road-hours cap) is repaired first by visiting the same places in another order (the solver's
+model reserves the lunch pause only approximately), else by dropping the visit of least prize
+whose removal mends it (else the visit whose loss costs least, until it is mended); a budget
+over the cap drops the paid visit worth least per đồng. The searches time candidate days
+without building their stops and legs (``build=False``).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import NamedTuple
 
 from tourlink.errors import InfeasibleError
-from tourlink.itinerary import TZ, Leg, Stop
+from tourlink.itinerary import Leg, Stop
 from tourlink.optimise.build import Copy
 from tourlink.optimise.crossings import Crossing, crossing_stops
 from tourlink.optimise.days import Plan, Segment
@@ -35,6 +40,19 @@ class Timed:
     start_depart: datetime
     end_arrive: datetime
     visits: list[str]
+    road: int = 0  # minutes on the road
+
+
+class SegmentTimes(NamedTuple):
+    """A timed segment: stops and legs (empty when not built), departure and arrival (minutes after
+    midnight), the spans spent waiting at a pier (lunch may be taken there) and the road minutes."""
+
+    stops: list[Stop]
+    legs: list[Leg]
+    depart: int
+    arrive: int
+    waits: list[tuple[int, int]]
+    road: int
 
 
 class Broken(Exception):
@@ -82,7 +100,7 @@ def time_days(pl: Planning, p: Plan, problem: Problem, copies: list[Copy],
 
 def time_repaired(pl: Planning, p: Plan, day: int, lists: list[list[str]],
                   removed: dict[str, str]) -> tuple[Timed, list[list[str]]]:
-    """Time one day, dropping the cheapest visit until the day keeps every rule."""
+    """Time one day; while it breaks a rule, visit the same places in another order, else drop a visit."""
     segs = [p.segments[k] for k in p.day_segments(day)]
     crossing = p.crossing_on(day)
     while True:
@@ -94,7 +112,12 @@ def time_repaired(pl: Planning, p: Plan, day: int, lists: list[list[str]],
             why = day_limits(pl, timed)
         if not why:
             return timed, lists
-        victim = cheapest(pl, lists, road=why.endswith(_ROAD_MARK), segs=segs)
+        order = reordered(pl, day, segs, lists, crossing)
+        if order is not None:
+            lists = order
+            continue
+        victim = (repairing(pl, day, segs, lists, crossing)
+                  or cheapest(pl, lists, road=why.endswith(_ROAD_MARK), segs=segs))
         if victim is None:
             raise InfeasibleError(f"day {day + 1}: {why}")
         removed[victim] = f"time: {why}"
@@ -102,6 +125,48 @@ def time_repaired(pl: Planning, p: Plan, day: int, lists: list[list[str]],
 
 
 _ROAD_MARK = "h on the road cap"
+
+
+#: most visit orders :func:`reordered` tries (5! = 120 for a day at pace 5)
+MAX_ORDERS = 720
+
+
+def keeps_rules(pl: Planning, day: int, segs: list[Segment], lists: list[list[str]],
+                crossing: Crossing | None) -> Timed | None:
+    """The day timed without stops and legs when it keeps every rule, else None."""
+    try:
+        timed = time_day(pl, day, segs, lists, crossing, build=False)
+    except Broken:
+        return None
+    return None if day_limits(pl, timed) else timed
+
+
+def reordered(pl: Planning, day: int, segs: list[Segment], lists: list[list[str]],
+              crossing: Crossing | None) -> list[list[str]] | None:
+    """The same visits of each segment in the order that keeps every rule with the least road time
+    (None when none does, or the day has more than :data:`MAX_ORDERS` orders)."""
+    count = 1
+    for ls in lists:
+        count *= len(list(itertools.permutations(ls))) if len(ls) < 8 else MAX_ORDERS + 1
+    if count > MAX_ORDERS:
+        return None
+    best = None
+    for combo in itertools.product(*(itertools.permutations(ls) for ls in lists)):
+        trial = [list(x) for x in combo]
+        timed = keeps_rules(pl, day, segs, trial, crossing)
+        if timed is not None and (best is None or timed.road < best[0]):
+            best = (timed.road, trial)
+    return None if best is None else best[1]
+
+
+def repairing(pl: Planning, day: int, segs: list[Segment], lists: list[list[str]],
+              crossing: Crossing | None) -> str | None:
+    """The visit of least prize whose removal alone makes the day keep every rule (never a
+    must-visit; None when no single removal does): a lunch pause blocked by a long visit is
+    mended by dropping that visit, not the cheapest of the day."""
+    fixes = [v for v in {v for ls in lists for v in ls if v not in pl.request.must}
+             if keeps_rules(pl, day, segs, [[x for x in ls if x != v] for ls in lists], crossing)]
+    return min(fixes, key=lambda v: (pl.prize(v), v)) if fixes else None
 
 
 def cheapest(pl: Planning, lists: list[list[str]], *, road: bool = False,
@@ -127,19 +192,23 @@ def day_limits(pl: Planning, t: Timed) -> str:
     request = pl.request
     if len(t.visits) > request.pace:
         return f"{len(t.visits)} visits, more than pace {request.pace}"
-    road = sum(leg.minutes for leg in t.legs if leg.mode == "road")
-    if road > request.max_road_hours * 60:
-        return f"{road / 60:.1f} h on the road, over the {request.max_road_hours:g} {_ROAD_MARK}"
+    if t.road > request.max_road_hours * 60:
+        return f"{t.road / 60:.1f} h on the road, over the {request.max_road_hours:g} {_ROAD_MARK}"
     return ""
 
 
 def time_day(pl: Planning, day: int, segs: list[Segment], lists: list[list[str]],
-             crossing: Crossing | None) -> Timed:
-    """The timed day of the visit lists of its segments; raise :class:`Broken` when it cannot be."""
+             crossing: Crossing | None, *, build: bool = True) -> Timed:
+    """The timed day of the visit lists of its segments; raise :class:`Broken` when it cannot be.
+
+    With ``build=False`` only the times are computed (no stops, no legs: fast, for searches).
+    """
     lm = pl.lunch_minutes
     lunch_done = lm == 0
     stops: list[Stop] = []
     legs: list[Leg] = []
+    waits: list[tuple[int, int]] = []  # where lunch may be taken on a crossing day
+    road = 0
     start_depart = end_arrive = None
     for i, (s, dests) in enumerate(zip(segs, lists, strict=True)):
         first_seg = i == 0
@@ -150,44 +219,45 @@ def time_day(pl: Planning, day: int, segs: list[Segment], lists: list[list[str]]
         else:
             t0 = s.early
         if s.lunch and not lunch_done:
-            ev = _with_lunch(pl, day, s, dests, t0)
+            ev = _with_lunch(pl, day, s, dests, t0, build=build)
             lunch_done = ev is not None
         else:
             ev = None
         if ev is None:
-            ev = time_segment(pl, day, s, dests, t0, None)
-        seg_stops, seg_legs, dep, arr = ev
+            ev = time_segment(pl, day, s, dests, t0, None, build=build)
         if first_seg:
-            start_depart = dep
-        stops.extend(seg_stops)
-        legs.extend(seg_legs)
+            start_depart = ev.depart
+        stops.extend(ev.stops)
+        legs.extend(ev.legs)
+        waits.extend(ev.waits)
+        road += ev.road
+        arr = ev.arrive
         if crossing is not None and i == 0:
             if arr > crossing.board_by:
                 raise Broken(f"misses the {hhmm(crossing.depart)} boat at {pl.name(crossing.link.from_port)}")
-            wait, leg, ashore = crossing_stops(pl, crossing, arr)
-            stops.extend((wait, ashore))
-            legs.append(leg)
+            waits += [(arr, crossing.depart), (crossing.arrive, crossing.ashore)]
+            if crossing.link.mode in LUNCH_ON_BOARD:
+                waits.append((crossing.depart, crossing.arrive))
+            if build:
+                wait, leg, ashore = crossing_stops(pl, crossing, arr)
+                stops.extend((wait, ashore))
+                legs.append(leg)
         end_arrive = arr
-    if not lunch_done and onboard_minutes(pl, stops, legs) < lm:
+    if not lunch_done and lunch_window_minutes(pl, waits) < lm:
         raise Broken("no time for the lunch pause")
     if end_arrive > segs[-1].late:
         raise Broken(f"arrives at {pl.name(segs[-1].end)} at {hhmm(end_arrive)}, after {hhmm(segs[-1].late)}")
     visits = [x for ls_ in lists for x in ls_]
-    return Timed(stops, legs, pl.dt(day, start_depart), pl.dt(day, end_arrive), visits)
+    return Timed(stops, legs, pl.dt(day, start_depart), pl.dt(day, end_arrive), visits, road)
 
 
-def onboard_minutes(pl: Planning, stops: list[Stop], legs: list[Leg]) -> int:
-    """Minutes of the lunch window spent waiting at a sea port or on a boat (lunch on board)."""
-    if not stops:
-        return 0
-    day = stops[0].arrive.date()
-    midnight = datetime.combine(day, datetime.min.time(), tzinfo=TZ)
-    lo = midnight + timedelta(minutes=pl.lunch_start)
-    hi = midnight + timedelta(minutes=pl.lunch_end)
-    spans = [(s.arrive, s.depart) for s in stops if s.kind == "port"]
-    spans += [(leg.depart, leg.arrive) for leg in legs if leg.mode in ("fast_boat", "car_ferry", "flight")]
-    total = sum(max(0.0, (min(b, hi) - max(a, lo)).total_seconds() / 60) for a, b in spans)
-    return int(total)
+#: modes of a timetabled link on board which lunch may be taken
+LUNCH_ON_BOARD = ("fast_boat", "car_ferry", "flight")
+
+
+def lunch_window_minutes(pl: Planning, spans: list[tuple[int, int]]) -> int:
+    """Minutes of the lunch window spent in ``spans`` (waiting at a port or pier, on board)."""
+    return sum(max(0, min(b, pl.lunch_end) - max(a, pl.lunch_start)) for a, b in spans)
 
 
 def best_departure(pl: Planning, s: Segment, dests: list[str]) -> int:
@@ -205,28 +275,33 @@ def best_departure(pl: Planning, s: Segment, dests: list[str]) -> int:
     return s.early
 
 
-def _with_lunch(pl: Planning, day: int, s: Segment, dests: list[str], t0: int):
+def _with_lunch(pl: Planning, day: int, s: Segment, dests: list[str], t0: int, *,
+                build: bool = True) -> SegmentTimes | None:
     """The segment timed with the lunch pause at the boundary that ends it earliest (None if none fits)."""
     best = None
     for k in range(len(dests) + 1):
         try:
-            ev = time_segment(pl, day, s, dests, t0, k)
+            ev = time_segment(pl, day, s, dests, t0, k, build=False)
         except Broken:
             continue
-        if ev[3] <= s.late and (best is None or ev[3] < best[3]):
-            best = ev
-    return best
+        if ev.arrive <= s.late and (best is None or ev.arrive < best[1].arrive):
+            best = (k, ev)
+    if best is None or not build:
+        return None if best is None else best[1]
+    return time_segment(pl, day, s, dests, t0, best[0])
 
 
-def time_segment(pl: Planning, day: int, s: Segment, dests: list[str], t0: int, lunch_k: int | None):
-    """Stops and legs of a segment leaving ``s.start`` at ``t0``, with the lunch pause (if
-    ``lunch_k`` is not None) before the ``lunch_k``-th leg; raise Broken if a visit misses its hours.
-
-    Returns ``(stops, legs, departure, arrival)``.
+def time_segment(pl: Planning, day: int, s: Segment, dests: list[str], t0: int, lunch_k: int | None, *,
+                 build: bool = True) -> SegmentTimes:
+    """The segment leaving ``s.start`` at ``t0``, with the lunch pause (if ``lunch_k`` is not None)
+    before the ``lunch_k``-th leg; raise Broken if a visit misses its hours. Stops and legs are
+    built only with ``build``.
     """
     ls, le, lm = pl.lunch_start, pl.lunch_end, pl.lunch_minutes
     stops: list[Stop] = []
     legs: list[Leg] = []
+    waits: list[tuple[int, int]] = []
+    road = 0
     t = t0
     here = s.start
     chain = list(dests) + [None]
@@ -239,10 +314,13 @@ def time_segment(pl: Planning, day: int, s: Segment, dests: list[str], t0: int, 
             start_l = max(t, ls)
             if start_l + lm > le:
                 raise Broken("no time for the lunch pause")
-            stops.append(lunch_stop(pl, here, day, start_l, start_l + lm))
+            if build:
+                stops.append(lunch_stop(pl, here, day, start_l, start_l + lm))
             t = start_l + lm
-        legs.append(road_leg(pl, here, target, day, t, t + drive))
+        if build:
+            legs.append(road_leg(pl, here, target, day, t, t + drive))
         t += drive
+        road += drive
         if nxt is None:
             break
         boat = pl.boat_minutes(nxt)
@@ -253,18 +331,21 @@ def time_segment(pl: Planning, day: int, s: Segment, dests: list[str], t0: int, 
         if boat:
             pier = target
             bs = visit_start - boat
-            stops.append(place_stop(pl, pier, day, t, bs, kind="port"))
-            legs.append(boat_leg(pl, pier, nxt, day, bs, visit_start))
             back = visit_start + visit
-            stops.append(dest_stop(pl, nxt, day, visit_start, back))
-            legs.append(boat_leg(pl, nxt, pier, day, back, back + boat))
+            waits.append((t, bs))
+            if build:
+                stops.append(place_stop(pl, pier, day, t, bs, kind="port"))
+                legs.append(boat_leg(pl, pier, nxt, day, bs, visit_start))
+                stops.append(dest_stop(pl, nxt, day, visit_start, back))
+                legs.append(boat_leg(pl, nxt, pier, day, back, back + boat))
+                stops.append(place_stop(pl, pier, day, back + boat, back + boat, kind="port"))
             t = back + boat
-            stops.append(place_stop(pl, pier, day, t, t, kind="port"))
         else:
-            stops.append(dest_stop(pl, nxt, day, t, visit_start + visit))
+            if build:
+                stops.append(dest_stop(pl, nxt, day, t, visit_start + visit))
             t = visit_start + visit
         here = target
-    return stops, legs, t0, t
+    return SegmentTimes(stops, legs, t0, t, waits, road)
 
 
 def visit_start_at(pl: Planning, day: int, dest: str, arrive_road: int) -> int | None:
@@ -279,4 +360,5 @@ def visit_start_at(pl: Planning, day: int, dest: str, arrive_road: int) -> int |
 
 
 __all__ = ["Timed", "Broken", "time_days", "time_repaired", "time_day", "time_segment", "best_departure",
-           "onboard_minutes", "day_limits", "cheapest", "visit_start_at"]
+           "lunch_window_minutes", "day_limits", "cheapest", "repairing", "reordered", "keeps_rules",
+           "SegmentTimes", "LUNCH_ON_BOARD", "MAX_ORDERS", "visit_start_at"]
