@@ -26,6 +26,9 @@ CHECKIN_MINUTES = 30
 DISEMBARK_MINUTES = 10
 #: how long before ``day_start`` a day may start to catch a morning boat
 EARLY_BOAT_MINUTES = 90
+#: a crossing this long or longer (there or back) is worth more than one night where it lands
+#: (``island_nights``): Phú Quốc by any boat
+LONG_CROSSING_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -113,5 +116,6 @@ def crossing_stops(pl: Planning, c: Crossing, at_port: int) -> tuple[Stop, Leg, 
             place_stop(pl, lk.to_port, c.day, c.arrive, c.ashore, kind="port"))
 
 
-__all__ = ["Crossing", "CHECKIN_MINUTES", "DISEMBARK_MINUTES", "EARLY_BOAT_MINUTES", "needs_crossing",
+__all__ = ["Crossing", "CHECKIN_MINUTES", "DISEMBARK_MINUTES", "EARLY_BOAT_MINUTES", "LONG_CROSSING_MINUTES",
+           "needs_crossing",
            "links_between", "crossing_options", "crossing_stops"]

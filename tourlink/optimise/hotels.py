@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 Seq = TypeVar("Seq", bound=Hashable)
 
 
-def _key(sol: Solution) -> tuple[int, int, int]:
-    return (int(sol.feasible), sol.prize, -sol.distance)
+def _key(sol: Solution) -> tuple[int, int]:
+    return sol.key()
 
 
 def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *, seed: int = 0,
@@ -65,7 +65,7 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
             raise InfeasibleError(_reasons(problem, candidates[0], sol, time_limit, max_iterations))
         return candidates[0], sol
     problems: dict[int, Problem] = {}
-    screened: list[tuple[tuple[int, int, int], int, Seq, Solution]] = []
+    screened: list[tuple[tuple[int, int], int, Seq, Solution]] = []
     per = None if time_limit is None else time_limit * screen_share / len(candidates)
     its = None if max_iterations is None else max(1, max_iterations // 4)
     for k, seq in enumerate(candidates):

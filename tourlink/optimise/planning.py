@@ -9,6 +9,11 @@ and can be read and tested alone.
 
 Times are minutes after midnight of a tour day; day ``d`` (0-based) of the solver's global
 timeline starts at ``d * 1440``.
+
+Two numbers rate a destination: its *prize* ``10 * score * theme weight`` (what the itinerary
+reports as a stop's score, in tenths of a point) and its *value* to the solver
+``10 * theme weight * (score - SCORE_FLOOR)``, weighed against the minutes a visit costs
+(:mod:`tourlink.optimise.build`): above the floor, a flagship sight is worth several minor ones.
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ import pandas as pd
 from tourlink.itinerary import TZ
 from tourlink.optimise.world import World, fold, is_boat_site
 from tourlink.request import TourRequest
+
+#: catalogue score worth nothing to the solver: a place this minor never earns its minutes
+SCORE_FLOOR = 25.0
+#: kinds and themes of the places an evening block goes to (when open late)
+EVENING_KINDS = ("market", "performance_venue", "landmark")
+EVENING_THEMES = ("market_food",)
 
 
 class Planning:
@@ -44,8 +55,10 @@ class Planning:
         self.lunch_minutes = request.lunch_minutes
         self.dawn_start = request.minutes("dawn_start")
         self.road_cap = int(request.max_road_hours * 60)
-        self._windows: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._windows: dict[tuple, list[tuple[int, int]]] = {}
         self._prizes: dict[str, int] = {}
+        self._values: dict[str, int] = {}
+        self._kinds = world.places["category"].to_dict() if "category" in world.places else {}
         self.memo: dict[Any, Any] = {}  # per-concern caches (estimates, segment options)
 
     # ----------------------------------------------------------- the world, shortly
@@ -89,6 +102,19 @@ class Planning:
             self._prizes[dest] = int(round(10 * float(r["score"]) * self.request.weight(tuple(r["themes"]))))
         return self._prizes[dest]
 
+    def value(self, dest: str) -> int:
+        """The solver's value of a visit: ``round(10 * theme weight * (score - SCORE_FLOOR))``, >= 0."""
+        if dest not in self._values:
+            r = self.world.row(dest)
+            above = max(0.0, float(r["score"]) - SCORE_FLOOR)
+            self._values[dest] = int(round(10 * above * self.request.weight(tuple(r["themes"]))))
+        return self._values[dest]
+
+    def kind(self, dest: str) -> str:
+        """The catalogue kind of a destination (museum, pagoda, floating_market, ...; "" if none)."""
+        k = self._kinds.get(dest, "")
+        return k if isinstance(k, str) else ""
+
     def windows(self, dest: str, day: int) -> list[tuple[int, int]]:
         """Windows on the visit start of ``dest`` on tour day ``day`` (minutes after midnight).
 
@@ -114,10 +140,32 @@ class Planning:
                 out.append((e, late))
         return out
 
+    def evening_windows(self, dest: str, day: int) -> list[tuple[int, int]]:
+        """Windows on the visit start of ``dest`` in the evening block of day ``day``, when it is
+        an evening place: open after dark for a night market, a dinner cruise or a show (opening
+        at 15:00 or later, or a market, show or food place open until 20:00 or later)."""
+        key = ("evening", dest, day)
+        if key not in self._windows:
+            from tourlink import hours
+
+            r = self.world.row(dest)
+            lo, hi = self.request.minutes("evening_start"), self.request.minutes("evening_end")
+            kindly = self.kind(dest) in EVENING_KINDS or bool(set(r["themes"]) & set(EVENING_THEMES))
+            visit = int(r["visit_minutes"])
+            out = []
+            for o, c in hours.windows(str(r["opening_hours"] or "24/7"), self.request.start_date
+                                      + timedelta(days=day)):
+                if o >= 15 * 60 or (kindly and c >= 20 * 60 and o > 0):
+                    e, late = max(o, lo), min(c, hi) - visit
+                    if e <= late:
+                        out.append((e, late))
+            self._windows[key] = out
+        return self._windows[key]
+
     def dt(self, day: int, minute: float) -> datetime:
         """The aware datetime of ``minute`` after midnight of tour day ``day``."""
         base = datetime.combine(self.request.start_date + timedelta(days=day), datetime.min.time(), tzinfo=TZ)
         return base + timedelta(minutes=int(minute))
 
 
-__all__ = ["Planning"]
+__all__ = ["Planning", "SCORE_FLOOR"]
