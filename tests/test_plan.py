@@ -285,11 +285,20 @@ def test_overlapping_provinces_count_each_legacy_area_once():
 
 
 def test_must_visits_beyond_one_day_name_places_and_minutes():
-    """Hậu Giang museum (90 min) + Lung Ngọc Hoàng (180 min) from Cần Thơ: best order 317 road-min."""
+    """Hậu Giang museum (90 min) + Lung Ngọc Hoàng (180 min) + Thạch Động at Hà Tiên from Cần Thơ in one
+    day: the precheck names them with the road minutes of the best order and the overrun."""
+    import re
+
     from tourlink.errors import InfeasibleError
     from tourlink.request import TourRequest
 
     r = TourRequest(partnership="kien-giang--hau-giang", start_date="2026-12-10", days=1, start="Cần Thơ",
-                    must=("cur-bao-tang-hau-giang", "osm-r17189465"), min_stops_per_partner=0)
-    with pytest.raises(InfeasibleError, match=r"Lung Ngọc Hoàng .*317 min on the road.*17 min more"):
+                    must=("cur-bao-tang-hau-giang", "osm-r17189465", "osm-n2327003316"),
+                    min_stops_per_partner=0)
+    with pytest.raises(InfeasibleError, match=r"Lung Ngọc Hoàng, Thạch Động .*\d+ min on the road") as info:
         plan(r, max_iterations=50)
+    m = re.search(r"(\d+) min of visits \+ at least (\d+) min on the road \+ (\d+) min lunch = (\d+) min, "
+                  r"(\d+) min more than the (\d+) min", str(info.value))
+    visits, road, lunch, need, more, window = map(int, m.groups())
+    assert visits == 90 + 180 + 45 and need == visits + road + lunch and more == need - window > 0
+    assert road >= 2 * 200  # Cần Thơ - Hà Tiên and back is more than 3 h 20 each way

@@ -1,4 +1,4 @@
-"""Build the tour catalog: ``destinations.csv``, ``lodging.csv``, ``ports.csv``, ``sea_links.csv``.
+"""Build the tour catalog: ``destinations.csv``, ``lodging.csv``, ``ports.csv``.
 
 Inputs (under RAW = ``../shared/data/raw``):
 
@@ -11,7 +11,8 @@ Inputs (under RAW = ``../shared/data/raw``):
 * ``ctu-legocity-opendata/heritage.geojson`` — UNESCO / MAB / Ramsar polygons (significance of
   nature reserves);
 * curated facts in ``tools/curated/``: ``destinations/<province>.yaml`` (one file per legacy
-  province, schema in ``destinations/README.md``), ``lodging.yaml``, ``ports.yaml``, ``sea_links.yaml``.
+  province, schema in ``destinations/README.md``), ``lodging.yaml``,
+  ``ports.yaml`` (ports, piers and airports; their timetabled links: ``build_transport.py``).
 
 Selection rule "tourist-value v1" for OSM rows (applied in :func:`keep_reason`): keep a row of a
 partner legacy province (:data:`PARTNER_LEGACY`) when it has a name (not generic, not an
@@ -89,8 +90,6 @@ LODGING_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_co
                    "source"]
 PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
                 "province_2025_code", "province_2025", "kind", "source"]
-LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", "duration_min", "fare_vnd",
-                "vehicle_fare_vnd", "as_of", "source"]
 
 
 #: name words → kind, tried in this order on the lower-case NFC name (with diacritics: "làng" is a
@@ -637,28 +636,8 @@ def _located(path: Path, items: list[dict], polys: Polygons, problems: list[str]
     return out
 
 
-def _links(path: Path, items: list[dict], ports: set[str], problems: list[str]) -> list[dict]:
-    out = []
-    for i, item in enumerate(items):
-        w = lambda f, i=i, item=item: _where(path, i, item, f)  # noqa: E731
-        for f in ("from_port", "to_port"):
-            if item.get(f) not in ports:
-                problems.append(f"{w(f)}: {item.get(f)!r} is not a port id of ports.yaml")
-        if item.get("mode") not in ("fast_boat", "car_ferry", "boat"):
-            problems.append(f"{w('mode')}: must be fast_boat, car_ferry or boat")
-        deps = [str(d) for d in item.get("departures") or []]
-        if not deps or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", d) for d in deps):
-            problems.append(f"{w('departures')}: a list of HH:MM times is required")
-        rec = dict(item)
-        rec["departures"] = ";".join(sorted(deps))
-        rec["as_of"] = str(item.get("as_of", ""))
-        rec["vehicle_fare_vnd"] = item.get("vehicle_fare_vnd") or ""
-        out.append(rec)
-    return out
-
-
 def build(raw: Path, out: Path) -> list[Path]:
-    """Build the four catalog CSV files of ``out`` from ``raw`` and the curated YAML; return their paths.
+    """Build the three catalog CSV files of ``out`` from ``raw`` and the curated YAML; return their paths.
 
     Raises
     ------
@@ -685,8 +664,6 @@ def build(raw: Path, out: Path) -> list[Path]:
                        problems,
                        ("id", "name_vi", "name_en", "lon", "lat", "province", "town", "price_band",
                         "price_vnd_per_night", "source"))
-    links = _links(CURATED / "sea_links.yaml", read_yaml(CURATED / "sea_links.yaml", "sea_links"), port_ids,
-                   problems)
     if problems:
         raise CuratedError(f"{len(problems)} problem(s) in tools/curated: " + "; ".join(problems))
     out.mkdir(parents=True, exist_ok=True)
@@ -694,7 +671,6 @@ def build(raw: Path, out: Path) -> list[Path]:
         write_text(out / "destinations.csv", to_csv(list(kept.values()), DEST_COLUMNS)),
         write_text(out / "lodging.csv", to_csv(lodging, LODGING_COLUMNS)),
         write_text(out / "ports.csv", to_csv(ports, PORT_COLUMNS)),
-        write_text(out / "sea_links.csv", to_csv(links, LINK_COLUMNS)),
     ]
     return files
 

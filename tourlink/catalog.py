@@ -1,4 +1,4 @@
-"""The tour catalogue: destinations, overnight hubs, ports and sea links, bundled or from a user file.
+"""The tour catalogue: destinations, overnight hubs, ports and airports, bundled or from a user file.
 
 Bundled tables (``data/``, built by ``tools/build_catalog.py`` from OpenStreetMap and cited curated
 facts) load as GeoDataFrames in EPSG:4326, cached; every row carries its legacy and 2025 province,
@@ -35,6 +35,8 @@ import pandas as pd
 
 from tourlink.errors import ValidationError
 from tourlink.paths import data_file
+from tourlink.transport import Link as SeaLink
+from tourlink.transport import load_links
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +91,7 @@ KINDS: dict[str, Kind] = {
 SIGNIFICANCE = {"unesco": 40, "special_national": 30, "national": 20, "provincial": 10, "local": 0}
 
 PRICE_BANDS = ("budget", "mid", "upper")
-PORT_KINDS = ("sea_port", "river_pier")
-LINK_MODES = ("fast_boat", "car_ferry", "boat")
+PORT_KINDS = ("sea_port", "river_pier", "airport")
 
 PROVINCE_COLUMNS = ["province_legacy_code", "province_legacy", "province_2025_code", "province_2025"]
 DESTINATION_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "kind", "themes",
@@ -99,8 +100,6 @@ DESTINATION_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUM
 LODGING_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "town", "price_band",
                    "price_vnd_per_night", "source"]
 PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "kind", "source"]
-SEA_LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", "duration_min",
-                    "fare_vnd", "vehicle_fare_vnd", "as_of", "source"]
 
 #: Vietnam's extent with a margin (lon_min, lat_min, lon_max, lat_max), for the lat/lon-swap hint
 VIETNAM_BBOX = (101.0, 7.0, 118.0, 24.0)
@@ -109,23 +108,6 @@ VIETNAM_BBOX = (101.0, 7.0, 118.0, 24.0)
 def score_of(kind: str, significance: str = "local", *, wikidata: bool = False) -> int:
     """Return the 1-100 score of a place: base of its kind + significance bonus + 10 with Wikidata."""
     return max(1, min(100, KINDS[kind].base + SIGNIFICANCE[significance] + (10 if wikidata else 0)))
-
-
-@dataclass(frozen=True)
-class SeaLink:
-    """A timetabled crossing in one direction; ``departures`` are minutes after midnight."""
-
-    id: str
-    from_port: str
-    to_port: str
-    mode: str
-    operator: str
-    departures: tuple[int, ...]
-    duration_min: int
-    fare_vnd: int
-    vehicle_fare_vnd: int | None
-    as_of: str
-    source: str
 
 
 # --------------------------------------------------------------------------- bundled tables
@@ -194,28 +176,12 @@ def load_ports() -> gpd.GeoDataFrame:
     return _bundled("ports.csv").copy()
 
 
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-@functools.cache
-def _sea_links() -> tuple[SeaLink, ...]:
-    out = []
-    for r in _read_rows(data_file("sea_links.csv")):
-        out.append(SeaLink(
-            id=r["id"], from_port=r["from_port"], to_port=r["to_port"], mode=r["mode"],
-            operator=r["operator"],
-            departures=tuple(_minutes(d) for d in r["departures"].split(";") if d),
-            duration_min=int(r["duration_min"]), fare_vnd=int(r["fare_vnd"]),
-            vehicle_fare_vnd=int(r["vehicle_fare_vnd"]) if r["vehicle_fare_vnd"] else None,
-            as_of=r["as_of"], source=r["source"]))
-    return tuple(out)
-
-
 def load_sea_links() -> list[SeaLink]:
-    """Return the timetabled sea links, one per direction."""
-    return list(_sea_links())
+    """Return the timetabled links (boats, ferries and flights), one per direction.
+
+    The timetable's home is :mod:`tourlink.transport` (:func:`~tourlink.transport.load_links`).
+    """
+    return load_links()
 
 
 # --------------------------------------------------------------------------- filtering
@@ -567,4 +533,4 @@ def lodging_from_file(path: str | os.PathLike) -> gpd.GeoDataFrame:
 __all__ = ["THEMES", "KINDS", "Kind", "SIGNIFICANCE", "SeaLink", "score_of", "load_destinations",
            "load_lodging", "load_ports", "load_sea_links", "destinations_for", "destinations_from_file",
            "lodging_from_file",
-           "DESTINATION_COLUMNS", "LODGING_COLUMNS", "PORT_COLUMNS", "SEA_LINK_COLUMNS"]
+           "DESTINATION_COLUMNS", "LODGING_COLUMNS", "PORT_COLUMNS"]

@@ -37,6 +37,9 @@ THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_
           "floating_market", "museum", "cultural_institution", "revolutionary_historic",
           "intangible_heritage", "market_food")
 
+#: ways of travel a request may allow (``modes``)
+MODES = ("road", "boat", "flight")
+
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -102,9 +105,19 @@ class TourRequest:
     group_size
         People in the group (fares and fees are per person).
     budget_vnd
-        Cap on fees + fares for the whole group (None = no cap).
+        Cap on entrance fees + boat fares for the whole group, used by the planner to leave out
+        paid visits (None = no cap).
+    budget
+        Cap on the quoted price per guest in VND (:mod:`tourlink.quote`, twin share, VAT
+        included); a plan over it is refused with the amount (None = no cap).
+    lodging_grade
+        Hotel stars the quote prices (2–5).
     sea
         Allow sea crossings (islands such as Phú Quốc).
+    modes
+        Ways of travel the plan may use (:data:`MODES`): ``"road"`` (always), ``"boat"`` (fast
+        boats, car ferries and river boats of the timetable) and ``"flight"`` (domestic flights:
+        a day whose next night is too far by road or on another land mass may fly).
     dawn, dawn_start
         Allow a day to start at ``dawn_start`` to reach a floating market.
     evening, evening_start, evening_end
@@ -144,7 +157,10 @@ class TourRequest:
     partner_hubs_first: bool = True
     group_size: int = 10
     budget_vnd: int | None = None
+    budget: int | None = None
+    lodging_grade: int = 3
     sea: bool = True
+    modes: tuple[str, ...] = ("road", "boat")
     dawn: bool = True
     dawn_start: str = "05:00"
     evening: bool = False
@@ -172,7 +188,7 @@ class TourRequest:
         put(self, "start_date", sd)
         for name, lo, hi in (("days", 1, 14), ("pace", 1, 20), ("lunch_minutes", 0, 180),
                              ("min_stops_per_partner", 0, 20), ("group_size", 1, 200),
-                             ("island_nights", 0, 14)):
+                             ("island_nights", 0, 14), ("lodging_grade", 2, 5)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 problems.append(f"{name}: expected an integer, got {v!r}")
@@ -190,6 +206,10 @@ class TourRequest:
                                             or not isinstance(self.budget_vnd, int)
                                             or self.budget_vnd < 0):
             problems.append(f"budget_vnd: expected a non-negative integer, got {self.budget_vnd!r}")
+        if self.budget is not None and (isinstance(self.budget, bool) or not isinstance(self.budget, int)
+                                        or self.budget <= 0):
+            problems.append(f"budget: expected a price per guest in VND (a positive integer), "
+                            f"got {self.budget!r}")
         if self.time_limit is not None:
             try:
                 tl = float(self.time_limit)
@@ -247,6 +267,20 @@ class TourRequest:
                 problems.append(f"{name}: expected a list of names or ids, got {v!r}")
                 v = ()
             put(self, name, v)
+        modes = (self.modes,) if isinstance(self.modes, str) else self.modes
+        try:
+            modes = tuple(dict.fromkeys(str(m).strip() for m in modes))
+        except TypeError:
+            problems.append(f"modes: expected a list such as [\"road\", \"boat\", \"flight\"], "
+                            f"got {self.modes!r}")
+            modes = ("road", "boat")
+        bad = [m for m in modes if m not in MODES]
+        if bad:
+            problems.append(f"modes: unknown mode(s) {', '.join(map(repr, bad))}; "
+                            f"choose from {', '.join(MODES)}")
+        elif "road" not in modes:
+            problems.append("modes: \"road\" is required (the coach takes the group to ports and airports)")
+        put(self, "modes", modes)
         if not self.partnership and not self.provinces:
             problems.append("give a partnership id (e.g. kien-giang--hau-giang) or a list of provinces")
         both = sorted(set(self.must) & set(self.exclude))
@@ -370,4 +404,4 @@ def _kind_caps(raw: Any, problems: list[str]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-__all__ = ["TourRequest", "THEMES", "minutes_of", "hhmm"]
+__all__ = ["TourRequest", "THEMES", "MODES", "minutes_of", "hhmm"]

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from tourlink.errors import TourlinkError
 
 #: modules of tourlink.cli that define subcommands, in the order --help lists them
-COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "export_cmd", "review_cmd", "bench_cmd", "demo_cmd")
+COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "quote_cmd", "export_cmd", "review_cmd", "batch_cmd",
+                   "serve_cmd", "bench_cmd", "demo_cmd")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error (a bug), 2 bad input or impossible request
 

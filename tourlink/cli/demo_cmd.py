@@ -34,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR", help="folder for the pack")
     p.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds of search")
+    p.add_argument("--group-size", type=int, default=None, metavar="N",
+                   help="guests the quote prices (default 10)")
     p.set_defaults(func=run)
 
 
@@ -45,10 +47,11 @@ def demo_request(**changes):
 
 def run(args: argparse.Namespace) -> int:
     """Plan the demo, print it, write the pack, say where; return 0."""
-    from tourlink.cli.plan_cmd import ensure_folder, plan_with_progress, write_outputs
-    from tourlink.errors import ValidationError
+    from tourlink.cli.plan_cmd import ensure_folder, plan_with_progress, write_outputs, writing_to
 
     changes = {"time_limit": args.time_limit} if args.time_limit is not None else {}
+    if getattr(args, "group_size", None) is not None:
+        changes["group_size"] = args.group_size
     request = demo_request(**changes)
     ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
@@ -58,10 +61,7 @@ def run(args: argparse.Namespace) -> int:
         pack = True
     except ImportError:
         pack = False
-    try:
+    with writing_to(args.out):
         files = write_outputs(itinerary, args.out, pack=pack)
-    except OSError as exc:
-        raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
-                              source=str(exc.filename or args.out)) from None
     print(f"\nwrote {len(files)} files to {args.out}/ — open {args.out / 'map.html'} in a browser")
     return 0

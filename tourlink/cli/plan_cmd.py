@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ EXAMPLES = """examples:
   tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" \\
       --date 2026-12-10 --theme floating_market=2 --out tour/
   tourlink plan --request examples/famtrip_kien_giang_hau_giang.toml --out tour/ --pack
+  tourlink plan --request examples/famtrip_kien_giang_hau_giang.toml --group-size 25 \
+      --budget 6000000 --rates my_rates.csv --out tour/
 flags given with --request override the file's keys.
 """
 
@@ -50,6 +54,14 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
                    help="stop the search after N solver iterations (with --seed: the same plan on every "
                         "machine; a time limit depends on the machine's speed)")
     p.add_argument("--no-sea", action="store_true", help="no sea crossings (islands left out)")
+    p.add_argument("--group-size", type=int, default=None, metavar="N",
+                   help="guests in the group (default 10)")
+    p.add_argument("--budget", type=int, default=None, metavar="VND",
+                   help="highest price per guest; a dearer plan is refused with the amount over")
+    p.add_argument("--lodging-grade", type=int, default=None, metavar="STARS",
+                   help="hotel stars 2-5 (default 3)")
+    p.add_argument("--rates", type=Path, default=None, metavar="FILE",
+                   help="your rates (CSV or TOML, columns of data/rates.csv) over the bundled ones")
 
 
 def request_from_args(args: argparse.Namespace) -> Any:
@@ -62,7 +74,9 @@ def request_from_args(args: argparse.Namespace) -> Any:
         data = TourRequest.from_toml(args.request).to_dict()
         source = str(args.request)
     flags = {"partnership": args.partnership, "days": args.days, "start": args.start, "end": args.end,
-             "start_date": args.date, "seed": args.seed, "time_limit": args.time_limit}
+             "start_date": args.date, "seed": args.seed, "time_limit": args.time_limit,
+             "group_size": getattr(args, "group_size", None), "budget": getattr(args, "budget", None),
+             "lodging_grade": getattr(args, "lodging_grade", None)}
     if args.provinces:
         flags["provinces"] = args.provinces
     data.update({k: v for k, v in flags.items() if v is not None})
@@ -93,15 +107,16 @@ def request_from_args(args: argparse.Namespace) -> Any:
     return TourRequest.from_dict(data, source=source)
 
 
-def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None) -> Any:
-    """Run the planner with a tqdm bar on stderr showing the best score so far."""
-    from tourlink.optimise.outer import plan
+def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None,
+                       rates: Path | None = None) -> Any:
+    """Run the planner (and price the plan) with a tqdm bar on stderr showing the best score so far."""
+    from tourlink.planner import plan
 
     if max_iterations is not None and max_iterations < 1:
         raise ValidationError(f"--iterations {max_iterations}: give a whole number ≥ 1",
                               source="command line")
     if quiet:
-        return plan(request, max_iterations=max_iterations)
+        return plan(request, max_iterations=max_iterations, rates=rates)
     from tqdm import tqdm
     bars: list[Any] = []  # opened at the first progress report (after the data has loaded)
 
@@ -114,7 +129,7 @@ def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None 
         bar.set_description(f"planning (best score {best:.0f})", refresh=False)
         bar.refresh()
     try:
-        return plan(request, on_progress=progress, max_iterations=max_iterations)
+        return plan(request, on_progress=progress, max_iterations=max_iterations, rates=rates)
     finally:
         for bar in bars:
             bar.close()
@@ -139,13 +154,20 @@ def write_outputs(itinerary: Any, out: Path, *, pack: bool) -> list[Path]:
     return files
 
 
-def ensure_folder(out: Path) -> None:
-    """Make ``out`` (before a long run) or raise ValidationError saying it cannot be written."""
+@contextlib.contextmanager
+def writing_to(out: Path) -> Iterator[None]:
+    """Turn an OSError while writing into ``out`` into a one-line ValidationError."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        yield
     except OSError as exc:
         raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
                               source=str(exc.filename or out)) from None
+
+
+def ensure_folder(out: Path) -> None:
+    """Make ``out`` (before a long run) or raise ValidationError saying it cannot be written."""
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -154,14 +176,11 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         ensure_folder(args.out)
     itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False),
-                                   max_iterations=args.iterations)
+                                   max_iterations=args.iterations, rates=args.rates)
     print(itinerary.summary(lang=getattr(args, "lang", "en")))
     if args.out is not None:
-        try:
+        with writing_to(args.out):
             files = write_outputs(itinerary, args.out, pack=args.pack)
-        except OSError as exc:
-            raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
-                                  source=str(exc.filename or args.out)) from None
         for f in files:
             print(f"wrote {f}")
     return 0

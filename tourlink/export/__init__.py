@@ -2,7 +2,7 @@
 
 :func:`write_pack` writes, into one folder, ``itinerary.json``, ``map.html``, ``route.gpx``,
 ``route.kml``, ``route.kmz``, ``route.geojson``, ``timetable.csv``, ``timetable.xlsx``,
-``calendar.ics``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf`` where
+``calendar.ics``, ``quote.xlsx``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf`` where
 Chromium is installed) and ``README.txt``. Every file is written atomically, and the same
 itinerary always gives byte-identical files.
 """
@@ -32,6 +32,7 @@ FORMATS: dict[str, tuple[tuple[str, str], ...]] = {
     "csv": (("timetable.csv", "timetable of every leg (UTF-8 with BOM: opens in Excel)"),),
     "xlsx": (("timetable.xlsx", "the same timetable as an Excel workbook"),),
     "ics": (("calendar.ics", "calendar of visits and legs (import into Google/Apple/Outlook calendar)"),),
+    "quote": (("quote.xlsx", "the price: per guest and for the group, every cost with its rate and source"),),
     "html": (
         ("itinerary.vi.html", "printable programme in Vietnamese"),
         ("itinerary.en.html", "printable programme in English"),
@@ -91,12 +92,12 @@ def write_pack(
     ValidationError
         When ``formats`` names an unknown format.
     """
-    from tourlink.export import geojson, gpx, ical, kml, printable, timetable
+    from tourlink.export import geojson, gpx, ical, kml, printable, quote_sheet, timetable
 
     single = {"gpx": (gpx.write_gpx, "route.gpx"), "kml": (kml.write_kml, "route.kml"),
               "kmz": (kml.write_kmz, "route.kmz"), "geojson": (geojson.write_geojson, "route.geojson"),
               "csv": (timetable.write_csv, "timetable.csv"), "xlsx": (timetable.write_xlsx, "timetable.xlsx"),
-              "ics": (ical.write_ical, "calendar.ics")}
+              "ics": (ical.write_ical, "calendar.ics"), "quote": (quote_sheet.write_quote_xlsx, "quote.xlsx")}
     chosen = parse_formats(formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -144,6 +145,8 @@ def readme(itinerary: Itinerary, files: Iterable[Path]) -> str:
             f"{len(itinerary.visits)} visits, {itinerary.km:.0f} km"
             + (f"; partnership {itinerary.partnership}" if itinerary.partnership else "")
         )
+        from tourlink.quote import quote_of
+        lines.append(quote_of(itinerary).lines()[0])
         lines.append("")
     lines.append("Files:")
     for n in names:

@@ -120,7 +120,7 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
             if t_in + t_out > s.cap or t_in >= NO_ROAD:
                 continue
-            base = pl.dawn_start if boat and s.dawn else s.early
+            base = pl.dawn_start if s.dawn and pl.dawn_site(dest) else s.early
             for e, lt in (pl.evening_windows(dest, s.day) if s.evening else pl.windows(dest, s.day)):
                 e_srv = max(e - boat, base + t_in)
                 l_srv = min(lt - boat, s.late - service - t_out)

@@ -1,12 +1,13 @@
 """Timetabled crossings: which days need one, which departures can be caught, and the timed legs.
 
-A *crossing* is a timetabled link (:class:`~tourlink.optimise.world.Link`: a fast boat, a car
-ferry; the link's ``mode`` is data) taken on a day whose start and end are not joined by
-road (:func:`needs_crossing`). It fixes where and when the day's two segments meet: the part
-before it ends at the departure port ``check-in`` minutes before the departure
-(:attr:`Crossing.board_by`); the part after it starts at the arrival port once the group is
-ashore (:attr:`Crossing.ashore`). A morning departure may start the day up to
-``EARLY_BOAT_MINUTES`` before ``day_start``.
+A *crossing* is a timetabled link (:class:`~tourlink.transport.Link`: a fast boat, a car
+ferry, a flight; the link's ``mode`` is data) taken on a day whose start and end lie in different
+zones (:func:`needs_crossing`: not joined by road, or, when the request may fly, too far apart
+to drive in a day). Only departures valid on that date (weekday, season) are used. It fixes
+where and when the day's two segments meet: the part before it ends at the departure port the
+link's check-in minutes before the departure (:attr:`Crossing.board_by`); the part after it
+starts at the arrival port once the group is ashore (:attr:`Crossing.ashore`). A morning
+departure may start the day up to ``EARLY_BOAT_MINUTES`` before ``day_start``.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tourlink.itinerary import Leg, Stop
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.stops import km_between, place_stop
-from tourlink.optimise.world import Link
 from tourlink.request import hhmm
+from tourlink.transport import Link
 
-#: minutes to be at the port before a boat leaves, and to get off after it arrives
+#: minutes to be at the port before a boat leaves (links without their own), and to get off after
+#: it arrives (after a flight: to collect the luggage)
 CHECKIN_MINUTES = 30
 DISEMBARK_MINUTES = 10
+BAGGAGE_MINUTES = 20
 #: how long before ``day_start`` a day may start to catch a morning boat
 EARLY_BOAT_MINUTES = 90
 #: a crossing this long or longer (there or back) is worth more than one night where it lands
@@ -46,26 +50,39 @@ class Crossing:
     @property
     def board_by(self) -> int:
         """When the group must be at the departure port (check-in)."""
-        return self.depart - CHECKIN_MINUTES
+        return self.depart - checkin(self.link)
 
     @property
     def ashore(self) -> int:
-        """When the group has left the arrival port's quay."""
-        return self.arrive + DISEMBARK_MINUTES
+        """When the group has left the arrival port's quay (or the airport's baggage hall)."""
+        return self.arrive + disembark(self.link)
 
     def key(self) -> str:
         return f"{self.day}:{self.link.id}@{self.depart}"
 
 
+def checkin(link: Link) -> int:
+    """Minutes at the departure port before the link leaves."""
+    return int(getattr(link, "checkin_min", CHECKIN_MINUTES))
+
+
+def disembark(link: Link) -> int:
+    """Minutes from arrival until the group has left the port or airport."""
+    return BAGGAGE_MINUTES if link.mode == "flight" else DISEMBARK_MINUTES
+
+
 def needs_crossing(pl: Planning, a: str, b: str) -> bool:
-    """Whether a day from ``a`` to ``b`` must take a timetabled link: no road joins them."""
-    return pl.land(a) != pl.land(b)
+    """Whether a day from ``a`` to ``b`` must take a timetabled link: different zones (no road, or
+    too far to drive in a day when the request may fly)."""
+    return pl.zone(a) != pl.zone(b)
 
 
 def links_between(pl: Planning, a: str, b: str) -> list[Link]:
-    """The links that leave from ``a``'s land mass and arrive on ``b``'s."""
+    """The links that leave from ``a``'s zone and arrive in ``b``'s, their ports within the road cap."""
+    cap = pl.road_cap
     return [lk for lk in pl.world.links
-            if pl.land(lk.from_port) == pl.land(a) and pl.land(lk.to_port) == pl.land(b)]
+            if pl.zone(lk.from_port) == pl.zone(a) and pl.zone(lk.to_port) == pl.zone(b)
+            and pl.minutes(a, lk.from_port) <= cap and pl.minutes(lk.to_port, b) <= cap]
 
 
 def crossing_options(pl: Planning, chain: list[str], reasons: set[str]) -> Iterator[tuple[Crossing, ...]]:
@@ -82,22 +99,29 @@ def crossing_options(pl: Planning, chain: list[str], reasons: set[str]) -> Itera
             continue
         day_opts: list[Crossing] = []
         links = links_between(pl, a, b)
+        when = pl.request.start_date + timedelta(days=d)
         for link in links:
             p, q = link.from_port, link.to_port
-            earliest = ds - EARLY_BOAT_MINUTES + pl.minutes(a, p) + CHECKIN_MINUTES
-            ok = [t for t in link.departures
-                  if t >= earliest and t + link.duration_min + DISEMBARK_MINUTES + pl.minutes(q, b) <= de]
+            earliest = ds - EARLY_BOAT_MINUTES + pl.minutes(a, p) + checkin(link)
+            deps = link.departures_on(when)
+            ok = [t for t in deps
+                  if t >= earliest and t + link.duration_min + disembark(link) + pl.minutes(q, b) <= de]
+            what = "flight" if link.mode == "flight" else "boat"
             if ok:
                 day_opts.extend(Crossing(d, link, t) for t in sorted({ok[0], ok[-1]}))
-            elif link.departures:
-                last = max(link.departures)
-                reasons.add(f"{pl.name(b)} cannot be reached on day {d + 1}: last boat from "
+            elif deps:
+                last = max(deps)
+                reasons.add(f"{pl.name(b)} cannot be reached on day {d + 1}: last {what} from "
                             f"{pl.name(p)} leaves {hhmm(last)}, earliest arrival at the port "
-                            f"{hhmm(earliest - CHECKIN_MINUTES)} (+{CHECKIN_MINUTES} min check-in)")
+                            f"{hhmm(earliest - checkin(link))} (+{checkin(link)} min check-in)")
+            else:
+                reasons.add(f"{pl.name(b)} cannot be reached on day {d + 1}: no {what} "
+                            f"{pl.name(p)} → {pl.name(q)} on {when:%a %Y-%m-%d}")
         if not day_opts:
             if not links:
                 reasons.add(f"{pl.name(b)} cannot be reached from {pl.name(a)} on day {d + 1}: "
-                            "no road and no sea link")
+                            "no road and no timetabled link" + ("" if "flight" in pl.request.modes else
+                                                                " (modes without \"flight\")"))
             return
         options.append(day_opts)
     yield from (tuple(c) for c in itertools.product(*options))
@@ -107,15 +131,16 @@ def crossing_stops(pl: Planning, c: Crossing, at_port: int) -> tuple[Stop, Leg, 
     """The wait at the departure port (from ``at_port``), the crossing leg, and getting off."""
     lk = c.link
     pa, pb = pl.row(lk.from_port), pl.row(lk.to_port)
+    code = lk.code(pl.request.start_date + timedelta(days=c.day), c.depart) if hasattr(lk, "code") else ""
     leg = Leg(lk.from_port, lk.to_port, lk.mode, km_between(pa, pb), float(lk.duration_min),
               pl.dt(c.day, c.depart), pl.dt(c.day, c.arrive),
-              name=" ".join(x for x in (lk.operator, lk.id) if x),
+              name=" ".join(x for x in (lk.operator, code, lk.id) if x),
               fare_vnd=lk.fare_vnd * pl.request.group_size,
-              geometry=((pa["lon"], pa["lat"]), (pb["lon"], pb["lat"])))
+              geometry=((pa["lon"], pa["lat"]), (pb["lon"], pb["lat"])), code=code)
     return (place_stop(pl, lk.from_port, c.day, at_port, c.depart, kind="port"), leg,
             place_stop(pl, lk.to_port, c.day, c.arrive, c.ashore, kind="port"))
 
 
-__all__ = ["Crossing", "CHECKIN_MINUTES", "DISEMBARK_MINUTES", "EARLY_BOAT_MINUTES", "LONG_CROSSING_MINUTES",
-           "needs_crossing",
-           "links_between", "crossing_options", "crossing_stops"]
+__all__ = ["Crossing", "CHECKIN_MINUTES", "DISEMBARK_MINUTES", "BAGGAGE_MINUTES", "EARLY_BOAT_MINUTES",
+           "LONG_CROSSING_MINUTES", "checkin", "disembark", "needs_crossing", "links_between",
+           "crossing_options", "crossing_stops"]

@@ -113,7 +113,7 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
     if early_a < ds - EARLY_BOAT_MINUTES or early_b + pl.minutes(q, b) > de:
         return None
     len_a, len_b = max(0, late_a - ds), de - early_b
-    on_board = lm > 0 and min(c.arrive, le) - max(c.depart, ls) >= lm
+    on_board = lunch_on_board(pl, c) is not None
     fits_a = min(late_a, le) - max(ds, ls) >= lm
     fits_b = min(de, le) - max(early_b, ls) >= lm
     lunch_a = not on_board and fits_a and (len_a >= len_b or not fits_b)
@@ -127,10 +127,10 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
 
 
 def lunch_on_board(pl: Planning, c: Crossing) -> tuple[int, int] | None:
-    """The lunch pause on board crossing ``c`` (start, end), when the crossing spans it."""
+    """The lunch pause on board crossing ``c`` (start, end), when a boat spans it (not a flight)."""
     lm = pl.lunch_minutes
     start = max(c.depart, pl.lunch_start)
-    if lm <= 0 or min(c.arrive, pl.lunch_end) - start < lm:
+    if lm <= 0 or c.link.mode == "flight" or min(c.arrive, pl.lunch_end) - start < lm:
         return None
     return start, start + lm
 

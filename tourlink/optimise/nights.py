@@ -1,12 +1,12 @@
 """Where the group sleeps: candidate overnight-hub sequences, the night rules, and their ranking.
 
 Hubs are lodging towns of the partner areas (partner hubs first when asked), ranked per land
-mass by the prizes within two hours' drive. A sequence spends the nights in at most three
-hubs, never returning to one it left; it must keep ``nights_in`` and ``spread_nights`` and
-change land mass at most twice (there and back). Each sequence is combined with every choice
-of crossings (:mod:`tourlink.optimise.crossings`) whose days can be driven
-(:func:`~tourlink.optimise.days.make_segments`), and the resulting plans are ranked by a quick
-estimate so that only the best few are solved.
+mass (or zone, when the request may fly) by the prizes within two hours' drive. A sequence
+spends the nights in at most three hubs, never returning to one it left; it must keep
+``nights_in`` and ``spread_nights`` and change zone at most twice (there and back). Each
+sequence is combined with every choice of crossings (:mod:`tourlink.optimise.crossings`) whose
+days can be driven (:func:`~tourlink.optimise.days.make_segments`), and the resulting plans are
+ranked by a quick estimate so that only the best few are solved.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from tourlink.optimise.planning import Planning
 #: hubs per land mass considered for the nights (on the start's: up to MAX_HUBS with one per
 #: partner), and plans solved after screening
 TOP_HUBS = 5
+OTHER_HUBS = 2
 MAX_HUBS = 7
 TOP_PLANS = 8
 
@@ -33,20 +34,21 @@ def hub_value(pl: Planning, hub: str, *, radius: int = 120) -> float:
 
 
 def hub_pool(pl: Planning) -> list[str]:
-    """The hubs worth a night: the best ``TOP_HUBS`` of the start's land mass and the best of each
-    partner without one among them (up to ``MAX_HUBS``), two of each other land mass."""
+    """The hubs worth a night: the best ``TOP_HUBS`` of the start's zone and the best of each partner
+    without one among them (up to ``MAX_HUBS``), ``OTHER_HUBS`` of others (zones are land masses,
+    split into regions a day's drive apart when the request may fly)."""
     world, request = pl.world, pl.request
-    home = world.comp[world.start]
+    home = pl.zone(world.start)
     pool: list[str] = []
-    comps = sorted({world.comp[h] for h in world.hubs}, key=lambda c: (c != home, c))
-    for c in comps:
-        if c != home and not request.sea:
+    zones = sorted({pl.zone(h) for h in world.hubs}, key=lambda z: (z != home, z))
+    for z in zones:
+        if z[0] != home[0] and not request.sea:
             continue
-        hubs = [h for h in world.hubs if world.comp[h] == c]
+        hubs = [h for h in world.hubs if pl.zone(h) == z]
         prefer = [h for h in hubs if world.places.at[h, "partner"]] if request.partner_hubs_first else []
         rank = sorted(hubs, key=lambda h: (h not in prefer, -hub_value(pl, h), h))
-        take = rank[:TOP_HUBS if c == home else 2]
-        if c == home:  # and the best hub of each partner not yet in (a tour shows every partner)
+        take = rank[:TOP_HUBS if z == home else OTHER_HUBS]
+        if z == home:  # and the best hub of each partner not yet in (a tour shows every partner)
             partners = {world.get(h, "partner") for h in take}
             for h in rank:
                 if len(take) >= MAX_HUBS:
@@ -104,7 +106,7 @@ def nights_ok(pl: Planning, seq: tuple[str, ...]) -> bool:
             return False
     home = world.comp[world.start]
     chain = [world.start, *seq, world.end]
-    changes = sum(world.comp[a] != world.comp[b] for a, b in zip(chain[:-1], chain[1:], strict=True))
+    changes = sum(pl.zone(a) != pl.zone(b) for a, b in zip(chain[:-1], chain[1:], strict=True))
     return changes <= 2 and (request.sea or all(world.comp[h] == home for h in chain))
 
 
@@ -118,10 +120,10 @@ def island_nights_ok(pl: Planning, seq: tuple[str, ...], crossings: tuple[Crossi
     chain = [pl.world.start, *seq, pl.world.end]
     by_day = {c.day: c for c in crossings}
     for c in crossings:
-        land = pl.land(chain[c.day + 1])
+        zone = pl.zone(chain[c.day + 1])
         stay = 0
         for place in chain[c.day + 1:]:
-            if pl.land(place) != land:
+            if pl.zone(place) != zone:
                 break
             stay += 1
         if c.day + stay == len(chain) - 1:
@@ -151,7 +153,7 @@ def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
     fit.sort(key=lambda p: (-estimate(pl, p), p.key()))
     by_lands: dict[frozenset, list[Plan]] = {}
     for p in fit:
-        by_lands.setdefault(frozenset(pl.land(s.start) for s in p.segments), []).append(p)
+        by_lands.setdefault(frozenset(pl.zone(s.start) for s in p.segments), []).append(p)
     keep = [p for group in by_lands.values() for p in group[:2]]
     keep += [p for p in fit if p not in keep][:max(0, TOP_PLANS - len(keep))]
     keep.sort(key=lambda p: (-estimate(pl, p), p.key()))
@@ -218,5 +220,4 @@ def _estimate(pl: Planning, p: Plan) -> float:
 
 
 __all__ = ["candidate_plans", "rank_plans", "estimate", "hub_pool", "hub_value", "sequences", "nights_ok",
-           "island_nights_ok",
-           "TOP_HUBS", "TOP_PLANS"]
+           "island_nights_ok", "TOP_HUBS", "OTHER_HUBS", "MAX_HUBS", "TOP_PLANS"]

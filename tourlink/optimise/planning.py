@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from tourlink.itinerary import TZ
-from tourlink.optimise.world import World, fold, is_boat_site
+from tourlink.optimise.world import World, fold, is_boat_site, is_dawn_site
 from tourlink.request import TourRequest
 
 #: catalogue score worth nothing to the solver: a place this minor never earns its minutes
@@ -59,6 +59,7 @@ class Planning:
         self._prizes: dict[str, int] = {}
         self._values: dict[str, int] = {}
         self._kinds = world.places["category"].to_dict() if "category" in world.places else {}
+        self._zones: dict[str, tuple[int, int]] | None = None
         self.memo: dict[Any, Any] = {}  # per-concern caches (estimates, segment options)
 
     # ----------------------------------------------------------- the world, shortly
@@ -82,6 +83,27 @@ class Planning:
     def land(self, pid: str) -> int | None:
         """Land mass (road component) of a place."""
         return self.world.comp.get(pid)
+
+    def zone(self, pid: str) -> tuple:
+        """Zone of a place: its land mass, and where the request may fly, the cluster of hubs,
+        ports and airports on it that are joined by a day's drive (:func:`zones`)."""
+        if self._zones is None:
+            self._zones = zones(self)
+        z = self._zones.get(pid)
+        if z is None:
+            near = [(self.minutes(pid, a), a) for a in self._zones if self.land(a) == self.land(pid)]
+            t, a = min(near, default=(0, None))
+            z = self._zones[a] if a is not None and t <= self.drive_limit else (self.land(pid), -1)
+        return z
+
+    @property
+    def drive_limit(self) -> int:
+        """Road minutes one day can drive: the daily window less lunch, at most the road cap."""
+        return min(self.day_end - self.day_start - self.lunch_minutes, self.road_cap)
+
+    def dawn_site(self, dest: str) -> bool:
+        """Whether a day may start at dawn for ``dest`` (a floating market reached by boat)."""
+        return is_dawn_site(self.world.row(dest))
 
     def boat_minutes(self, dest: str) -> int:
         """One-way boat minutes from the pier of a boat-access site (0 for others)."""
@@ -119,7 +141,7 @@ class Planning:
         """Windows on the visit start of ``dest`` on tour day ``day`` (minutes after midnight).
 
         The opening hours of that date, cut to the daily window (from ``dawn_start`` for a
-        boat-access site when dawn starts are allowed), each shortened by the visit.
+        floating market reached by boat when dawn starts are allowed), each shortened by the visit.
         """
         key = (dest, day)
         if key not in self._windows:
@@ -132,7 +154,7 @@ class Planning:
         r = self.world.row(dest)
         when = self.request.start_date + timedelta(days=day)
         visit = int(r["visit_minutes"])
-        lo = self.dawn_start if is_boat_site(r) and self.request.dawn else self.day_start
+        lo = self.dawn_start if is_dawn_site(r) and self.request.dawn else self.day_start
         out = []
         for o, c in hours.windows(str(r["opening_hours"] or "24/7"), when):
             e, late = max(o, lo), min(c, self.day_end) - visit
@@ -168,4 +190,39 @@ class Planning:
         return base + timedelta(minutes=int(minute))
 
 
-__all__ = ["Planning", "SCORE_FLOOR"]
+def zones(pl: Planning) -> dict[str, tuple[int, int]]:
+    """Zones of the hubs, start, end and link ports: ``(land mass, cluster)``.
+
+    Without ``"flight"`` in the request's modes the cluster is 0 (a zone is a land mass). With
+    it, places of one land mass are joined when the road between them, both ways, fits a day's
+    drive (:attr:`Planning.drive_limit`), and a zone is a group joined that way (single linkage):
+    Hà Nội and the Mekong Delta are two zones of the mainland, linked by flights.
+    """
+    world = pl.world
+    ports = {p for lk in world.links for p in (lk.from_port, lk.to_port)}
+    anchors = sorted({*world.hubs, world.start, world.end, *ports} & set(world.places.index))
+    if "flight" not in pl.request.modes:
+        return {a: (pl.land(a), 0) for a in anchors}
+    parent = {a: a for a in anchors}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    limit = pl.drive_limit
+    for i, a in enumerate(anchors):
+        for b in anchors[i + 1:]:
+            if pl.land(a) == pl.land(b) and max(pl.minutes(a, b), pl.minutes(b, a)) <= limit:
+                parent[root(a)] = root(b)
+    labels: dict[str, int] = {}
+    out = {}
+    for a in anchors:
+        r = root(a)
+        labels.setdefault(r, len(labels))
+        out[a] = (pl.land(a), labels[r])
+    return out
+
+
+__all__ = ["Planning", "zones", "SCORE_FLOOR"]

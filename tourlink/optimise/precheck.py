@@ -9,7 +9,7 @@ from datetime import timedelta
 from tourlink.errors import InfeasibleError, NotFoundError
 from tourlink.optimise.days import Plan
 from tourlink.optimise.planning import Planning
-from tourlink.optimise.world import NO_ROAD, is_boat_site
+from tourlink.optimise.world import NO_ROAD, is_dawn_site
 from tourlink.request import hhmm
 
 
@@ -84,7 +84,7 @@ def musts_exceed_days(pl: Planning) -> list[str]:
     if not musts or any(world.comp.get(world.road_id(m)) != world.comp.get(world.start) for m in musts):
         return []
     ds, de = pl.day_start, pl.day_end
-    if request.dawn and any(is_boat_site(world.row(m)) for m in musts):  # a dawn start for the market
+    if request.dawn and any(is_dawn_site(world.row(m)) for m in musts):  # a dawn start for the market
         ds = min(ds, pl.dawn_start)
     window = request.days * (de - ds)
     others = [world.start, world.end, *(world.hubs if request.nights else ())]

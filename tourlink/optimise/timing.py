@@ -258,7 +258,7 @@ def best_departure(pl: Planning, s: Segment, dests: list[str]) -> int:
     first = dests[0]
     boat = pl.boat_minutes(first)
     travel = pl.minutes(s.start, pl.road_id(first))
-    earliest = pl.dawn_start if boat and s.dawn else s.early
+    earliest = pl.dawn_start if s.dawn and pl.dawn_site(first) else s.early
     for e, late in pl.windows(first, s.day):
         arrive_site = earliest + travel + boat
         if arrive_site <= late:

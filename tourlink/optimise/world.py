@@ -19,6 +19,7 @@ import pandas as pd
 
 from tourlink.errors import NotFoundError, ValidationError
 from tourlink.request import TourRequest
+from tourlink.transport import Link
 
 log = logging.getLogger(__name__)
 
@@ -34,24 +35,6 @@ class Partner:
     province_legacy: str
     province_2025: str
     code: str = ""
-
-
-@dataclass(frozen=True)
-class Link:
-    """A timetabled link between two ports (one direction), as in ``catalog.load_sea_links()``.
-
-    ``mode`` is data (``fast_boat``, ``car_ferry``, ...): the planner times every link the
-    same way (:mod:`tourlink.optimise.crossings`); ``departures`` are minutes after midnight.
-    """
-
-    id: str
-    from_port: str
-    to_port: str
-    mode: str
-    departures: tuple[int, ...]
-    duration_min: int
-    fare_vnd: int = 0
-    operator: str = ""
 
 
 @dataclass
@@ -136,6 +119,14 @@ def is_boat_site(row: pd.Series) -> bool:
     return isinstance(port, str) and bool(port)
 
 
+def is_dawn_site(row: pd.Series) -> bool:
+    """Whether a destination row is a floating market reached by boat: a day may start at dawn for it
+    (an islet reached by boat keeps the daily window)."""
+    themes = row.get("themes", ())
+    return is_boat_site(row) and "floating_market" in (themes if isinstance(themes, (tuple, list)) else
+                                                       str(themes).split(";"))
+
+
 # ------------------------------------------------------------------ loading
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ → d) and extra spaces, for matching names."""
@@ -211,9 +202,7 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
     dests = catalog.destinations_for(source)
     lodging = catalog.load_lodging()
     ports = catalog.load_ports()
-    links = tuple(Link(s.id, s.from_port, s.to_port, s.mode, tuple(s.departures), int(s.duration_min),
-                       int(s.fare_vnd or 0), str(getattr(s, "operator", "")))
-                  for s in catalog.load_sea_links())
+    links = tuple(lk for lk in catalog.load_sea_links() if lk.family in request.modes)
     places = assemble_places(dests, lodging, ports, partners)
     start = resolve_place(request.start, places, what="start place")
     end = resolve_place(request.end or request.start, places, what="end place")
@@ -287,4 +276,4 @@ def _matrix(places: pd.DataFrame, *, network: Any = None) -> Any:
 
 
 __all__ = ["World", "Partner", "Link", "NO_ROAD", "load_world", "assemble_places", "resolve_place",
-           "one_hub_per_town", "land_components", "fold", "is_boat_site"]
+           "one_hub_per_town", "land_components", "fold", "is_boat_site", "is_dawn_site"]
