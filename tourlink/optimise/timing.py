@@ -188,7 +188,8 @@ def time_day(pl: Planning, day: int, segs: list[Segment], lists: list[list[Item]
         port_end = crossing is not None and i == 0
         try:
             ev = None
-            if first_seg and leave is not None and leave != t0:
+            dawn_first = bool(visits_of(items)) and pl.dawn_site(visits_of(items)[0])
+            if first_seg and leave is not None and leave != t0 and (leave >= s.early or dawn_first):
                 with contextlib.suppress(Broken):
                     ev = time_segment(pl, day, s, items, leave, port_end=port_end)
             if ev is None:
