@@ -29,13 +29,21 @@ def _far_world(r):
 
 
 def test_every_partner_gets_a_stop_by_default():
-    r = req(days=1, dawn=False, sea=False)
+    r = req(days=2, dawn=False, sea=False)
     assert r.min_stops_per_partner == 1
     it = plan(r, world=make_world(r), max_iterations=300)
     assert {c.partner: c.stops >= 1 for c in it.coverage} == {"Area A": True, "Area B": True}
-    off = plan(r.replace(min_stops_per_partner=0), world=make_world(r), max_iterations=300)
+    off = plan(r.replace(min_stops_per_partner=0, days=1), world=make_world(r), max_iterations=300)
     cover = {c.partner: c for c in off.coverage}
     assert cover["Area B"].stops == 0 and "coverage is off" in cover["Area B"].reason
+
+
+def test_a_partner_only_an_out_and_back_away_is_explained():
+    """One day from Alpha: Area B's places are a 120–160 km round trip off the day's line."""
+    r = req(days=1, dawn=False, sea=False)
+    it = plan(r, world=make_world(r), max_iterations=300)
+    cover = {c.partner: c for c in it.coverage}
+    assert cover["Area B"].stops == 0 and "out-and-back of" in cover["Area B"].reason
 
 
 def test_a_partner_out_of_reach_is_explained_not_refused():
@@ -56,9 +64,9 @@ def test_strict_coverage_refuses_with_the_reason():
 
 
 def test_picks_give_each_partner_its_best_stop_for_the_days():
-    r = req(days=1, dawn=False, sea=False)
+    r = req(days=2, dawn=False, sea=False)
     pl = Planning(make_world(r), r)
-    p = Plan((), (), make_segments(pl, (), ()))
+    p = Plan(("h-beta",), (), make_segments(pl, ("h-beta",), ()))
     bonus = coverage.picks(pl, p)
     assert set(bonus.values()) == {coverage.COVERAGE_BONUS}
     assert sorted(pl.get(d, "partner") for d in bonus) == ["Area A", "Area B"]

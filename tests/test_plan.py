@@ -140,13 +140,14 @@ def test_small_requests_with_known_best_answers(pace, road, best):
     assert {s.id for s in run(r).visits} == best
 
 
-def test_a_flagship_is_worth_a_long_detour_and_a_minor_stop_is_not():
-    """b1 raised to a flagship (score 95) earns its 140-min round trip; at 55 it did not."""
+@pytest.mark.parametrize(("score", "visited"), [(95, True), (45, False)])
+def test_a_flagship_is_worth_a_long_detour_and_a_minor_stop_is_not(score, visited):
+    """A sight 40 km from Alpha (an 80-min round trip) is planned when it is a flagship, not when minor."""
+    extra = [_row("af", "A far sight", 40, 0, "01", score=score, kind="viewpoint", themes="nature",
+                  visit_minutes=60, opening_hours="Mo-Su 07:30-17:00", fee_vnd=0)]
     r = req(days=1, pace=3, dawn=False, sea=False, min_stops_per_partner=0)
-    w = make_world(r)
-    w.places.loc["b1", "score"] = 95
-    it = plan(r, world=w, max_iterations=300)
-    assert "b1" in {s.id for s in it.visits}
+    it = plan(r, world=make_world(r, extra=extra), max_iterations=300)
+    assert ("af" in {s.id for s in it.visits}) == visited
 
 
 def test_dawn_start_reaches_the_floating_market_by_boat_before_eight():
@@ -206,7 +207,7 @@ def test_impossible_requests_say_why():
 
 
 def test_coverage_forces_a_stop_in_each_partner_area():
-    r = req(days=1, min_stops_per_partner=1, dawn=False)
+    r = req(days=2, min_stops_per_partner=1, dawn=False, sea=False)
     it = run(r)
     by = {c.partner: c.stops for c in it.coverage}
     assert by["Area A"] >= 1 and by["Area B"] >= 1

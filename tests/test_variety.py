@@ -39,10 +39,13 @@ def test_one_site_and_capped_kinds_share_a_group():
     assert len({g["a1"], g["a2"], g["b1"], g["r-a"], g["mk"]}) == 5
 
 
-def test_a_larger_cap_or_a_must_visit_splits_the_group():
+def test_a_larger_cap_splits_the_group_and_a_must_visit_leaves_its_siblings_out():
     assert len({variety.groups(_pl(max_per_kind={"floating_market": 2}))[k] for k in ("mk", "mk2")}) == 2
-    g = variety.groups(_pl(must=("r-b",)))
-    assert g["r-a"] != g["r-b"]
+    r = req(days=1, must=("r-b",), dawn=False, sea=False, min_stops_per_partner=0)
+    it = plan(r, world=make_world(r, extra=EXTRA), max_iterations=200)
+    ids = {s.id for s in it.visits}
+    assert "r-b" in ids and "r-a" not in ids
+    assert any(d.id == "r-a" for d in it.dropped)
 
 
 def test_over_caps_names_the_least_valuable_visits():

@@ -24,7 +24,9 @@ Modelling rules (minutes on one global timeline, day ``d`` (0-based) at ``d * 14
   floor, times the theme weight); every minute of a segment costs ``DAY_MINUTE_COST`` units and
   every road minute ``ROAD_MINUTE_COST`` more. A stop is planned only when it is worth its
   visit, its detour and its wait; a flagship outweighs minor stops at equal cost;
-* geography: a drive between two places in different legacy provinces counts
+* geography: a visit that would be an out-and-back of ``MAX_EXCURSION_KM`` or more of road
+  from the day's line (start to end) is not offered to that day; a drive between two places in
+  different legacy provinces counts
   ``BORDER_MINUTES`` more in the distance matrix (the cost), and a segment's ``max_distance`` is
   its road cap plus one such allowance when its start and end lie in different provinces —
   every route then crosses at least that once, so the cap on real road minutes stays exact
@@ -55,6 +57,9 @@ ROAD_MINUTE_COST = 2
 #: road minutes a drive across a (legacy) province border counts for in the cost, so that a day
 #: reads as a line and does not cross back and forth; never in the road-hours cap
 BORDER_MINUTES = 20
+#: road km of detour from a day's line (:meth:`Planning.excursion_km`) beyond which a visit is
+#: not offered to that day (a must-visit always is): no out-and-backs of 110 km or more
+MAX_EXCURSION_KM = 110
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,10 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     must = set(request.must) | set(required)
     bonus = bonus or {}
     caps = variety.caps(pl)
-    group_of = variety.groups(pl)
+    group_of = dict(variety.groups(pl))
     taken = {group_of[m] for m in must if m in group_of}
+    for n, m in enumerate(sorted(must & set(group_of))):  # a required stop: a group of its own
+        group_of[m] = len(world.candidates) + len(plan.parts) + n
     keep = shortlist(pl, segs, must=must | set(bonus))
     for dest in world.candidates:
         if dest not in must and (group_of[dest] in taken or caps.get(pl.kind(dest)) == 0
@@ -120,6 +127,8 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
             if t_in + t_out > s.cap or t_in >= NO_ROAD:
                 continue
+            if dest not in request.must and pl.excursion_km(road, s.start, s.end) >= MAX_EXCURSION_KM:
+                continue  # an out-and-back off the day's line
             base = pl.dawn_start if s.dawn and pl.dawn_site(dest) else s.early
             for e, lt in (pl.evening_windows(dest, s.day) if s.evening else pl.windows(dest, s.day)):
                 e_srv = max(e - boat, base + t_in)
@@ -195,7 +204,8 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
             if pl.land(road) != pl.land(s.start) or (s.evening and not pl.evening_windows(dest, s.day)):
                 continue
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
-            if t_in + t_out > s.cap:
+            if t_in + t_out > s.cap or (dest not in must and pl.excursion_km(road, s.start, s.end)
+                                        >= MAX_EXCURSION_KM):
                 continue
             spend = int(pl.get(dest, "visit_minutes")) + max(0, t_in + t_out - direct) + 10
             scored.append((-pl.value(dest) / spend, dest))
@@ -205,4 +215,4 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
 
 
 __all__ = ["Copy", "build_problem", "shortlist", "SHORTLIST_PER_VISIT", "DAY_MINUTE_COST", "ROAD_MINUTE_COST",
-           "BORDER_MINUTES"]
+           "BORDER_MINUTES", "MAX_EXCURSION_KM"]

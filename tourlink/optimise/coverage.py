@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tourlink.optimise.build import DAY_MINUTE_COST, ROAD_MINUTE_COST, Copy
-from tourlink.optimise.days import Plan
+from tourlink.optimise import variety
+from tourlink.optimise.build import DAY_MINUTE_COST, MAX_EXCURSION_KM, ROAD_MINUTE_COST, Copy
+from tourlink.optimise.days import Plan, Segment
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.world import NO_ROAD
 
@@ -34,13 +35,14 @@ def uncovered(pl: Planning, visited: list[str]) -> list[str]:
 def best_reachable(pl: Planning, copies: list[Copy], partner: str, taken: set[str], p: Plan,
                    days: list[Timed]) -> str | None:
     """The partner's stop to force in: best value minus what its minutes cost (visit + cheapest
-    detour from the planned days' places); None when no day can reach one."""
+    detour from the planned days' places), never a second part of a site or kind group already in
+    the tour; None when no day can reach one."""
+    group = variety.groups(pl)
     def reach(dest: str) -> set[int]:  # segments that could take the visit (shortlist or not)
-        road = pl.road_id(dest)
-        return {k for k, s in enumerate(p.segments) if pl.land(road) == pl.land(s.start)
-                and pl.minutes(s.start, road) + pl.minutes(road, s.end) <= s.cap
-                and pl.windows(dest, s.day)}
-    where = {d: reach(d) for d in pl.world.candidates if pl.get(d, "partner") == partner and d not in taken}
+        return {k for k, s in enumerate(p.segments) if fits(pl, dest, s)}
+    taken_groups = {group[t] for t in taken if t in group}
+    where = {d: reach(d) for d in pl.world.candidates if pl.get(d, "partner") == partner and d not in taken
+             and group[d] not in taken_groups}
     opts = sorted(d for d, ks in where.items() if ks)
     if not opts:
         return None
@@ -62,8 +64,6 @@ def best_reachable(pl: Planning, copies: list[Copy], partner: str, taken: set[st
     return min(opts, key=cost)
 
 
-
-
 #: what covering a partner is worth to the solver (value units: 80 score points), given to each
 #: partner's best stops for the plan's days (:func:`picks`) so that plans and days are chosen with
 #: the partners' stops in view
@@ -82,11 +82,9 @@ def picks(pl: Planning, p: Plan) -> dict[str, int]:
         road = pl.road_id(d)
         visit = int(pl.get(d, "visit_minutes")) + 2 * pl.boat_minutes(d)
         for s in p.segments:
-            if pl.land(road) != pl.land(s.start) or not pl.windows(d, s.day):
+            if not fits(pl, d, s):
                 continue
             t = pl.minutes(s.start, road) + pl.minutes(road, s.end)
-            if t > s.cap:
-                continue
             detour = max(0, t - pl.minutes(s.start, s.end))
             net = pl.value(d) - DAY_MINUTE_COST * (visit + detour) - ROAD_MINUTE_COST * detour
             best[d] = max(best.get(d, net), net)
@@ -119,7 +117,25 @@ def why_uncovered(pl: Planning, p: Plan) -> dict[str, str]:
         if t > cap:
             out[partner.name] = (f"its nearest destination, {pl.name(d)}, is {t / 60:.1f} h by road there "
                                  f"and back from the tour's route, over the {cap / 60:.1f} h a day allows")
+            continue
+        if not any(fits(pl, d, s) for d in open_ for s in p.segments):
+            km, d = min((pl.excursion_km(pl.road_id(d), s.start, s.end), d) for d in open_ for s in p.segments
+                        if pl.land(pl.road_id(d)) == pl.land(s.start))
+            out[partner.name] = (f"its nearest destination, {pl.name(d)}, would be an out-and-back of "
+                                 f"{km:.0f} km from the line of every day of the tour (add a day or a night "
+                                 "nearer it)")
     return out
 
 
-__all__ = ["uncovered", "best_reachable", "why_uncovered", "picks", "COVERAGE_BONUS"]
+def fits(pl: Planning, dest: str, s: Segment) -> bool:
+    """Whether a day part ``s`` can take a visit of ``dest``: same land, open that day, within the
+    road cap, and not an out-and-back off the day's line (a must-visit always can)."""
+    road = pl.road_id(dest)
+    if pl.land(road) != pl.land(s.start) or not pl.windows(dest, s.day):
+        return False
+    if pl.minutes(s.start, road) + pl.minutes(road, s.end) > s.cap:
+        return False
+    return dest in pl.request.must or pl.excursion_km(road, s.start, s.end) < MAX_EXCURSION_KM
+
+
+__all__ = ["uncovered", "best_reachable", "why_uncovered", "picks", "fits", "COVERAGE_BONUS"]

@@ -118,6 +118,8 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
     fits_b = min(de, le) - max(early_b, ls) >= lm
     lunch_a = not on_board and fits_a and (len_a >= len_b or not fits_b)
     lunch_b = not on_board and not lunch_a and fits_b
+    if lm and not (on_board or lunch_a or lunch_b):
+        return None  # e.g. a midday flight: no lunch on that day
     share = len_a / max(1, len_a + len_b)
     cap_a = max(int(cap * share), pl.minutes(a, p))
     if cap - cap_a < pl.minutes(q, b):
@@ -127,10 +129,11 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
 
 
 def lunch_on_board(pl: Planning, c: Crossing) -> tuple[int, int] | None:
-    """The lunch pause on board crossing ``c`` (start, end), when a boat spans it (not a flight)."""
+    """The lunch pause on board crossing ``c`` (start, end), when the boat (or a flight of two hours,
+    which serves a meal) spans it."""
     lm = pl.lunch_minutes
     start = max(c.depart, pl.lunch_start)
-    if lm <= 0 or c.link.mode == "flight" or min(c.arrive, pl.lunch_end) - start < lm:
+    if lm <= 0 or min(c.arrive, pl.lunch_end) - start < lm:
         return None
     return start, start + lm
 

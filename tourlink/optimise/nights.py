@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from tourlink.errors import InfeasibleError
 from tourlink.optimise.build import DAY_MINUTE_COST, ROAD_MINUTE_COST
+from tourlink.optimise.coverage import fits
 from tourlink.optimise.crossings import (
     LONG_CROSSING_MINUTES,
     Crossing,
@@ -200,12 +201,10 @@ def _estimate(pl: Planning, p: Plan) -> float:
             direct = pl.minutes(s.start, s.end)
             opts = []
             for c in pl.world.candidates:
+                if not fits(pl, c, s):
+                    continue
                 road = pl.road_id(c)
-                if pl.land(road) != pl.land(s.start):
-                    continue
                 t = pl.minutes(s.start, road) + pl.minutes(road, s.end)
-                if t > s.cap or not pl.windows(c, s.day):
-                    continue
                 visit = int(pl.get(c, "visit_minutes")) + 2 * pl.boat_minutes(c)
                 opts.append((pl.value(c) - DAY_MINUTE_COST * visit - road_cost * max(0, t - direct), c, t))
             cache[s] = opts

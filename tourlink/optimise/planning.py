@@ -184,10 +184,25 @@ class Planning:
             self._windows[key] = out
         return self._windows[key]
 
+    def excursion_km(self, place: str, start: str, end: str) -> float:
+        """Road km a visit at ``place`` adds to a drive from ``start`` to ``end``, measured as an
+        operator reads a route: ``km(start, place) + km(place, end) - 1.25 * crow-fly km(start, end)``
+        (the road's usual detour factor); an out-and-back from a base is all excursion."""
+        a, b = self.world.row(start), self.world.row(end)
+        crow = _crow_km(float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"]))
+        return self.world.km(start, place) + self.world.km(place, end) - 1.25 * crow
+
     def dt(self, day: int, minute: float) -> datetime:
         """The aware datetime of ``minute`` after midnight of tour day ``day``."""
         base = datetime.combine(self.request.start_date + timedelta(days=day), datetime.min.time(), tzinfo=TZ)
         return base + timedelta(minutes=int(minute))
+
+
+def _crow_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    import math
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def zones(pl: Planning) -> dict[str, tuple[int, int]]:

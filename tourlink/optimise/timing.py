@@ -202,6 +202,11 @@ def time_day(pl: Planning, day: int, segs: list[Segment], lists: list[list[Item]
             if not has_lunch:
                 raise
             ev = _lunch_anywhere(pl, day, s, visits_of(items), t0)  # where the solver put it breaks
+        if port_end and ev[4] is None and has_lunch and crossing.board_by - ev[3] >= lm:
+            # the group would wait at the pier: lunch there, while waiting for the boat
+            with contextlib.suppress(Broken):
+                pier = time_segment(pl, day, s, [*visits_of(items), Lunch(s.end)], ev[2], port_end=True)
+                ev = pier if pier[4] is not None and pier[3] <= crossing.board_by else ev
         seg_stops, seg_legs, dep, arr, pier_lunch = ev
         if first_seg:
             start_depart = dep

@@ -5,15 +5,17 @@
   or records within ``SAME_SITE_M`` of each other — share a mutually exclusive group of the
   solver's problem: at most one of them is visited.
 * **Caps per kind.** A kind capped at one visit for the tour (a floating market, unless the
-  request's ``max_per_kind`` asks for more) shares one group as well; larger caps, and at most
-  ``MAX_PER_DAY`` visits of one kind a day, are enforced after a solve by banning the visits
-  over the cap and solving again (:func:`over_caps`).
+  request's ``max_per_kind`` asks for more) shares one group as well, and so do the long visits
+  (``LONG_VISIT_MINUTES``, half a day: two eco-parks, two islets) of a kind without a cap;
+  larger caps, and at most ``MAX_PER_DAY`` visits of one kind a day, are enforced after a solve
+  by banning the visits over the cap and solving again (:func:`over_caps`).
 * **Prizes fall with repetition.** The ``n``-th visit of a kind in the tour is worth
   ``DECAY ** (n - 1)`` of its value (``THEMED_DECAY`` for a kind whose themes the request
   weights up): :func:`repriced` gives the solver the values that follow from the visits of
   the previous solve, and :func:`tour_value` scores a tour that way.
 
-A must-visit is never grouped with another destination: the cap yields to what the user asked.
+A must-visit (or a stop the planner requires) leaves the rest of its group out of the tour; two
+of them in one group are both kept: the cap yields to what the user asked.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ SAME_SITE_M = 100.0
 DEFAULT_CAPS = {"floating_market": 1}
 #: visits of one kind a day
 MAX_PER_DAY = 2
+#: a visit this long is a half-day: one of a kind per tour unless ``max_per_kind`` sets its cap
+LONG_VISIT_MINUTES = 120
 #: the value of each further visit of a kind (a kind the request's themes weight up: ``THEMED_DECAY``)
 DECAY = 0.7
 THEMED_DECAY = 0.85
@@ -47,9 +51,9 @@ def caps(pl: Planning) -> dict[str, int]:
 
 
 def groups(pl: Planning) -> dict[str, int]:
-    """Destination → mutually exclusive group id (one site; a kind capped at one), over candidates."""
+    """Destination → mutually exclusive group id, over candidates: one site; a kind capped at one;
+    the long visits of a kind (ids are indices into the candidates)."""
     cands = list(pl.world.candidates)
-    must = set(pl.request.must)
     parent = list(range(len(cands)))
 
     def find(i: int) -> int:
@@ -59,17 +63,19 @@ def groups(pl: Planning) -> dict[str, int]:
         return i
 
     def join(i: int, j: int) -> None:
-        if cands[i] in must or cands[j] in must:
-            return
         a, b = find(i), find(j)
         if a != b:
             parent[max(a, b)] = min(a, b)
 
     first: dict[tuple[str, str], int] = {}
-    one = {k for k, n in caps(pl).items() if n == 1}
+    tour_caps = caps(pl)
+    one = {k for k, n in tour_caps.items() if n == 1}
     rows = [pl.row(c) for c in cands]
     for i, r in enumerate(rows):
-        keys = [("kind", pl.kind(cands[i]))] if pl.kind(cands[i]) in one else []
+        kind = pl.kind(cands[i])
+        keys = [("kind", kind)] if kind in one else []
+        if kind not in tour_caps and int(r["visit_minutes"]) >= LONG_VISIT_MINUTES:
+            keys.append(("long", kind))
         name = site_name(r["name"])
         if len(name) >= 6:
             keys.append(("site", name))
@@ -156,4 +162,4 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 __all__ = ["groups", "caps", "over_caps", "repriced", "tour_value", "site_name", "decay_of",
-           "SAME_SITE_M", "DEFAULT_CAPS", "MAX_PER_DAY", "DECAY", "THEMED_DECAY"]
+           "SAME_SITE_M", "DEFAULT_CAPS", "MAX_PER_DAY", "LONG_VISIT_MINUTES", "DECAY", "THEMED_DECAY"]
