@@ -107,11 +107,22 @@ def test_bundled_network_has_phu_quoc_and_the_expressways():
     assert G.nodes[s.u]["x"] < 104.2  # the island part is kept, not dropped as a fragment
 
 
-def test_bundled_network_is_one_mainland_part_and_phu_quoc():
+#: islands whose own roads are kept because they host destinations: Phú Quốc, Cát Bà, Côn Đảo
+ISLANDS = {"Phú Quốc": (103.8, 9.9, 104.1, 10.5), "Cát Bà": (106.9, 20.7, 107.15, 20.9),
+           "Côn Đảo": (106.5, 8.6, 106.7, 8.8)}
+
+
+def test_bundled_network_is_one_mainland_part_and_islands():
     G = roads.load_network(sea=False)
     parts = sorted(nx.weakly_connected_components(G), key=len, reverse=True)
-    assert len(parts) == 2, "a mainland fragment is cut off: bridge it in tools/build_roads.py"
-    assert all(G.nodes[n]["x"] < 104.1 and G.nodes[n]["y"] > 9.9 for n in parts[1])  # Phú Quốc
+
+    def island(part):
+        return next((name for name, (x0, y0, x1, y1) in ISLANDS.items()
+                     if all(x0 <= G.nodes[n]["x"] <= x1 and y0 <= G.nodes[n]["y"] <= y1 for n in part)), None)
+
+    cut_off = [sorted(p)[:3] for p in parts[1:] if island(p) is None]
+    assert not cut_off, f"a mainland fragment is cut off: bridge it in tools/build_roads.py ({cut_off})"
+    assert "Phú Quốc" in {island(p) for p in parts[1:]}
     curated = {d["source"] for u, v, d in G.edges(parts[0], data=True) if d["source"].startswith("curated")}
     assert len(curated) >= 15  # every curated link joined the mainland
 
@@ -212,10 +223,10 @@ def test_committed_cut_is_reproduced_by_the_script(raw_dir, tmp_path):
 
 def test_a_fragment_hosting_a_destination_is_kept(raw_dir, built):
     b = _build_module()
-    nodes, edges = b.build_graph_tables(raw_dir, hosts=[(106.605, 8.690)])  # Côn Đảo, 24 km of road
-    assert any(float(n["y"]) < 8.8 and float(n["x"]) > 106.3 for n in nodes)
-    plain = pd.DataFrame(b.build_graph_tables(raw_dir)[0]).astype({"x": float, "y": float})
-    assert not ((plain["y"] < 8.8) & (plain["x"] > 106.3)).any()  # without hosts it is dropped
+    hosted = pd.read_csv(built[0])  # built next to the catalogue, which has destinations on Côn Đảo
+    assert ((hosted["y"] < 8.8) & (hosted["x"] > 106.3)).any()  # 24 km of road, kept
+    nodes, edges = b.build_graph_tables(raw_dir)  # without destinations the fragment is dropped
+    assert not any(float(n["y"]) < 8.8 and float(n["x"]) > 106.3 for n in nodes)
 
 
 # --- modelled local roads ---------------------------------------------------------------
@@ -282,8 +293,10 @@ def test_every_catalogue_place_has_a_road_within_2_km():
     snaps = [roads.snap(x, y, G, warn=False) for _, x, y in rows]
     d = np.array([s.distance_m for s in snaps])
     far = sorted(f"{i} ({m / 1000:.0f} km)" for (i, _, _), m in zip(rows, d, strict=True) if m > 2000)
+    # national catalogue, before the local roads: 52 % > 2 km, 30 % > 5 km, median 2.2 km; what
+    # stays far is mostly offshore (Hạ Long bay caves, Cô Tô, Nam Du, Laos without a road layer)
     assert np.median(d) < 500, np.median(d)
-    assert np.mean(d > 2000) <= 0.03, far  # before the local roads: 43 % of destinations
-    assert np.mean(d > 5000) <= 0.03, far  # before: 21 %
+    assert np.mean(d > 2000) <= 0.12, far
+    assert np.mean(d > 5000) <= 0.10, far
     on_local = [s for s, m in zip(snaps, d, strict=True) if s.local_m > 0]
-    assert len(on_local) >= 0.2 * len(rows)  # a third of them ride a modelled local road
+    assert len(on_local) >= 0.25 * len(rows)  # a third of them ride a modelled local road

@@ -94,9 +94,12 @@ PRICE_BANDS = ("budget", "mid", "upper")
 PORT_KINDS = ("sea_port", "river_pier", "airport")
 
 PROVINCE_COLUMNS = ["province_legacy_code", "province_legacy", "province_2025_code", "province_2025"]
+#: the facts of a destination that fall back to its kind's default when no source gives them
+FACTS = ("visit_minutes", "opening_hours", "fee_vnd")
 DESTINATION_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "kind", "themes",
                        "visit_minutes", "opening_hours", "fee_vnd", "score", "access_port",
-                       "access_boat_minutes", "source", "osm_id", "wikidata"]
+                       "access_boat_minutes", "source", "osm_id", "wikidata", "description_vi",
+                       "description_en", "defaults", "estimates", "fact_sources"]
 LODGING_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "town", "price_band",
                    "price_vnd_per_night", "source"]
 PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "kind", "source"]
@@ -121,7 +124,8 @@ def _frame(rows: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
 def _typed_destination(row: dict) -> dict:
     row = dict(row)
     row["lon"], row["lat"] = float(row["lon"]), float(row["lat"])
-    row["themes"] = tuple(t for t in row["themes"].split(";") if t)
+    for col in ("themes", "defaults", "estimates"):
+        row[col] = tuple(t for t in (row.get(col) or "").split(";") if t)
     for col in ("visit_minutes", "fee_vnd", "score", "access_boat_minutes"):
         row[col] = int(row[col] or 0)
     return row
@@ -162,6 +166,33 @@ def load_destinations(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame
     if path is not None:
         return destinations_from_file(path)
     return _bundled("destinations.csv").copy()
+
+
+def description(row, lang: str = "vi") -> str:
+    """Return the one-line description of a destination row in ``lang`` ("vi" or "en"), falling back
+    to the other language, or "" when the catalogue has none.
+
+    >>> description({"description_vi": "", "description_en": "Dawn market on boats"}, "vi")
+    'Dawn market on boats'
+    """
+    other = "en" if lang == "vi" else "vi"
+    for key in (f"description_{lang}", f"description_{other}"):
+        text = row.get(key) if hasattr(row, "get") else None
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def fact_sources(row) -> dict[str, str]:
+    """Return the citation of each fact of a destination row given by a source, e.g.
+    ``{"fee_vnd": "https://...", "visit_minutes": "estimate: ..."}`` (empty for OSM-only rows).
+
+    A fact listed in the row's ``defaults`` is the kind's default (:data:`KINDS`) and has none.
+    """
+    text = row.get("fact_sources") if hasattr(row, "get") else None
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    return {str(k): str(v) for k, v in json.loads(text).items()}
 
 
 def load_lodging(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
@@ -266,7 +297,10 @@ DESTINATION_FIELDS = [
     _Field("visit_minutes", "int"), _Field("opening_hours", "text"), _Field("fee_vnd", "int"),
     _Field("score", "int"), _Field("access_port", "text"), _Field("access_boat_minutes", "int"),
     _Field("source", "text"), _Field("osm_id", "text"), _Field("wikidata", "text"),
+    _Field("description_vi", "text"), _Field("description_en", "text"),
 ]
+#: columns of the bundled file that a user file may carry but that are recomputed from it
+DERIVED_DESTINATION_COLUMNS = ("defaults", "estimates", "fact_sources")
 LODGING_FIELDS = [
     _Field("id", "text", True), _Field("name_vi", "text", True), _Field("name_en", "text"),
     _Field("lon", "float", True), _Field("lat", "float", True), _Field("town", "text"),
@@ -366,7 +400,7 @@ def _validated(path: str | os.PathLike, fields: list[_Field], check_row) -> list
     path = Path(path)
     columns, rows = _records(path, _decode(path))
     problems: list[str] = []
-    known = {f.name for f in fields} | set(PROVINCE_COLUMNS) | {"geometry"}
+    known = {f.name for f in fields} | {*PROVINCE_COLUMNS, "geometry", *DERIVED_DESTINATION_COLUMNS}
     missing = [f.name for f in fields if f.required and f.name not in columns]
     extra = [c for c in columns if c not in known]
     if missing:
@@ -447,6 +481,7 @@ def _check_given_provinces(rec: dict, problems: list[str], R) -> None:
 def _check_destination(rec: dict, where: str, problems: list[str]) -> None:
     from tourlink.hours import validate
 
+    rec["defaults"] = tuple(f for f in FACTS if rec[f] is None)
     kind = rec["kind"] or "attraction"
     if kind not in KINDS:
         problems.append(f"{where} field kind: {kind!r} is not one of {', '.join(KINDS)}")
@@ -469,6 +504,9 @@ def _check_destination(rec: dict, where: str, problems: list[str]) -> None:
         problems.append(f"{where} field score: must be 1..100, got {rec['score']}")
     if rec["access_port"] and not rec["access_boat_minutes"]:
         problems.append(f"{where} field access_boat_minutes: give the one-way boat minutes with access_port")
+    rec["estimates"], rec["fact_sources"] = (), ""
+    for col in ("description_vi", "description_en"):
+        rec[col] = rec[col] or ""
     rec["visit_minutes"] = rec["visit_minutes"] or KINDS[kind].minutes
     rec["score"] = rec["score"] or score_of(kind, wikidata=bool(rec["wikidata"]))
     for col in ("fee_vnd", "access_boat_minutes"):
@@ -530,7 +568,8 @@ def lodging_from_file(path: str | os.PathLike) -> gpd.GeoDataFrame:
     return _user_frame(recs, LODGING_COLUMNS, path)
 
 
-__all__ = ["THEMES", "KINDS", "Kind", "SIGNIFICANCE", "SeaLink", "score_of", "load_destinations",
+__all__ = ["THEMES", "KINDS", "FACTS", "Kind", "SIGNIFICANCE", "SeaLink", "score_of", "load_destinations",
            "load_lodging", "load_ports", "load_sea_links", "destinations_for", "destinations_from_file",
+           "description", "fact_sources",
            "lodging_from_file",
            "DESTINATION_COLUMNS", "LODGING_COLUMNS", "PORT_COLUMNS"]

@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def add_request_arguments(p: argparse.ArgumentParser) -> None:
     """Flags that make up a TourRequest (shared with ``demo``)."""
     p.add_argument("--partnership", metavar="ID", help="linkage programme id (see `tourlink partnerships`)")
+    p.add_argument("--partnerships", type=Path, default=None, metavar="FILE",
+                   help="your partnerships YAML (e.g. from `tourlink partnerships new`); its ids plan like "
+                        "the bundled ones")
     p.add_argument("--provinces", nargs="+", metavar="NAME", help="plan over these provinces instead")
     p.add_argument("--days", type=int, metavar="N", help="number of tour days")
     p.add_argument("--start", metavar="PLACE", help="town, port or hub where day 1 starts")
@@ -70,6 +73,10 @@ def request_from_args(args: argparse.Namespace) -> Any:
 
     data: dict[str, Any] = {}
     source = "command line"
+    if getattr(args, "partnerships", None):
+        from tourlink.partnerships import use_partnerships
+
+        use_partnerships(args.partnerships)
     if args.request:
         data = TourRequest.from_toml(args.request).to_dict()
         source = str(args.request)

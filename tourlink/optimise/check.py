@@ -276,7 +276,7 @@ def _departures(link, on) -> tuple[int, ...]:
 def _onboard(d, ls: int, le: int) -> float:
     """Minutes of the lunch window at a sea port or on a sea crossing."""
     spans = [(s.arrive, s.depart) for s in d.stops if s.kind == "port"]
-    spans += [(leg.depart, leg.arrive) for leg in d.legs if leg.mode in ("fast_boat", "car_ferry")]
+    spans += [(leg.depart, leg.arrive) for leg in d.legs if leg.mode in ("fast_boat", "car_ferry", "flight")]
     return sum(max(0.0, min(_minute(b), le) - max(_minute(a), ls)) for a, b in spans)
 
 

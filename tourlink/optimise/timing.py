@@ -185,7 +185,7 @@ def onboard_minutes(pl: Planning, stops: list[Stop], legs: list[Leg]) -> int:
     lo = midnight + timedelta(minutes=pl.lunch_start)
     hi = midnight + timedelta(minutes=pl.lunch_end)
     spans = [(s.arrive, s.depart) for s in stops if s.kind == "port"]
-    spans += [(leg.depart, leg.arrive) for leg in legs if leg.mode in ("fast_boat", "car_ferry")]
+    spans += [(leg.depart, leg.arrive) for leg in legs if leg.mode in ("fast_boat", "car_ferry", "flight")]
     total = sum(max(0.0, (min(b, hi) - max(a, lo)).total_seconds() / 60) for a, b in spans)
     return int(total)
 

@@ -58,10 +58,11 @@ class World:
     end: str
     partnership: str = ""
     comp: dict[str, int] = field(default_factory=dict)
+    offshore: frozenset[str] = frozenset()
 
     def __post_init__(self):
         if not self.comp:
-            self.comp = land_components(self.matrix, list(self.places.index))
+            self.comp = land_components(self.matrix, list(self.places.index), cut=self.offshore)
         self.info = {col: self.places[col].to_dict() for col in
                      ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner")
                      if col in self.places}
@@ -72,6 +73,8 @@ class World:
 
     def minutes(self, a: str, b: str) -> int:
         """Road minutes a → b, rounded up (``NO_ROAD`` or more when there is no road)."""
+        if a != b and (a in self.offshore or b in self.offshore):
+            return NO_ROAD
         m = self.matrix.minutes[self.matrix.index(a), self.matrix.index(b)]
         return NO_ROAD if not np.isfinite(m) or m >= NO_ROAD else int(math.ceil(m - 1e-9))
 
@@ -91,11 +94,15 @@ class World:
         return str(port) if isinstance(port, str) and port else pid
 
 
-def land_components(matrix: Any, ids: list[str]) -> dict[str, int]:
-    """Group ids by land mass: two places share a component when a road joins them."""
+def land_components(matrix: Any, ids: list[str], *, cut: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Group ids by land mass: two places share a component when a road joins them (places in
+    ``cut`` have no road to any other place)."""
     idx = [matrix.index(i) for i in ids]
     sub = np.asarray(matrix.minutes)[np.ix_(idx, idx)]
     ok = np.isfinite(sub) & (sub < NO_ROAD)
+    alone = np.array([i in cut for i in ids], dtype=bool)
+    ok &= ~(alone[:, None] | alone[None, :])
+    ok |= np.eye(len(ids), dtype=bool)
     comp: dict[str, int] = {}
     label = 0
     for k in range(len(ids)):
@@ -221,7 +228,28 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
     matrix = _matrix(places, network=network)
     cands = sorted(set(dests["id"]) - set(request.exclude))
     return World(places=places, candidates=cands, hubs=sorted(hub_pool), links=links, matrix=matrix,
-                 partners=partners, start=start, end=end, partnership=partnership_id)
+                 partners=partners, start=start, end=end, partnership=partnership_id,
+                 offshore=offshore_places(places, matrix))
+
+
+def offshore_places(places: pd.DataFrame, matrix: Any) -> frozenset[str]:
+    """Sea ports and island destinations farther than ``roads.FAR_SNAP_M`` from any road: offshore
+    islands without a road of their own (Hòn Sơn, Nam Du), reached only by their boats — never by
+    a long access leg to a mainland road."""
+    from tourlink import roads
+    try:
+        km = np.asarray(matrix.access_km) / roads.ACCESS_DETOUR
+    except (AttributeError, TypeError):
+        return frozenset()
+    if len(km) != len(matrix.ids):
+        return frozenset()
+    out = set()
+    for pid, r in places.iterrows():
+        island = (r["kind"] == "port" and r.get("category") == "sea_port") or \
+                 (r["kind"] == "destination" and r.get("category") == "island" and not r.get("access_port"))
+        if island and km[matrix.index(pid)] * 1000 > roads.FAR_SNAP_M:
+            out.add(str(pid))
+    return frozenset(out)
 
 
 def assemble_places(dests: pd.DataFrame, lodging: pd.DataFrame, ports: pd.DataFrame,
@@ -276,4 +304,4 @@ def _matrix(places: pd.DataFrame, *, network: Any = None) -> Any:
 
 
 __all__ = ["World", "Partner", "Link", "NO_ROAD", "load_world", "assemble_places", "resolve_place",
-           "one_hub_per_town", "land_components", "fold", "is_boat_site", "is_dawn_site"]
+           "one_hub_per_town", "land_components", "fold", "is_boat_site", "is_dawn_site", "offshore_places"]
