@@ -192,8 +192,9 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
 
     partnership_id = ""
     if request.partnership:
-        from tourlink import partnerships
+        from tourlink import abroad, partnerships
         p = partnerships.get_partnership(request.partnership)
+        abroad.check_plannable(p)  # a partner abroad (Xaisomboun) is no coach stop: say so, never drop it
         areas = list(p.regions)
         partnership_id = p.id
         source: Any = p
