@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +82,48 @@ def test_without_flight_mode_the_same_request_cannot_reach_can_tho():
                     min_stops_per_partner=0, nights_in=("Cần Thơ",))
     with pytest.raises(InfeasibleError):
         plan(r, max_iterations=50)
+
+
+@pytest.mark.parametrize("day", ["2026-12-08", "2026-12-12"])  # a Tuesday and a Saturday
+def test_nam_du_cannot_be_a_day_trip_from_rach_gia_and_the_timetable_says_why(day):
+    """The first boat lands at Nam Du too late for a 300-min visit before the last boat back."""
+    r = TourRequest(start_date=day, days=1, start="Rạch Giá", provinces=("Kiên Giang",),
+                    must=("cur-quan-dao-nam-du",), min_stops_per_partner=0)
+    with pytest.raises(InfeasibleError) as exc:
+        plan(r, max_iterations=50)
+    msg = str(exc.value)
+    assert "does not fit the timetable" in msg and "Nam Du" in msg
+    # the same conclusion from the timetable read independently
+    links, deps = _timetable()
+    on = date.fromisoformat(day)
+
+    def times(link_id):
+        return sorted(r["time"] for r in deps if r["link_id"] == link_id and on.weekday() in _days(r["days"]))
+    out, back = links["sd-rach-gia--nam-du"], links["sd-nam-du--rach-gia"]
+    first = times(out["id"])[0]
+    h, m = map(int, first.split(":"))
+    ashore = h * 60 + m + int(out["duration_min"]) + 10
+    last_h, last_m = map(int, times(back["id"])[-1].split(":"))
+    assert ashore + 300 + int(back["checkin_min"]) > last_h * 60 + last_m
+    assert f"leaves {first}" in msg and f"{times(back['id'])[-1]}" in msg
+
+
+def test_islet_is_visited_by_boat_from_its_pier():
+    """Cồn Thới Sơn from Mỹ Tho: the coach stops at the tourist wharf, a boat crosses both ways."""
+    import yaml
+
+    from tourlink.optimise.check import check
+
+    r = TourRequest(start_date="2026-12-09", days=1, start="Mỹ Tho", provinces=("Tiền Giang",),
+                    must=("osm-n7013181685",), min_stops_per_partner=0)
+    it = plan(r, max_iterations=100)
+    assert check(it, r) == []
+    legs = [leg for d in it.days for leg in d.legs]
+    boats = [leg for leg in legs if leg.mode == "boat" and "osm-n7013181685" in (leg.from_id, leg.to_id)]
+    assert [(b.from_id, b.to_id) for b in boats] == [("pier-my-tho", "osm-n7013181685"),
+                                                      ("osm-n7013181685", "pier-my-tho")]
+    path = Path(__file__).resolve().parent.parent / "tools" / "curated" / "boat_access.yaml"
+    curated = yaml.safe_load(path.read_text("utf-8"))
+    entry = next(e for e in curated["boat_access"] if e["destination"] == "osm-n7013181685")
+    assert all(b.minutes == entry["boat_minutes"] for b in boats)
+    assert not any(leg.mode == "road" and leg.to_id == "osm-n7013181685" for leg in legs)  # no coach on water

@@ -12,7 +12,8 @@ Inputs (under RAW = ``../shared/data/raw``):
   nature reserves);
 * curated facts in ``tools/curated/``: ``destinations/<province>.yaml`` (one file per legacy
   province, schema in ``destinations/README.md``), ``lodging.yaml``,
-  ``ports.yaml`` (ports, piers and airports; their timetabled links: ``build_transport.py``).
+  ``ports.yaml`` (ports, piers and airports; their timetabled links: ``build_transport.py``),
+  ``boat_access.yaml`` (the pier and boat minutes of islets and river sites).
 
 Scope: every OpenStreetMap row of ``places.csv`` that lies in one of the 63 legacy provinces. A
 point that lies outside every legacy polygon (coastlines are simplified) but within :data:`SNAP_M`
@@ -403,6 +404,28 @@ def merge_curated(path: Path, items: list[dict], kept: dict[str, dict], every: d
     return ids
 
 
+def boat_access(path: Path, items: list[dict], kept: dict[str, dict], ports: dict[str, str],
+                problems: list[str]) -> None:
+    """Give the islets and river sites of ``boat_access.yaml`` their pier and one-way boat minutes
+    (the transport file; a curated ``access_port`` is kept)."""
+    for i, item in enumerate(items):
+        where = f"{path.name} entry {i + 1} ({item.get('destination', '?')})"
+        rec = kept.get(item.get("destination"))
+        pier, minutes = item.get("pier"), item.get("boat_minutes")
+        if rec is None:
+            problems.append(f"{where} field destination: not a destination of the catalogue")
+        elif ports.get(pier) not in ("river_pier", "sea_port"):
+            problems.append(f"{where} field pier: {pier!r} is not a pier or port id of ports.yaml")
+        elif isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 180:
+            problems.append(f"{where} field boat_minutes: one-way minutes 1-180 required, got {minutes!r}")
+        elif not str(item.get("source") or "").strip():
+            problems.append(f"{where} field source: required")
+        elif not rec["access_port"]:
+            cite = nfc(" ".join(str(item["source"]).split()))
+            rec.update(access_port=pier, access_boat_minutes=minutes,
+                       source=f"{rec['source']}; boat from {pier}: {cite}")
+
+
 def exclude(path: Path, items: list[dict], kept: dict[str, dict], every: dict[str, dict],
             problems: list[str], fate: dict[str, str]) -> int:
     """Remove the OSM rows listed under ``exclude:`` (duplicates, junk), each with a reason; return how
@@ -612,6 +635,8 @@ def assemble(raw: Path, out: Path) -> Catalogue:
     ports = _located(CURATED / "ports.yaml", read_yaml(CURATED / "ports.yaml", "ports"), polys, problems,
                      ("id", "name_vi", "name_en", "lon", "lat", "province", "kind", "source"))
     port_ids = {p["id"] for p in ports}
+    boat_access(CURATED / "boat_access.yaml", read_yaml(CURATED / "boat_access.yaml", "boat_access"), kept,
+                {p["id"]: p["kind"] for p in ports}, problems)
     for rec in kept.values():
         if rec["access_port"] and rec["access_port"] not in port_ids:
             problems.append(f"destination {rec['id']} field access_port: {rec['access_port']!r} "

@@ -138,5 +138,51 @@ def crossing_stops(pl: Planning, c: Crossing, at_port: int) -> tuple[Stop, Leg, 
             place_stop(pl, lk.to_port, c.day, c.arrive, c.ashore, kind="port"))
 
 
+def island_port(pl: Planning, dest: str) -> str | None:
+    """The port of the timetable serving ``dest``: its road place when boats call there, else the
+    nearest such port within 5 km (an island with no road of its own)."""
+    ports = sorted({p for lk in pl.world.links for p in (lk.from_port, lk.to_port)})
+    road = pl.road_id(dest)
+    if road in ports:
+        return road
+    r = pl.row(dest)
+    near = min(((km_between(r, pl.row(p)), p) for p in ports), default=None)
+    return near[1] if near is not None and near[0] <= 5 else None
+
+
+def day_trip_reason(pl: Planning, dest: str, day: int = 0) -> str:
+    """Why ``dest``, across the water, cannot be a day trip from the tour's start and back on ``day``,
+    from the timetable of that date ("" when the boats would allow one)."""
+    port = island_port(pl, dest)
+    start, end = pl.world.start, pl.world.end
+    when = pl.request.start_date + timedelta(days=day)
+    if port is None:
+        return f"no timetabled boat serves {pl.name(dest)}"
+    ds, de = pl.day_start, pl.day_end
+    outs = [(t, lk) for lk in pl.world.links if lk.to_port == port and pl.zone(lk.from_port) == pl.zone(start)
+            for t in lk.departures_on(when)
+            if t >= ds - EARLY_BOAT_MINUTES + pl.minutes(start, lk.from_port) + checkin(lk)]
+    backs = [(t, lk) for lk in pl.world.links if lk.from_port == port and pl.zone(lk.to_port) == pl.zone(end)
+             for t in lk.departures_on(when)
+             if t + lk.duration_min + disembark(lk) + pl.minutes(lk.to_port, end) <= de]
+    day_name = f"{when:%a %Y-%m-%d}"
+    if not outs:
+        return f"no boat to {pl.name(port)} can be caught from {pl.name(start)} on {day_name}"
+    if not backs:
+        return f"no boat back from {pl.name(port)} reaches {pl.name(end)} by {hhmm(de)} on {day_name}"
+    t, lk = min(outs, key=lambda x: x[0] + x[1].duration_min)
+    ashore = t + lk.duration_min + disembark(lk)
+    visit = int(pl.get(dest, "visit_minutes")) + pl.boat_minutes(dest) * 2
+    tb, back = max(backs, key=lambda x: x[0])
+    if ashore + visit + checkin(back) <= tb:
+        return ""
+    return (f"a day trip from {pl.name(start)} to {pl.name(dest)} on {day_name} does not fit the timetable: "
+            f"the first boat {pl.name(lk.from_port)} → {pl.name(port)} ({lk.operator}) leaves {hhmm(t)} and "
+            f"lands {hhmm(t + lk.duration_min)}; the {visit}-min visit would end at {hhmm(ashore + visit)}, "
+            f"after the last boat back ({back.operator}, {hhmm(tb)}, check-in {checkin(back)} min) that "
+            f"reaches {pl.name(end)} by {hhmm(de)}")
+
+
 __all__ = ["Crossing", "CHECKIN_MINUTES", "DISEMBARK_MINUTES", "BAGGAGE_MINUTES", "EARLY_BOAT_MINUTES",
-           "checkin", "disembark", "needs_crossing", "links_between", "crossing_options", "crossing_stops"]
+           "checkin", "disembark", "needs_crossing", "links_between", "crossing_options", "crossing_stops",
+           "island_port", "day_trip_reason"]

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterator
 
 from tourlink.errors import InfeasibleError
-from tourlink.optimise.crossings import crossing_options
+from tourlink.optimise.crossings import crossing_options, day_trip_reason, island_port
 from tourlink.optimise.days import Plan, make_segments
 from tourlink.optimise.planning import Planning
 
@@ -105,7 +105,8 @@ def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
         if far:
             raise InfeasibleError([f"must-visit {pl.name(m)} is across the sea: a {request.days}-day tour "
                                    f"from {pl.name(world.start)} cannot take the boat there and back "
-                                   "(add a day, or end the tour there)" for m in far])
+                                   f"{_why_not_a_day_trip(pl, m)}(add a day, or end the tour there)"
+                                   for m in far])
         names = ", ".join(pl.name(m) for m in request.must)
         raise InfeasibleError(f"no plan of overnight hubs and boats reaches every must-visit ({names})")
     fit.sort(key=lambda p: (-estimate(pl, p), p.key()))
@@ -116,6 +117,17 @@ def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
     keep += [p for p in fit if p not in keep][:max(0, TOP_PLANS - len(keep))]
     keep.sort(key=lambda p: (-estimate(pl, p), p.key()))
     return keep[:max(TOP_PLANS, 2 * len(by_lands))]
+
+
+def _why_not_a_day_trip(pl: Planning, dest: str) -> str:
+    """The timetable's reason, on the tour's first day, and whether the island has lodging."""
+    why = day_trip_reason(pl, dest)
+    port = island_port(pl, dest)
+    lodging = port is not None and any(pl.land(h) == pl.land(port) for h in pl.world.hubs)
+    if not why and lodging:
+        return ""
+    return (f"({why}{'; ' if why else ''}"
+            + ("" if lodging else "no lodging hub on the island for a night") + ") ")
 
 
 def estimate(pl: Planning, p: Plan) -> float:
