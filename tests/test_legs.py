@@ -127,3 +127,29 @@ def test_islet_is_visited_by_boat_from_its_pier():
     entry = next(e for e in curated["boat_access"] if e["destination"] == "osm-n7013181685")
     assert all(b.minutes == entry["boat_minutes"] for b in boats)
     assert not any(leg.mode == "road" and leg.to_id == "osm-n7013181685" for leg in legs)  # no coach on water
+
+
+def test_the_pack_shows_the_flight(flying, tmp_path):
+    """Printable row "Bay ... Nội Bài hh:mm → Cần Thơ hh:mm", an ICS event, the GPX route through both
+    airports, a dotted line on the map."""
+    import gpxpy
+    import icalendar
+
+    from tourlink.export import write_pack
+
+    _r, it = flying
+    out = write_pack(it, tmp_path, formats=["gpx", "ics", "html", "map"], offline=True)
+    names = {p.name for p in out}
+    vi = (tmp_path / "itinerary.vi.html").read_text("utf-8")
+    out_leg = next(leg for d in it.days for leg in d.legs if leg.mode == "flight")
+    assert f"Sân bay quốc tế Nội Bài {out_leg.depart:%H}h{out_leg.depart:%M} → Sân bay quốc tế Cần Thơ " \
+           f"{out_leg.arrive:%H}h{out_leg.arrive:%M}" in vi and "Bay " in vi
+    cal = icalendar.Calendar.from_ical((tmp_path / "calendar.ics").read_bytes())
+    flights = [e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Flight")]
+    assert len(flights) == 2 and flights[0].decoded("dtstart") == out_leg.depart
+    gpx = gpxpy.parse((tmp_path / "route.gpx").read_text("utf-8"))
+    airports = {"Sân bay quốc tế Nội Bài", "Sân bay quốc tế Cần Thơ"}
+    assert any(airports <= {p.name for p in r.points} for r in gpx.routes)
+    page = next(p for p in out if p.suffix == ".html" and p.name.startswith("map")).read_text("utf-8")
+    assert "tl-flight" in page and '"dashArray": "2 10"' in page
+    assert "map.html" in names

@@ -35,7 +35,7 @@ from tourlink.errors import NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 #: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
 MODES = ("road", "fast_boat", "car_ferry", "boat")
 
@@ -124,8 +124,13 @@ class TravelMatrix:
 
     @property
     def access_km(self) -> np.ndarray:
-        """Access-leg length (km, with the detour factor) of each place to the network."""
+        """Access-leg length (km, straight line times the detour factor) of each place to its road."""
         return np.array([s["access_m"] / 1000 for s in self._d.get("snaps", [])])
+
+    @property
+    def local_km(self) -> np.ndarray:
+        """Length (km) of the modelled local road from each place's road to the main network."""
+        return np.array([s.get("local_m", 0.0) / 1000 for s in self._d.get("snaps", [])])
 
     def index(self, place_id: str) -> int:
         """Return the row/column of ``place_id``; NotFoundError with suggestions if unknown."""
@@ -228,6 +233,7 @@ def _step(e: dict, frac: float) -> dict:
             "minutes": frac * e["travel_time"] / 60}
     if e.get("departures"):
         step["departures"] = tuple(e["departures"])
+        step["link"] = e.get("ref", "")
     return step
 
 
@@ -420,8 +426,8 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
     total_m[cut, :] = total_m[:, cut] = np.inf
     np.fill_diagonal(minutes, 0.0)
     np.fill_diagonal(total_m, 0.0)
-    snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s}
-                 for s in snaps]
+    snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s,
+                  "local_m": s.local_m} for s in snaps]
     return {"minutes": minutes, "km": total_m / 1000, "choice": choice, "pred": pred.astype(np.int32),
             "src_row": src_row, "out_node": out_node, "in_node": in_node, "boat": boat,
             "snaps": snap_rows}
@@ -436,6 +442,7 @@ def _save_cache(path: Path, detail: dict) -> None:
                  snap_t=np.array([s["t"] for s in snaps]),
                  snap_am=np.array([s["access_m"] for s in snaps]),
                  snap_as=np.array([s["access_s"] for s in snaps]),
+                 snap_lm=np.array([s["local_m"] for s in snaps]),
                  snap_key=np.array([s["key"] for s in snaps], dtype=np.int64),
                  snap_u=np.array([str(s["u"]) for s in snaps]), snap_v=np.array([str(s["v"]) for s in snaps]))
 
@@ -445,9 +452,10 @@ def _load_cache(path: Path, csr: _Csr) -> dict:
         d = {k: z[k] for k in z.files}
     by_str = {str(n): n for n in csr.nodes}
     cols = (d.pop("snap_u"), d.pop("snap_v"), d.pop("snap_key"), d.pop("snap_t"), d.pop("snap_am"),
-            d.pop("snap_as"))
+            d.pop("snap_as"), d.pop("snap_lm"))
     d["snaps"] = [{"u": by_str[u], "v": by_str[v], "key": int(k), "t": float(t), "access_m": float(am),
-                   "access_s": float(a_s)} for u, v, k, t, am, a_s in zip(*cols, strict=True)]
+                   "access_s": float(a_s), "local_m": float(lm)}
+                  for u, v, k, t, am, a_s, lm in zip(*cols, strict=True)]
     d["nodes"] = csr.nodes
     return d
 

@@ -161,6 +161,7 @@ LEG_VERBS = {
         "walk": "Đi bộ đến {place}",
         "fast_boat": "Đi tàu cao tốc đến {place}",
         "car_ferry": "Đi phà đến {place}",
+        "flight": "Bay {code} {origin} {dep} → {place} {arr}",
     },
     "en": {
         "road": "Drive to {place}",
@@ -168,6 +169,7 @@ LEG_VERBS = {
         "walk": "Walk to {place}",
         "fast_boat": "Fast boat to {place}",
         "car_ferry": "Car ferry to {place}",
+        "flight": "Fly {code} {origin} {dep} → {place} {arr}",
     },
 }
 
@@ -200,9 +202,14 @@ def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
     legs = {id(leg): (a, b) for leg, a, b in leg_ends(day)}
     for item in timeline(day):
         if isinstance(item, Leg):
-            _a, b = legs.get(id(item), (None, None))
-            what = LEG_VERBS[lang].get(item.mode, "{place}").format(place=name(b, lang))
-            if item.name and item.name.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
+            a, b = legs.get(id(item), (None, None))
+            code = item.code or " ".join(item.name.split()[:-1]) or mode_label(item.mode, lang)
+            what = LEG_VERBS[lang].get(item.mode, "{place}").format(
+                place=name(b, lang), origin=name(a, lang), dep=_t(item.depart, lang),
+                arr=_t(item.arrive, lang), code=code)
+            if item.mode == "flight":
+                pass  # the flight number and times are in the row
+            elif item.name and item.name.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
                 what += f" ({item.name})"
             km = f"{_num(item.km, lang, 1)} km, " if item.km >= 0.05 else ""
             what += f" – {km}{_dur(item.minutes, lang)}"
@@ -279,7 +286,8 @@ def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b
     ]
     for leg, a, b in leg_ends(day):
         path = list(leg.geometry) or [(p.lon, p.lat) for p in (a, b) if p is not None]
-        dash = ' stroke-dasharray="5 4"' if leg.mode in SEA_MODES else ""
+        dash = (' stroke-dasharray="5 4"' if leg.mode in SEA_MODES
+                else ' stroke-dasharray="1 4" stroke-linecap="round"' if leg.mode == "flight" else "")
         parts.append(
             f'<polyline points="{" ".join(xy(x, y) for x, y in path)}" fill="none" '
             f'stroke="{colour}" stroke-width="2.5"{dash}/>'
@@ -317,7 +325,7 @@ def _included(itinerary: Itinerary, lang: str, q: Quote) -> tuple[list[str], lis
             inc.append(L["inc_boat_hire"])
         for d in itinerary.days:
             for leg, a, b in leg_ends(d):
-                if leg.mode in SEA_MODES and leg.mode != "boat":  # river boats: the boat hire above
+                if leg.mode in (*SEA_MODES, "flight") and leg.mode != "boat":  # river boats: the hire
                     inc.append(
                         L["inc_boat"].format(
                             mode=mode_label(leg.mode, lang).lower()
