@@ -130,6 +130,8 @@ def route(origin: str, destination: str) -> dict:
     """
     from tourlink import matrix, roads
     a, b = resolve_place(origin), resolve_place(destination)
+    if (a["lon"], a["lat"]) == (b["lon"], b["lat"]):  # not 4 km of "local roads" there and back
+        return {"from": a["label"], "to": b["label"], "km": 0.0, "minutes": 0.0, "legs": []}
     places = pd.DataFrame([a, b]).rename(columns={"label": "id"})
     places["id"] = [f"FROM {a['label']}", f"TO {b['label']}"]
     G = roads.load_network(sea=True)
@@ -177,6 +179,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({"km": result["km"], "minutes": result["minutes"],
                           "legs": [_public(leg) for leg in result["legs"]]}, ensure_ascii=False))
+        return 0
+    if not result["legs"]:
+        print(f"{result['from']} → {result['to']}: the same place, 0 km")
         return 0
     road_km = sum(leg["km"] for leg in result["legs"] if leg["mode"] == "road")
     boat = any(leg["mode"] != "road" for leg in result["legs"])

@@ -471,7 +471,7 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
     partnership_id = ""
     if request.partnership:
         from tourlink import partnerships
-        p = partnerships.get_partnership(request.partnership)
+        p = partnerships.get_partnership(request.partnership, path=request.partnerships_file or None)
         areas = list(p.regions)
         partnership_id = p.id
         source: Any = p

@@ -162,6 +162,10 @@ def precheck(world: World, request: TourRequest) -> None:
             raise NotFoundError("must-visit destination", m, _near(m, world.candidates))
         if m not in world.candidates:
             reasons.append(f"must-visit {world.name(m)} is excluded")
+    for x in request.exclude:  # a typo would silently exclude nothing
+        if x not in places.index or places.at[x, "kind"] != "destination":
+            raise NotFoundError("destination to exclude", x, _near(x, sorted(set(places.index[
+                places["kind"] == "destination"]))))
     if not world.candidates:
         reasons.append("no candidate destinations in the partner areas")
     else:
