@@ -1,84 +1,166 @@
-"""Plan benchmark: a 5-day tour over every bundled destination of the Mekong programme.
+"""Plan benchmark: real tours over every bundled partnership against long-run references.
 
-Runs ``examples/mekong_5_days.toml`` (partnership ``mekong-13--ha-noi``, from Cần Thơ, the
-planner's defaults) once with the default time limit (goal: ≤ 30 s wall clock) and once with a
-long budget (default 300 s; goal: the default run within 2 % of its score). Every itinerary
-passes the independent checker (``plan()`` guarantees it; re-checked here). Prints a table and
-writes ``benchmarks/results/bench_plan.csv`` with columns
-``run,time_limit,seconds,score,visits,km,road_hours,gap_pct,feasible,plan`` (plan = the
-overnight hubs and boats chosen).
+The tours are the examples (``examples/*.toml``) and the operator-style requests of
+``benchmarks/tours/*.toml`` (2–7 days over every bundled partnership, up to the largest request
+the bundled data plans). Each is planned at its default time limit (the request's, else the
+planner's; or ``--iterations`` per inner solve, repeatable) and verified by the independent
+checker; its score is compared with ``benchmarks/references/plan.csv``, the best of several long
+runs (seeds × minutes) tied to the request, the catalogue and the road network by hashes
+(:mod:`tourlink.bench.tours`): a reference made on other data is reported as stale, not compared.
+Goal: every tour within 1 % of its reference and within its time limit. Prints a table and writes
+``benchmarks/results/bench_plan.csv``.
 
-Usage: ``python benchmarks/bench_plan.py [--long S] [--quick] [--csv OUT] [--shared DIR]``
-(``--shared`` is accepted for ``run_all.py`` and unused: the benchmark needs only bundled data).
+``--make-reference`` plans every tour ``--seeds`` times for ``--seconds`` each (``--jobs``
+processes side by side) and keeps the best score as the reference (a current reference only
+rises; a stale one is replaced).
+
+Usage: ``python benchmarks/bench_plan.py [--quick] [--iterations N] [--only a,b] [--csv OUT]
+[--make-reference --seeds 3 --seconds 300 --jobs 2]`` (``--shared`` is accepted for
+``run_all.py`` and unused: the benchmark needs only bundled data).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import os
+import subprocess
 import sys
-import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tourlink.atomic import write_text  # noqa: E402
+from tourlink.bench import runner  # noqa: E402
+from tourlink.bench import tours as bt  # noqa: E402
 from tourlink.errors import TourlinkError  # noqa: E402
-from tourlink.optimise.check import check  # noqa: E402
-from tourlink.optimise.outer import DEFAULT_TIME_LIMIT, plan  # noqa: E402
-from tourlink.request import TourRequest  # noqa: E402
 
-COLUMNS = ["run", "time_limit", "seconds", "score", "visits", "km", "road_hours", "gap_pct", "feasible",
-           "plan"]
+REFERENCES = ROOT / "benchmarks" / "references" / "plan.csv"
+FOLDERS = (ROOT / "examples", ROOT / "benchmarks" / "tours")
+COLUMNS = ["tour", "days", "time_limit", "iterations", "seed", "seconds", "cpu_seconds", "over_limit_s",
+           "score", "reference", "gap_pct", "status", "visits", "km", "road_hours", "feasible", "plan",
+           "by_day"]
 
 
-def one(request: TourRequest, time_limit: float, label: str) -> dict:
-    t0 = time.perf_counter()
-    it = plan(request, time_limit=time_limit)
-    seconds = time.perf_counter() - t0
-    ok = not check(it, request)
-    return {"run": label, "time_limit": time_limit, "seconds": round(seconds, 1), "score": it.score,
-            "visits": len(it.visits), "km": round(it.km), "road_hours": round(it.road_hours, 1),
-            "gap_pct": "", "feasible": ok, "plan": " ".join(it.meta.get("plan", []))}
+def _run(job: tuple) -> dict:
+    """One plan in a worker process: ``(tour, time_limit, seed, iterations)`` -> row (or error)."""
+    tour, limit, seed, iterations = job
+    try:
+        return bt.plan_tour(tour, time_limit=limit, seed=seed, max_iterations=iterations)
+    except TourlinkError as exc:
+        return {"tour": tour.name, "seed": seed, "error": str(exc).splitlines()[0][:200]}
+
+
+def compare(row: dict, ref: dict | None, now: dict[str, str]) -> dict:
+    """Add ``reference``, ``gap_pct`` and ``status`` (current / stale: what changed / none / beaten)."""
+    if ref is None:
+        return {**row, "reference": "", "gap_pct": "", "status": "no reference"}
+    changed = bt.stale(ref, now)
+    if changed:
+        return {**row, "reference": ref["reference"], "gap_pct": "", "status": "stale: " + "+".join(changed)}
+    value = float(ref["reference"])
+    gap = round(100.0 * (value - row["score"]) / value, 2) if value else 0.0
+    return {**row, "reference": value, "gap_pct": gap, "status": "beaten" if gap < 0 else "current"}
+
+
+def _code() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def make_reference(tours: list[bt.Tour], args, data: dict[str, str]) -> int:
+    refs = bt.read_references(REFERENCES)
+    jobs = [(t, args.seconds, seed, None) for t in tours for seed in range(args.seeds)]
+    by_tour: dict[str, list[dict]] = {t.name: [] for t in tours}
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        for row in pool.map(_run, jobs):
+            print(f"{row['tour']:<22} seed {row['seed']}: " + (f"error {row['error']}" if "error" in row else
+                  f"{row['score']:8.1f}  wall {row['seconds']:6.1f} s  cpu {row['cpu_seconds']:6.1f} s  "
+                  f"{row['plan']}"), flush=True)
+            runs = by_tour[row["tour"]]
+            runs.append(row)
+            tour = next(t for t in tours if t.name == row["tour"])
+            if len(runs) < args.seeds:
+                continue
+            ok = [r for r in runs if r.get("feasible")]
+            if not ok:
+                continue
+            best = max(ok, key=lambda r: r["score"])
+            now = {"request": bt.request_digest(tour.request), **data}
+            old = refs.get(tour.name)
+            if old and not bt.stale(old, now) and float(old["reference"]) >= best["score"]:
+                print(f"{tour.name}: reference {old['reference']} kept (best run {best['score']})")
+                continue
+            refs[tour.name] = {"tour": tour.name, "reference": best["score"], "runs": len(ok),
+                               "seconds_per_run": args.seconds,
+                               "cpu_seconds": round(min(r["cpu_seconds"] for r in ok), 1), **now,
+                               "date": date.today().isoformat(), "code": _code(), "plan": best["plan"],
+                               "visits": best["by_day"]}
+            write_text(REFERENCES, bt.references_csv(refs))
+            print(f"{tour.name}: reference {best['score']} (runs {sorted(r['score'] for r in ok)})",
+                  flush=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--long", type=float, default=300.0, help="seconds of the reference run (default 300)")
-    ap.add_argument("--quick", action="store_true", help="reference run of 60 s instead")
+    ap.add_argument("--quick", action="store_true", help="the examples only")
+    ap.add_argument("--only", default=None, help="comma-separated tour names")
+    ap.add_argument("--iterations", type=int, default=None, help="iterations per inner solve instead of time")
+    ap.add_argument("--time-limit", type=float, default=None, help="seconds per tour (default: the tour's)")
+    ap.add_argument("--seed", type=int, default=None, help="search seed (default: the request's)")
     ap.add_argument("--csv", type=Path, default=ROOT / "benchmarks" / "results" / "bench_plan.csv")
+    ap.add_argument("--make-reference", action="store_true")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=300.0)
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--shared", default=None, help="ignored (bundled data only)")
     args = ap.parse_args(argv)
-    request = TourRequest.from_toml(ROOT / "examples" / "mekong_5_days.toml")
     try:
-        rows = [one(request, DEFAULT_TIME_LIMIT, "default")]
-        rows.append(one(request, 60.0 if args.quick else args.long, "long"))
+        tours = bt.load_tours(*FOLDERS)
+        data = bt.data_digests()
     except TourlinkError as exc:
-        print(f"bench_plan: cannot plan the Mekong tour: {exc}")
-        return 0 if "not built" in str(exc) or "data" in str(exc).lower() else 1
-    ref = max(r["score"] for r in rows)
-    for r in rows:
-        r["gap_pct"] = round(100 * (ref - r["score"]) / ref, 2) if ref else 0.0
-    print(f"{'run':8} {'limit s':>8} {'wall s':>8} {'score':>8} {'visits':>6} {'km':>6} {'road h':>7} "
-          f"{'gap %':>6} ok")
-    for r in rows:
-        print(f"{r['run']:8} {r['time_limit']:8.0f} {r['seconds']:8.1f} {r['score']:8.1f} {r['visits']:6d} "
-              f"{r['km']:6d} {r['road_hours']:7.1f} {r['gap_pct']:6.2f} {r['feasible']}")
-    goal_t = rows[0]["seconds"] <= 30
-    goal_g = rows[0]["gap_pct"] <= 2
-    print(f"goals: default run ≤ 30 s: {'yes' if goal_t else 'NO'}; within 2 % of the long run: "
-          f"{'yes' if goal_g else 'NO'}")
-    args.csv.parent.mkdir(parents=True, exist_ok=True)
-    from io import StringIO
-
-    from tourlink.atomic import write_text
-    buf = StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    write_text(args.csv, buf.getvalue())
+        print(f"bench_plan: {exc}")
+        return 1
+    if args.quick:
+        tours = [t for t in tours if t.name.startswith("ex-")]
+    if args.only:
+        wanted = set(args.only.split(","))
+        tours = [t for t in tours if t.name in wanted]
+    if args.make_reference:
+        return make_reference(tours, args, data)
+    refs = bt.read_references(REFERENCES)
+    rows = []
+    print(f"{'tour':<22} {'limit':>6} {'wall s':>7} {'cpu s':>6} {'score':>8} {'ref':>8} {'gap %':>6}  "
+          f"{'status':<16} {'visits':>6} {'km':>5} ok")
+    for tour in tours:
+        row = _run((tour, args.time_limit, args.seed, args.iterations))
+        if "error" in row:
+            print(f"{tour.name:<22} error: {row['error']}", flush=True)
+            rows.append({**row, "feasible": False, "status": "error"})
+            continue
+        limit = row["time_limit"]
+        row["over_limit_s"] = "" if limit == "" else round(max(0.0, row["seconds"] - limit), 1)
+        row = compare(row, refs.get(tour.name), {"request": bt.request_digest(tour.request), **data})
+        rows.append(row)
+        print(f"{row['tour']:<22} {limit!s:>6} {row['seconds']:7.1f} {row['cpu_seconds']:6.1f} "
+              f"{row['score']:8.1f} {row['reference']!s:>8} {row['gap_pct']!s:>6}  {row['status']:<16} "
+              f"{row['visits']:6d} {row['km']:5d} {row['feasible']}", flush=True)
+    gaps = [r["gap_pct"] for r in rows if r.get("gap_pct", "") != ""]
+    over = [float(r["over_limit_s"]) for r in rows if r.get("over_limit_s", "") != ""]
+    if gaps:
+        print(f"gap to reference: mean {sum(gaps) / len(gaps):.2f} %, max {max(gaps):.2f} %, within 1 %: "
+              f"{sum(g <= 1.0 for g in gaps)}/{len(gaps)} (stale or missing: {len(rows) - len(gaps)})")
+    if over:
+        print(f"time limit kept: {sum(o <= 0.5 for o in over)}/{len(over)} (max over {max(over):.1f} s)")
+    write_text(args.csv, runner.rows_to_csv(rows, COLUMNS))
     print(f"wrote {args.csv}")
-    return 0 if all(r["feasible"] for r in rows) else 1
+    return 0 if all(r.get("feasible") for r in rows) else 1
 
 
 if __name__ == "__main__":

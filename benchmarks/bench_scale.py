@@ -11,7 +11,7 @@ Two phases are measured separately, each with wall time, peak resident memory (p
 sampled every 50 ms) and the peak of Python allocations (tracemalloc, which includes NumPy
 arrays; ``--no-tracemalloc`` to skip its overhead):
 
-* ``matrix`` — :func:`tourlink.optimise.build.load_world`: snap every place to the road
+* ``matrix`` — :func:`tourlink.optimise.world.load_world`: snap every place to the road
   network and build the travel matrix;
 * ``solve`` — :func:`tourlink.optimise.outer.plan` with the request's time limit.
 
@@ -150,8 +150,8 @@ def run(*, n: int, partnership: str, start: str, days: int, start_date: date, ti
         seed: int, sigma: float, use_tracemalloc: bool) -> list[dict]:
     """Synthesise, build the world (matrix phase), plan (solve phase); return one row per phase."""
     from tourlink import catalog
-    from tourlink.optimise.build import load_world
     from tourlink.optimise.outer import plan
+    from tourlink.optimise.world import load_world
     from tourlink.partnerships import get_partnership
     from tourlink.request import TourRequest
 

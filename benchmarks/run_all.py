@@ -4,10 +4,11 @@
 
 Families: TOPTW c1 / r1 / rc1 with one tour (gap to the best-known, mostly proven optima,
 and to the ILS reference), the same with 2-4 tours, OPHS SET_1-2, and the multi-day TTDP
-set. Then runs ``benchmarks/bench_matrix.py``, ``benchmarks/bench_plan.py`` and
-``benchmarks/bench_scale.py`` when present. Writes one CSV per family and ``summary.csv`` to
-``benchmarks/results/``; prints a table per family. Exits 0 with a message where the shared
-folder (or a family's folder) is absent.
+set. Then runs ``benchmarks/bench_matrix.py``, ``benchmarks/bench_plan.py`` (real tours),
+``benchmarks/bench_scaled.py`` (200–300 places),
+``benchmarks/bench_scale.py`` and ``benchmarks/bench_batch.py`` when present. Writes one CSV
+per family and ``summary.csv`` to ``benchmarks/results/``; prints a table per family. Exits 0
+with a message where the shared folder (or a family's folder) is absent.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated subset of TOPTW instances for m >= 2 (default all)")
     parser.add_argument("--only", default=None, help="comma-separated family keys: c1,r1,rc1,ophs,ttdp")
     parser.add_argument("--no-others", action="store_true",
-                        help="skip bench_matrix.py / bench_plan.py / bench_scale.py")
+                        help="skip the other benchmark scripts (bench_matrix, bench_plan, bench_scaled, ...)")
     args = parser.parse_args(argv)
     if not (args.shared / "bench").is_dir():
         print(f"run_all: {args.shared / 'bench'} is absent; nothing to benchmark (skipped)")
@@ -144,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         scale = ["--no-tracemalloc", "--csv", str(RESULTS / "bench_scale.csv")]
         others = {"bench_matrix.py": ["--quick"] if args.quick else [],
                   "bench_plan.py": ["--quick"] if args.quick else [],
-                  "bench_scale.py": scale + (["--n", "1000", "--time-limit", "20"] if args.quick else [])}
+                  "bench_scaled.py": ["--quick"] if args.quick else [],
+                  "bench_scale.py": scale + (["--n", "1000", "--time-limit", "20"] if args.quick else []),
+                  "bench_batch.py": ["--quick"] if args.quick else []}
         for script, extra in others.items():
             path = ROOT / "benchmarks" / script
             if not path.is_file():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 
 import pytest
@@ -17,7 +18,7 @@ TOPTW_TEXT = """4 10 3
 200
 0 0.00 0.00 0.00 0.00 0 0 0 100
 1 3.00 4.00 10.00 7.00 1 1 1 0 50
-2 0.00 5.55 5.00 4.00 1 2 1 2 0 20
+2 0.00 5.50 5.00 4.00 1 2 1 2 0 20
 3 30.00 40.00 1.00 9.00 1 0 0 90
 """
 OPHS_TEXT = """5\t1\t2
@@ -42,8 +43,9 @@ def test_toptw_reader_tokens_and_exact_travel():
     inst = toptw.parse_toptw(TOPTW_TEXT, name="tiny")
     assert inst.n == 4 and inst.close[0] == 100 and inst.score == (0, 7, 4, 9)
     assert inst.open[2] == 0 and inst.close[2] == 20 and inst.service[1] == 10
-    mat = toptw.travel_tenths(inst)
-    assert mat[0, 1] == 50 and mat[0, 2] == 55 and mat[1, 2] == 33  # hypot(3, 1.55) = 3.3768
+    assert inst.precision == 1 and inst.unit == 10  # Solomon-style coordinates: tenths
+    mat = toptw.travel_units(inst)
+    assert mat[0, 1] == 50 and mat[0, 2] == 55 and mat[1, 2] == 33  # hypot(3, 1.5) = 3.354
     p = toptw.problem(inst, 2)
     assert len(p.vehicles) == 2 and p.vehicles[0].tw_late == 1000 and p.clients[0].service == 100
     score, problems = toptw.verify(inst, [[2, 1]], tours=1)  # 5.5 + 5 + 3.3 = 13.8 <= 50; back 23.8
@@ -54,6 +56,30 @@ def test_toptw_reader_tokens_and_exact_travel():
     assert "visited twice" in " ".join(toptw.verify(inst, [[1], [1]], tours=2)[1])
     with pytest.raises(ValidationError):
         toptw.parse_toptw("4 10 3 1\n0 200\n0 0 0 0 0 0 0 100\n", name="short")
+
+
+# Cordeau-style (pr01-pr20): three-decimal coordinates, travel truncated to two decimals. Vertex 1
+# is 1.019 from the depot and must start by 1.0: 1.0 at one decimal (fits), 1.01 at two (late).
+PR_TEXT = """4 10 2 1
+0 200
+0 0.000 0.000 0 0 0 0 0 100
+1 0.000 1.019 0 5 1 1 1 0 1
+2 0.000 2.500 0 3 1 1 1 0 50
+"""
+
+
+def test_toptw_cordeau_files_use_two_decimals(tmp_path):
+    inst = toptw.parse_toptw(PR_TEXT, name="pr-like")
+    assert inst.precision == 2 and inst.unit == 100
+    mat = toptw.travel_units(inst)
+    assert mat[0, 1] == 101 and mat[0, 2] == 250
+    assert toptw.verify(inst, [[1]], tours=1)[1]  # starts at 1.01 > 1: breaks the window
+    assert toptw.verify(inst, [[2]], tours=1) == (3, [])
+    p = toptw.problem(inst, 1)
+    assert p.clients[0].tw_late == 100 and p.vehicles[0].tw_late == 10_000
+    (tmp_path / "pr99.txt").write_text(PR_TEXT, encoding="utf-8")
+    out = runner.solve_file(tmp_path / "pr99.txt", "toptw", max_iterations=200, time_limit=None)
+    assert out.feasible and out.score == 3  # vertex 1 cannot be served at the published precision
 
 
 def test_ophs_reader_and_float_verifier():
@@ -167,3 +193,70 @@ def test_bench_cli_bad_input(tmp_path, capsys):
 def test_garbled_instances_give_one_validation_error(parse, text):
     with pytest.raises(ValidationError, match="bad.txt"):
         parse(text, name="bad.txt")
+
+
+def test_bench_cli_solutions_and_iterations_are_repeatable(tmp_path, capsys):
+    folder = _write(tmp_path / "toptw", "tiny.txt", TOPTW_TEXT)
+    runs = []
+    for k in (1, 2):
+        sols = tmp_path / f"sols{k}"
+        args = ["bench", str(folder), "--iterations", "150", "--seed", "3", "--solutions", str(sols)]
+        assert main(args) == 0
+        runs.append(json.loads((sols / "tiny-m1.json").read_text()))
+    capsys.readouterr()
+    assert runs[0] == runs[1]
+    sol = runs[0]
+    assert sol["feasible"] and sol["score"] == 11
+    inst = toptw.parse_toptw(TOPTW_TEXT)
+    assert toptw.verify(inst, sol["routes"], tours=sol["tours"]) == (11, [])  # anyone can re-check it
+    ophs_dir = _write(tmp_path / "ophs", "tiny.ophs", OPHS_TEXT)
+    assert main(["bench", str(ophs_dir), "--iterations", "100", "--solutions", str(tmp_path / "o")]) == 0
+    o = json.loads((tmp_path / "o" / "tiny-m2.json").read_text())
+    hotels = o["hotels"]
+    assert hotels[0] == 0 and hotels[-1] == 1 and len(o["routes"]) == 2
+    assert ophs.verify(ophs.parse_ophs(OPHS_TEXT), tuple(hotels[1:-1]), o["routes"]) == (o["score"], [])
+
+
+@pytest.mark.parametrize("flags", [["--time-limit", "0"], ["--time-limit", "-1"], ["--time-limit", "nan"],
+                                   ["--iterations", "0"]])
+def test_bench_cli_refuses_bad_budgets(tmp_path, capsys, flags):
+    folder = _write(tmp_path / "toptw", "tiny.txt", TOPTW_TEXT)
+    assert main(["bench", str(folder), *flags]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and flags[0] in err[0]
+
+
+def test_scaled_instances_are_bigger_longer_and_repeatable(shared_dir, tmp_path):
+    from tourlink.bench import scaled
+    base = shared_dir / "bench/instances"
+    if not base.is_dir():
+        pytest.skip("benchmark instances absent")
+    name, text = scaled.scale_toptw(base / "toptw_solomon/c101.txt", 3)
+    assert (name, text) == scaled.scale_toptw(base / "toptw_solomon/c101.txt", 3)  # same every time
+    (tmp_path / "c.txt").write_text(text)
+    big, c101 = toptw.read_toptw(tmp_path / "c.txt"), toptw.read_toptw(base / "toptw_solomon/c101.txt")
+    assert big.n == 301 and big.close[0] == 3 * c101.close[0] and big.precision == 1
+    assert big.open[201] == c101.open[1] + 2 * c101.close[0] and big.score[201] == c101.score[1]
+    assert abs(big.x[201] - c101.x[1]) <= 5 and big.x[1] == c101.x[1]
+    name, text = scaled.scale_ophs(base / "ophs/SET_1-2/64-45-1-2.ophs")
+    (tmp_path / "o.ophs").write_text(text)
+    o, src = ophs.read_ophs(tmp_path / "o.ophs"), ophs.read_ophs(base / "ophs/SET_1-2/64-45-1-2.ophs")
+    assert o.trips == 4 and o.n_hotels == 5 and len(o.x) - o.n_hotels == 2 * (len(src.x) - src.n_hotels)
+    assert len(ophs.sequences(o)) == 125
+
+
+def test_ranked_hotel_screening_solves_only_the_best_ranked(monkeypatch):
+    from tourlink.optimise import hotels
+    inst = ophs.parse_ophs(OPHS_TEXT, name="tiny")
+    lengths = ophs.scaled_lengths(inst)
+    built = []
+
+    def build(seq):
+        built.append(seq)
+        return ophs.problem(inst, seq, lengths=lengths)
+    value = {s: ophs.sequence_value(inst, s, lengths) for s in ophs.sequences(inst)}
+    seq, sol = hotels.best_sequence(build, ophs.sequences(inst), max_iterations=50, time_limit=None,
+                                    rank=lambda s: value[s], screen=1, keep=1)
+    best_ranked = max(value, key=value.get)
+    assert set(built) == {best_ranked} and seq == best_ranked and sol.feasible
+    assert ophs.sequence_value(inst, (0,), lengths) == 7.0  # POIs 3, 4; 5 is out of reach

@@ -316,13 +316,7 @@ def _build_module():
     return module
 
 
-def test_build_is_reproducible(raw_dir, tmp_path):
-    for name in ("provinces_legacy.geojson", "provinces_2025.geojson"):
-        shutil.copy(DATA_DIR / name, tmp_path / name)
-    files = _build_module().build(raw_dir, tmp_path)
-    assert [f.name for f in files] == ["destinations.csv", "lodging.csv", "ports.csv", "sea_links.csv"]
-    for f in files:
-        assert f.read_bytes() == (DATA_DIR / f.name).read_bytes(), f"{f.name} differs; run make data"
+# the rebuild-and-compare test of the catalogue lives in tests/test_clean_catalog.py (one build for all)
 
 
 def test_build_reports_a_broken_curated_entry(raw_dir, tmp_path, monkeypatch):

@@ -58,7 +58,7 @@ def test_boat_at_a_time_with_no_departure_is_caught(island):
     legs[j] = replace(legs[j], depart=legs[j].depart + timedelta(minutes=15),
                       arrive=legs[j].arrive + timedelta(minutes=15))
     bad = check(_with_day(it, k, legs=tuple(legs)), r, world=w)
-    assert any(v.constraint == "boat" and "matches no departure" in v.message for v in bad)
+    assert any(v.constraint == "timetable" and "matches no departure" in v.message for v in bad)
 
 
 def test_road_leg_across_the_sea_is_caught(island):

@@ -164,14 +164,6 @@ def test_a_plan_that_visits_nothing_is_exit_2(synthetic, monkeypatch, capsys):
     assert "the plan visits nothing: --max-road-hours 0.5 h leaves little time" in err
 
 
-def test_partnerships_file_is_read_relative_to_the_request(tmp_path):
-    from tourlink.request import TourRequest
-    (tmp_path / "r.toml").write_text('partnership = "mine"\npartnerships_file = "own.yaml"\n'
-                                     'start_date = 2026-12-08\ndays = 2\nstart = "Alpha"\n', encoding="utf-8")
-    r = TourRequest.from_toml(tmp_path / "r.toml")
-    assert r.partnerships_file == str(tmp_path / "own.yaml")
-
-
 def test_plan_map_is_offline_by_default(synthetic, tmp_path, capsys):
     """Bug 5: `plan --out DIR` without --pack wrote a map that is blank offline."""
     argv = ["-q", "plan", "--partnership", "test", "--days", "1", "--start", "Alpha", "--date", "2026-12-08"]

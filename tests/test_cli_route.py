@@ -100,3 +100,35 @@ def test_route_from_a_place_to_itself_is_zero(capsys):
     assert capsys.readouterr().out.strip() == "Cần Thơ → Cần Thơ: the same place, 0 km"
     assert cli.main(["route", "Cần Thơ", "can tho", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"km": 0.0, "minutes": 0.0, "legs": []}
+
+
+def test_boat_leg_lists_the_next_departures_of_every_operator_on_that_date(capsys):
+    import csv
+
+    from tourlink.paths import DATA_DIR
+    assert cli.main(["route", "Rạch Giá", "Phú Quốc", "--date", "2026-12-12", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    boat = next(leg for leg in data["legs"] if leg["mode"] == "fast_boat")
+    nxt = boat["next"]
+    assert {x["operator"] for x in nxt} == {"Superdong", "Phú Quốc Express"}
+    assert all(x["date"] == "2026-12-12" for x in nxt)
+    assert [x["time"] for x in nxt] == sorted(x["time"] for x in nxt)
+    with open(DATA_DIR / "departures.csv", encoding="utf-8") as fh:  # the timetable, read independently
+        rows = [r for r in csv.DictReader(fh)
+                if r["link_id"] in ("sd-rach-gia--bai-vong", "pqe-rach-gia--bai-vong")]
+    assert sorted(x["time"] for x in nxt) == sorted(r["time"] for r in rows)
+
+
+def test_far_apart_places_show_the_way_by_air(capsys):
+    assert cli.main(["route", "Hà Nội", "Cần Thơ", "--date", "2026-12-08"]) == 0
+    out = capsys.readouterr().out
+    assert "by air:" in out and "flight" in out and "next departures Tue 08 Dec: 07:00" in out
+    assert cli.main(["route", "Hà Nội", "Cần Thơ", "--json"]) == 0
+    air = json.loads(capsys.readouterr().out)["by_air"]
+    assert [leg["mode"] for leg in air["legs"]] == ["road", "flight", "road"]
+    assert air["minutes"] < 8 * 60  # door to door, against some 35 h by coach
+
+
+def test_bad_date_is_a_clear_error(capsys):
+    assert cli.main(["route", "Rạch Giá", "Phú Quốc", "--date", "12/12/2026"]) == 2
+    assert "--date" in capsys.readouterr().err

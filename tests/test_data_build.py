@@ -52,9 +52,9 @@ def test_build_data_runs_each_step_in_order_and_prints_sizes(tmp_path, capsys, m
 
     monkeypatch.setattr(build_data, "load_step", fake)
     assert build_data.main([str(tmp_path), "--out", str(tmp_path / "out")]) == 0
-    assert calls == ["build_regions", "build_catalog", "build_roads"]
+    assert calls == ["build_regions", "build_catalog", "build_transport", "build_roads"]
     out = capsys.readouterr().out
-    assert "build_catalog.txt" in out and out.rstrip().endswith("30 B  in 3 files")
+    assert "build_catalog.txt" in out and out.rstrip().endswith("40 B  in 4 files")
 
 
 def _write(path):

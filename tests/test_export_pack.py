@@ -26,6 +26,7 @@ EXPECTED = [
     "timetable.csv",
     "timetable.xlsx",
     "calendar.ics",
+    "quote.xlsx",
     "itinerary.vi.html",
     "itinerary.en.html",
     "README.txt",

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tourlink.errors import InfeasibleError, NotFoundError
-from tourlink.optimise.build import Link, Partner, World, assemble_places
 from tourlink.optimise.check import check
 from tourlink.optimise.outer import plan
+from tourlink.optimise.world import Link, Partner, World, assemble_places
 from tourlink.request import TourRequest
 
 KM_PER_DEG = 111.0
@@ -98,7 +98,7 @@ def make_world(request: TourRequest, *, extra: list[dict] | None = None, drop: t
     land = {p: (1 if p in {"i1", "i2", "h-isle", "port-i"} else 0) for p in places.index}
     links = (Link("m-i", "port-m", "port-i", "fast_boat", out_departures, 120, 300000, "Express"),
              Link("i-m", "port-i", "port-m", "fast_boat", (420, 840), 120, 300000, "Express"))
-    from tourlink.optimise.build import resolve_place
+    from tourlink.optimise.world import resolve_place
     start = resolve_place(request.start, places)
     end = resolve_place(request.end or request.start, places)
     cands = sorted(set(places.index[places["kind"] == "destination"]) - set(request.exclude))
@@ -265,7 +265,7 @@ def test_demo_famtrip_has_a_boat_leg_and_a_floating_market_at_dawn():
 
 def test_overlapping_provinces_count_each_legacy_area_once():
     """"Cần Thơ" (2025) already holds Hậu Giang and Sóc Trăng: each partner appears once."""
-    from tourlink.optimise.build import load_world
+    from tourlink.optimise.world import load_world
     from tourlink.request import TourRequest
 
     world = load_world(TourRequest(provinces=("Hậu Giang", "Sóc Trăng", "Cần Thơ"),
@@ -275,11 +275,20 @@ def test_overlapping_provinces_count_each_legacy_area_once():
 
 
 def test_must_visits_beyond_one_day_name_places_and_minutes():
-    """Hậu Giang museum (90 min) + Lung Ngọc Hoàng (180 min) from Cần Thơ: best order 317 road-min."""
+    """Hậu Giang museum (90 min) + Lung Ngọc Hoàng (180 min) + Thạch Động at Hà Tiên from Cần Thơ in one
+    day: the precheck names them with the road minutes of the best order and the overrun."""
+    import re
+
     from tourlink.errors import InfeasibleError
     from tourlink.request import TourRequest
 
     r = TourRequest(partnership="kien-giang--hau-giang", start_date="2026-12-10", days=1, start="Cần Thơ",
-                    must=("cur-bao-tang-hau-giang", "osm-r17189465"), min_stops_per_partner=0)
-    with pytest.raises(InfeasibleError, match=r"Lung Ngọc Hoàng .*317 min on the road.*17 min more"):
+                    must=("cur-bao-tang-hau-giang", "osm-r17189465", "osm-n2327003316"),
+                    min_stops_per_partner=0)
+    with pytest.raises(InfeasibleError, match=r"Lung Ngọc Hoàng, Thạch Động .*\d+ min on the road") as info:
         plan(r, max_iterations=50)
+    m = re.search(r"(\d+) min of visits \+ at least (\d+) min on the road \+ (\d+) min lunch = (\d+) min, "
+                  r"(\d+) min more than the (\d+) min", str(info.value))
+    visits, road, lunch, need, more, window = map(int, m.groups())
+    assert visits == 90 + 180 + 45 and need == visits + road + lunch and more == need - window > 0
+    assert road >= 2 * 200  # Cần Thơ - Hà Tiên and back is more than 3 h 20 each way

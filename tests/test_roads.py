@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -106,11 +107,22 @@ def test_bundled_network_has_phu_quoc_and_the_expressways():
     assert G.nodes[s.u]["x"] < 104.2  # the island part is kept, not dropped as a fragment
 
 
-def test_bundled_network_is_one_mainland_part_and_phu_quoc():
+#: islands whose own roads are kept because they host destinations: Phú Quốc, Cát Bà, Côn Đảo
+ISLANDS = {"Phú Quốc": (103.8, 9.9, 104.1, 10.5), "Cát Bà": (106.9, 20.7, 107.1, 20.9),
+           "Côn Đảo": (106.5, 8.6, 106.7, 8.8)}
+
+
+def test_bundled_network_is_one_mainland_part_and_islands():
     G = roads.load_network(sea=False)
     parts = sorted(nx.weakly_connected_components(G), key=len, reverse=True)
-    assert len(parts) == 2, "a mainland fragment is cut off: bridge it in tools/build_roads.py"
-    assert all(G.nodes[n]["x"] < 104.1 and G.nodes[n]["y"] > 9.9 for n in parts[1])  # Phú Quốc
+
+    def island(part):
+        return next((name for name, (x0, y0, x1, y1) in ISLANDS.items()
+                     if all(x0 <= G.nodes[n]["x"] <= x1 and y0 <= G.nodes[n]["y"] <= y1 for n in part)), None)
+
+    cut_off = [sorted(p)[:3] for p in parts[1:] if island(p) is None]
+    assert not cut_off, f"a mainland fragment is cut off: bridge it in tools/build_roads.py ({cut_off})"
+    assert "Phú Quốc" in {island(p) for p in parts[1:]}
     curated = {d["source"] for u, v, d in G.edges(parts[0], data=True) if d["source"].startswith("curated")}
     assert len(curated) >= 15  # every curated link joined the mainland
 
@@ -152,8 +164,11 @@ def _build_module():
 
 @pytest.fixture(scope="module")
 def built(raw_dir, tmp_path_factory):
-    """The road files built from ../shared by tools/build_roads.py into a temporary folder."""
-    return _build_module().build(raw_dir, tmp_path_factory.mktemp("roads"))
+    """The road files built from ../shared by tools/build_roads.py into a temporary folder, next to
+    the bundled destinations (as ``make data`` does: islands with a destination keep their roads)."""
+    out = tmp_path_factory.mktemp("roads")
+    shutil.copy(ROOT / "data" / "destinations.csv", out / "destinations.csv")
+    return _build_module().build(raw_dir, out)
 
 
 def test_build_is_deterministic_and_matches_the_bundled_files(built):
@@ -207,7 +222,7 @@ def test_committed_cut_is_reproduced_by_the_script(raw_dir, tmp_path):
 
 def test_a_fragment_hosting_a_destination_is_kept(raw_dir, built):
     b = _build_module()
-    nodes, edges = b.build_graph_tables(raw_dir, hosts=[(106.605, 8.690)])  # Côn Đảo, 24 km of road
-    assert any(float(n["y"]) < 8.8 and float(n["x"]) > 106.3 for n in nodes)
-    plain = pd.read_csv(built[0])  # without destinations the fragment is dropped
-    assert not ((plain["y"] < 8.8) & (plain["x"] > 106.3)).any()
+    hosted = pd.read_csv(built[0])  # built next to the catalogue, which has destinations on Côn Đảo
+    assert ((hosted["y"] < 8.8) & (hosted["x"] > 106.3)).any()  # 24 km of road, kept
+    nodes, edges = b.build_graph_tables(raw_dir)  # without destinations the fragment is dropped
+    assert not any(float(n["y"]) < 8.8 and float(n["x"]) > 106.3 for n in nodes)

@@ -1,4 +1,4 @@
-"""Build the tour catalog: ``destinations.csv``, ``lodging.csv``, ``ports.csv``, ``sea_links.csv``.
+"""Build the tour catalog: ``destinations.csv``, ``lodging.csv``, ``ports.csv``.
 
 Inputs (under RAW = ``../shared/data/raw``):
 
@@ -11,20 +11,22 @@ Inputs (under RAW = ``../shared/data/raw``):
 * ``ctu-legocity-opendata/heritage.geojson`` — UNESCO / MAB / Ramsar polygons (significance of
   nature reserves);
 * curated facts in ``tools/curated/``: ``destinations/<province>.yaml`` (one file per legacy
-  province, schema in ``destinations/README.md``), ``lodging.yaml``, ``ports.yaml``, ``sea_links.yaml``.
+  province, schema in ``destinations/README.md``), ``lodging.yaml``,
+  ``ports.yaml`` (ports, piers and airports; their timetabled links: ``build_transport.py``),
+  ``boat_access.yaml`` (the pier and boat minutes of islets and river sites).
 
-Selection rule "tourist-value v1" for OSM rows (applied in :func:`keep_reason`): keep a row of a
-partner legacy province (:data:`PARTNER_LEGACY`) when it has a name (not generic, not an
-address/administrative label, not in a non-Vietnamese script only) and its tags pass
-:data:`TAG_RULES`: always kept — museum (name must look like a museum or relic, see
-``MUSEUM_WORDS``), gallery, theme/water park, zoo, aquarium, attraction, beach, cape, cave,
-spring, nature reserve, archaeological site, ruins, castle, fort, historic building/heritage;
-kept only with a Wikidata id or a strong name word — viewpoint, monument, memorial, peak,
-park, garden (``vườn`` = orchard). Artworks and cliffs are dropped. Rows with the same
-diacritic-free name within :data:`DEDUP_M` metres are merged (the one with Wikidata, else a
-way/relation, else the lowest id is kept). A point that lies outside every legacy polygon
-(coastlines are simplified) but within :data:`SNAP_M` metres of a partner province is moved to
-the nearest point :data:`INSET_DEG` inside that province and its 2025 province; others are dropped.
+Scope: every OpenStreetMap row of ``places.csv`` that lies in one of the 63 legacy provinces. A
+point that lies outside every legacy polygon (coastlines are simplified) but within :data:`SNAP_M`
+metres of one is moved to the nearest point :data:`INSET_DEG` inside that province and its 2025
+province; others are dropped.
+
+Cleaning (``tools/clean_catalog.py``): named drop rules (unnamed, non-latin-script,
+sign-or-fragment, generic-name, address-label, commercial, not-a-sight, no-tourism-tag,
+minor-without-value), merges (same-name, english-twin, part-of-complex), english-label, kind
+checks, then the curated ``exclude:`` lists, the curated entries (which always survive) and the
+curated-twin merge. The build logs what every rule did and writes the counts, with the share of
+kind defaults among visit time, hours and fee, into the ``catalog-report`` block of
+``out/README.md`` when that file has one.
 
 Kind, themes, visit minutes and opening hours follow from the OSM tags and name words
 (:func:`classify`, :data:`KINDS`); curated YAML entries override OSM rows that they name by id
@@ -50,15 +52,20 @@ import re
 import sys
 import tempfile
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import shapely
 import shapely.ops
 import yaml
 from shapely.geometry import Point, shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import clean_catalog as clean  # noqa: E402
+from clean_catalog import TAG_RULES, fold, tags_of  # noqa: E402
+
 from tourlink.atomic import write_text  # noqa: E402
 from tourlink.catalog import KINDS, SIGNIFICANCE, THEMES, score_of  # noqa: E402
 
@@ -68,29 +75,24 @@ CURATED = Path(__file__).resolve().parent / "curated"
 SRC_PLACES = Path("vietnam-tourism-lakehouse/data/places.csv")
 SRC_HERITAGE = Path("ctu-legocity-opendata/heritage.geojson")
 
-#: legacy provinces of the seed partnerships, plus Hòa Bình
-PARTNER_LEGACY = (
-    "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh", "Vĩnh Long", "Đồng Tháp", "An Giang", "Kiên Giang",
-    "Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "Hà Nội", "Bắc Giang", "Bắc Ninh",
-    "Thái Nguyên", "Hải Dương", "Lạng Sơn", "Nghệ An", "Hòa Bình",
-)
-
-DEDUP_M = 300.0
-EXHIBIT_M = 500.0
 SNAP_M = 2000.0
+#: the facts whose source the catalogue records row by row (a value not given is the kind's default)
+FACTS = ("visit_minutes", "opening_hours", "fee_vnd")
+#: the keys a curated ``sources:`` mapping may cite
+CITABLE = {*FACTS, "description", "score", "significance", "kind", "themes", "name_vi", "name_en", "location",
+           "access_port", "access_boat_minutes", "wikidata"}
 INSET_DEG = 0.0003  # about 33 m
 M_PER_DEG = 111_320.0
 
 DEST_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
                 "province_2025_code", "province_2025", "kind", "themes", "visit_minutes", "opening_hours",
-                "fee_vnd", "score", "access_port", "access_boat_minutes", "source", "osm_id", "wikidata"]
+                "fee_vnd", "score", "access_port", "access_boat_minutes", "source", "osm_id", "wikidata",
+                "description_vi", "description_en", "defaults", "estimates", "fact_sources"]
 LODGING_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
                    "province_2025_code", "province_2025", "town", "price_band", "price_vnd_per_night",
                    "source"]
 PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", "province_legacy_code", "province_legacy",
                 "province_2025_code", "province_2025", "kind", "source"]
-LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", "duration_min", "fare_vnd",
-                "vehicle_fare_vnd", "as_of", "source"]
 
 
 #: name words → kind, tried in this order on the lower-case NFC name (with diacritics: "làng" is a
@@ -124,57 +126,17 @@ NAME_KINDS = [
     (r"khu du lịch|sinh thái|\bkdl\b|ecotourism|eco", "nature_reserve"),
 ]
 
-#: OSM tag value → (kind, rule): "keep" always, "strong" only with Wikidata or a strong name word
-TAG_RULES = {
-    ("tourism", "museum"): ("museum", "museum"), ("tourism", "gallery"): ("cultural_centre", "keep"),
-    ("tourism", "theme_park"): ("theme_park", "keep"), ("leisure", "water_park"): ("theme_park", "keep"),
-    ("tourism", "zoo"): ("zoo", "keep"), ("tourism", "aquarium"): ("zoo", "keep"),
-    ("tourism", "attraction"): ("attraction", "keep"), ("tourism", "viewpoint"): ("viewpoint", "strong"),
-    ("natural", "beach"): ("beach", "keep"), ("natural", "cape"): ("viewpoint", "keep"),
-    ("natural", "cave_entrance"): ("cave", "keep"), ("natural", "spring"): ("waterfall", "keep"),
-    ("natural", "hot_spring"): ("waterfall", "keep"), ("natural", "peak"): ("mountain", "strong"),
-    ("leisure", "nature_reserve"): ("nature_reserve", "keep"), ("leisure", "park"): ("park", "strong"),
-    ("leisure", "garden"): ("park", "strong"),
-    ("historic", "archaeological_site"): ("relic_site", "keep"),
-    ("historic", "ruins"): ("historic_site", "keep"),
-    ("historic", "castle"): ("historic_site", "keep"), ("historic", "fort"): ("historic_site", "keep"),
-    ("historic", "building"): ("historic_site", "keep"), ("historic", "heritage"): ("historic_site", "keep"),
-    ("historic", "yes"): ("historic_site", "keep"), ("historic", "monument"): ("monument", "strong"),
-    ("historic", "memorial"): ("monument", "strong"),
-}
-TAG_ORDER = ("tourism", "historic", "natural", "leisure")
 #: kinds of specific tags that win over name words (a peak named "Núi Chùa" is a mountain); name
 #: words win over the generic tags (attraction, museum, gallery, historic=*, park, garden)
 SPECIFIC_TAG_KINDS = {"beach", "cave", "mountain", "waterfall", "viewpoint", "nature_reserve", "theme_park",
                       "zoo"}
 
-#: words that make a weak-tag row (viewpoint, monument, memorial, peak, park, garden) worth a visit
-STRONG_WORDS = (r"\bden\b|\bchua\b|\bdi tich\b|khu tuong niem|nha tu|can cu|khu du lich|sinh thai|quoc gia"
-                r"|national|vuon (cay|trai|tieu|xoai|buoi|man|cam|quyt|dua)|orchard")
-#: a ``tourism=museum`` row must have one of these words (many OSM "museums" are addresses)
-MUSEUM_WORDS = (r"bao tang|museum|trung bay|di tich|can cu|\bden\b|\bchua\b|\bdinh\b|nha co|nha tu|\bdinh\b"
-                r"|\bmieu\b|\btu\b|\blang\b|\bmo\b|gallery|van hoa|relic|temple|pagoda|house|\bdon\b|\bkhu\b")
-#: names that are addresses, administrative units or road objects, not places to visit
-ADDRESS_WORDS = (r"^(phuong|xa|ap|thi tran|thanh pho|huyen|duong|nga|vong xoay|tram dung chan|photocopy"
-                 r"|bia|nha bia|cong ty|co\.|cx|truong|nha van hoa)\b|car ferry|ben pha|ben tau")
-#: shops and venues that are not sights (matched anywhere in the diacritic-free name)
-COMMERCIAL_WORDS = (r"karaoke|\bclub\b|coffee|\bcafe\b|caphe|ca phe|restaurant|nha hang|hotel|khach san"
-                    r"|resort|\bspa\b|homestay|billiard|cua hang|chuyen ca canh")
-#: English labels of things that are not sights (roads, wrecks, sports grounds, entrances)
-NOT_SIGHT_WORDS = (r"football|neighborhood|handicapped|abandoned|wreck|\bmural\b|\broad\b|entrance"
-                   r"|\bloi vao\b|clock tower|wonderland|\bstunning\b")
-GENERIC_NAMES = {"cong vien", "village", "orchard", "billiards", "nha", "buddha", "photo motifs", "home",
-                 "forest walk", "snorkeling spot", "landing airplanes", "the peak", "nga re", "duong cam",
-                 "cave", "local market", "local market street", "ba ngoai", "dinh doc"}
 REVOLUTIONARY = (r"can cu|chien thang|nha tu|liet si|cach mang|xu uy|tinh uy|\batk\b|prison|bac ho"
                  r"|ho chi minh"
                  r"|\bdon\b|khoi nghia|anh hung|chien si|mau than|toi ac|\bwar\b|tuong niem|chi bo")
 
 
-def ascii_fold(text: str) -> str:
-    """Return ``text`` lower-cased without Vietnamese diacritics ("Đền Hùng" → "den hung")."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+ascii_fold = fold
 
 
 def nfc(text: str) -> str:
@@ -281,43 +243,6 @@ def load_polygons(raw: Path, out: Path) -> Polygons:
 
 # --------------------------------------------------------------------------- OSM rows
 
-def _tags(row: dict) -> list[tuple[str, str]]:
-    return [(k, row[k]) for k in TAG_ORDER if row.get(k)]
-
-
-def keep_reason(row: dict) -> str | None:
-    """Return why an OSM row is dropped under rule "tourist-value v1", or None to keep it."""
-    name = row["name_vi"]
-    folded = ascii_fold(name)
-    if not name or len(folded) < 3:
-        return "unnamed"
-    if folded in GENERIC_NAMES or ascii_fold(row["name_en"]) in GENERIC_NAMES and folded == ascii_fold(
-            row["name_en"]):
-        return "generic name"
-    if re.search(r"[\u0400-\u04ff]", name) or not re.search(r"[a-zA-Z]", folded):
-        return "non-Vietnamese script only"
-    if re.search(ADDRESS_WORDS, folded) and not row["wikidata"]:
-        return "address or administrative label"
-    if re.search(COMMERCIAL_WORDS, folded):
-        return "shop, restaurant or lodging"
-    if re.search(NOT_SIGHT_WORDS, folded) and not row["wikidata"]:
-        return "not a sight (road, wreck, sports ground, entrance ...)"
-    rules = [TAG_RULES.get(t) for t in _tags(row)]
-    rules = [r for r in rules if r]
-    if not rules:
-        return "tag without tourism value (artwork, cliff ...)"
-    strong = bool(row["wikidata"]) or bool(re.search(STRONG_WORDS, folded))
-    city_park = bool(re.match(r"(vuon hoa|cong vien)\b", folded)) and not row["wikidata"]
-    for kind, rule in rules:
-        if kind == "park" and city_park:
-            continue  # a city park or flower garden named after a temple or a person
-        if rule == "keep" or (rule == "strong" and strong):
-            return None
-        if rule == "museum" and (re.search(MUSEUM_WORDS, folded) or row["wikidata"]):
-            return None
-    return "minor memorial / plain park / peak or viewpoint without tourism value"
-
-
 def classify(name_vi: str, name_en: str, tags: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
     """Return ``(kind, themes)`` of a place from its name words and OSM tags."""
     folded = ascii_fold(f"{name_vi} | {name_en}")
@@ -373,18 +298,23 @@ def read_places(raw: Path) -> list[dict]:
     return rows
 
 
-def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Return (kept, all) OSM destination records of the partner provinces, keyed by id."""
-    partner = set(PARTNER_LEGACY)
+def osm_destinations(raw: Path, polys: Polygons,
+                     report: clean.Report) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Return (kept, all) OSM destination records of the 63 legacy provinces, keyed by id.
+
+    ``all`` holds every located row (curated ``osm-*`` entries may name any of them); ``kept`` the
+    rows that pass the cleaning stage. ``report`` counts what each rule did.
+    """
     kept: dict[str, dict] = {}
     every: dict[str, dict] = {}
     designated = read_designations(raw)
+    provinces = {r["name"] for r in polys.legacy}
     for r in read_places(raw):
         lon, lat = r["lon"], r["lat"]
         leg, new = polys.locate(lon, lat)
         note = ""
         if leg is None or new is None:
-            snapped = polys.snap(lon, lat, partner)
+            snapped = polys.snap(lon, lat, provinces)
             if snapped is None:
                 continue
             lon, lat = snapped
@@ -392,10 +322,11 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
             note = f"; point moved inside the coast from {r['lon']:.6f},{r['lat']:.6f}"
             if leg is None or new is None:
                 continue
-        if leg["name"] not in partner:
-            continue
-        tags = _tags(r)
+        tags = tags_of(r)
         kind, themes = classify(r["name_vi"], r["name_en"], tags)
+        kind, check = clean.check_kind(r["name_vi"], kind)
+        if check is not None:
+            themes = KINDS[kind].themes
         significance = "local"
         if kind == "nature_reserve":
             for name, level, geom in designated:
@@ -411,57 +342,24 @@ def osm_destinations(raw: Path, polys: Polygons) -> tuple[dict[str, dict], dict[
             "source": f"OpenStreetMap {r['osm_type']} {r['osm_id']} via places.csv {r['place_id']} "
                       f"({', '.join(f'{k}={v}' for k, v in tags)}){note}",
             "osm_id": f"{r['osm_type']}/{r['osm_id']}", "wikidata": r["wikidata"],
-            "_leg": leg, "_new": new, "_drop": keep_reason(r), "_tags": tags,
+            "_leg": leg, "_new": new, "_tags": tags, "_given": (),
         }
         every[rec["id"]] = rec
-        if rec["_drop"] is None:
-            kept[rec["id"]] = rec
-    return _dedupe(_drop_exhibits(kept)), every
-
-
-def _drop_exhibits(recs: dict[str, dict]) -> dict[str, dict]:
-    """Drop plain attractions within ``EXHIBIT_M`` of a zoo or theme park (its enclosures, rides)."""
-    park_tags = {("tourism", "zoo"), ("tourism", "theme_park"), ("tourism", "aquarium"),
-                 ("leisure", "water_park")}
-    parks = [r for r in recs.values() if park_tags & set(r["_tags"])]
-    out = {}
-    for rid, rec in recs.items():
-        plain = rec["_tags"] == [("tourism", "attraction")] and rec["kind"] in ("attraction", "zoo")
-        if plain and not rec["wikidata"] and any(_metres(rec, p) <= EXHIBIT_M for p in parks):
+        report.considered += 1
+        rule = clean.drop_rule({**r, "name_en": rec["name_en"]})
+        if rule is not None:
+            report.drop(rule.name, rec)
             continue
-        out[rid] = rec
-    return out
+        if check is not None:
+            report.kinds[check.name] += 1
+        kept[rec["id"]] = rec
+    kept = clean.drop_english_labels(clean.merge(kept, report), report)
+    return kept, every
 
 
 def _english(name_vi: str) -> str:
     text = unicodedata.normalize("NFD", name_vi.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def _rank(rec: dict) -> tuple:
-    return (0 if rec["wikidata"] else 1, 0 if rec["osm_id"][0] in "wr" else 1, rec["id"])
-
-
-def _dedupe(recs: dict[str, dict]) -> dict[str, dict]:
-    """Merge records with the same diacritic-free name within ``DEDUP_M`` metres."""
-    groups: dict[str, list[dict]] = {}
-    for rec in recs.values():
-        groups.setdefault(ascii_fold(rec["name_vi"]), []).append(rec)
-    out = {}
-    for group in groups.values():
-        group.sort(key=_rank)
-        chosen: list[dict] = []
-        for rec in group:
-            near = [c for c in chosen if _metres(c, rec) <= DEDUP_M]
-            if not near:
-                chosen.append(rec)
-        out.update({c["id"]: c for c in chosen})
-    return out
-
-
-def _metres(a: dict, b: dict) -> float:
-    dx = (a["lon"] - b["lon"]) * np.cos(np.radians((a["lat"] + b["lat"]) / 2))
-    return float(np.hypot(dx, a["lat"] - b["lat"]) * M_PER_DEG)
 
 
 # --------------------------------------------------------------------------- curated YAML
@@ -489,10 +387,12 @@ def _where(path: Path, i: int, item: dict, field: str) -> str:
 
 
 def merge_curated(path: Path, items: list[dict], kept: dict[str, dict], every: dict[str, dict],
-                  polys: Polygons, problems: list[str]) -> None:
-    """Apply the curated entries of ``path`` to ``kept`` (override OSM rows, add ``cur-*`` rows)."""
+                  polys: Polygons, problems: list[str]) -> set[str]:
+    """Apply the curated entries of ``path`` to ``kept`` (override OSM rows, add ``cur-*`` rows);
+    return their ids."""
     from tourlink.hours import validate as validate_hours
 
+    ids = set()
     for i, item in enumerate(items):
         errs = _check_destination(path, i, item, every, polys, validate_hours)
         problems.extend(e for e in errs if isinstance(e, str))
@@ -500,20 +400,48 @@ def merge_curated(path: Path, items: list[dict], kept: dict[str, dict], every: d
             continue
         rec = errs[-1]
         kept[rec["id"]] = rec
+        ids.add(rec["id"])
+    return ids
+
+
+def boat_access(path: Path, items: list[dict], kept: dict[str, dict], ports: dict[str, str],
+                problems: list[str]) -> None:
+    """Give the islets and river sites of ``boat_access.yaml`` their pier and one-way boat minutes
+    (the transport file; a curated ``access_port`` is kept)."""
+    for i, item in enumerate(items):
+        where = f"{path.name} entry {i + 1} ({item.get('destination', '?')})"
+        rec = kept.get(item.get("destination"))
+        pier, minutes = item.get("pier"), item.get("boat_minutes")
+        if rec is None:
+            problems.append(f"{where} field destination: not a destination of the catalogue")
+        elif ports.get(pier) not in ("river_pier", "sea_port"):
+            problems.append(f"{where} field pier: {pier!r} is not a pier or port id of ports.yaml")
+        elif isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 180:
+            problems.append(f"{where} field boat_minutes: one-way minutes 1-180 required, got {minutes!r}")
+        elif not str(item.get("source") or "").strip():
+            problems.append(f"{where} field source: required")
+        elif not rec["access_port"]:
+            cite = nfc(" ".join(str(item["source"]).split()))
+            rec.update(access_port=pier, access_boat_minutes=minutes,
+                       source=f"{rec['source']}; boat from {pier}: {cite}")
 
 
 def exclude(path: Path, items: list[dict], kept: dict[str, dict], every: dict[str, dict],
-            problems: list[str]) -> None:
-    """Remove the OSM rows listed under ``exclude:`` (duplicates, junk), each with a reason."""
+            problems: list[str], fate: dict[str, str]) -> int:
+    """Remove the OSM rows listed under ``exclude:`` (duplicates, junk), each with a reason; return how
+    many were still there (the cleaning rules may have dropped the others already)."""
+    removed = 0
     for i, item in enumerate(items):
         item = item if isinstance(item, dict) else {"id": item}
         where = f"{path.name} exclude entry {i + 1} ({item.get('id', '?')})"
         if not str(item.get("reason") or "").strip():
             problems.append(f"{where} field reason: required")
         elif item.get("id") not in every:
-            problems.append(f"{where} field id: not an OSM row of places.csv in a partner province")
-        else:
-            kept.pop(item["id"], None)  # the selection rule may already have dropped it
+            problems.append(f"{where} field id: not an OSM row of places.csv in Vietnam")
+        elif kept.pop(item["id"], None) is not None:
+            removed += 1
+            fate[item["id"]] = "drop:curated-exclude"
+    return removed
 
 
 def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], polys: Polygons,
@@ -526,7 +454,7 @@ def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], p
         return [f"{w('id')}: must be cur-<slug> or osm-n/w/r<digits>, got {did!r}"]
     base = every.get(did) if did.startswith("osm-") else None
     if did.startswith("osm-") and base is None:
-        return [f"{w('id')}: OSM object {did} is not a row of places.csv in a partner province"]
+        return [f"{w('id')}: OSM object {did} is not a row of places.csv in Vietnam"]
     errs += [f"{w(f)}: required" for f in ("name_vi", "name_en", "province", "kind", "themes", "source")
              if not item.get(f)]
     kind = item.get("kind")
@@ -566,8 +494,20 @@ def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], p
     boat = item.get("access_boat_minutes", 0)
     if port and (not isinstance(boat, int) or boat <= 0):
         errs.append(f"{w('access_boat_minutes')}: a positive integer is required with access_port")
+    sources = item.get("sources") or {}
+    if not isinstance(sources, dict):
+        errs.append(f"{w('sources')}: a mapping from fact to citation is required")
+        sources = {}
+    bad = sorted(str(k) for k in set(sources) - CITABLE)
+    if bad:
+        errs.append(f"{w('sources')}: {bad} are not facts of the entry; use {', '.join(sorted(CITABLE))}")
+    given = tuple(f for f in FACTS if item.get(f) is not None)
+    for f in given:
+        if f in sources and not str(sources[f] or "").strip():
+            errs.append(f"{w('sources')}: the citation of {f} is empty")
     if errs:
         return errs
+    cited = {str(k): nfc(str(v)) for k, v in sorted(sources.items())}
     return [{
         "id": did, "name_vi": nfc(item["name_vi"]), "name_en": nfc(item["name_en"]),
         "lon": round(float(lon), 6), "lat": round(float(lat), 6), "kind": kind, "themes": tuple(themes),
@@ -575,6 +515,9 @@ def _check_destination(path: Path, i: int, item: dict, every: dict[str, dict], p
         "fee_vnd": int(item.get("fee_vnd", 0)), "score": score, "access_port": port,
         "access_boat_minutes": int(boat or 0), "source": source,
         "osm_id": base["osm_id"] if base else "", "wikidata": wikidata, "_leg": leg, "_new": new,
+        "description_vi": nfc(str(item.get("description_vi") or "")),
+        "description_en": nfc(str(item.get("description_en") or "")),
+        "_given": given, "_sources": cited,
     }]
 
 
@@ -589,6 +532,13 @@ def _fmt(rec: dict, columns: list[str]) -> dict:
         elif c == "themes":
             v = ";".join(v)
         out[c] = v
+    if "fact_sources" in columns:
+        cited = rec.get("_sources") or {}
+        out["defaults"] = ";".join(f for f in FACTS if f not in rec["_given"])
+        out["estimates"] = ";".join(f for f in (*FACTS, "description")
+                                    if str(cited.get(f, "")).lower().startswith("estimate"))
+        out["fact_sources"] = json.dumps(cited, ensure_ascii=False, sort_keys=True,
+                                         separators=(",", ":")) if cited else ""
     leg, new = rec.get("_leg"), rec.get("_new")
     if leg is not None:
         out.update(province_legacy_code=leg["code"], province_legacy=leg["name"],
@@ -637,28 +587,31 @@ def _located(path: Path, items: list[dict], polys: Polygons, problems: list[str]
     return out
 
 
-def _links(path: Path, items: list[dict], ports: set[str], problems: list[str]) -> list[dict]:
-    out = []
-    for i, item in enumerate(items):
-        w = lambda f, i=i, item=item: _where(path, i, item, f)  # noqa: E731
-        for f in ("from_port", "to_port"):
-            if item.get(f) not in ports:
-                problems.append(f"{w(f)}: {item.get(f)!r} is not a port id of ports.yaml")
-        if item.get("mode") not in ("fast_boat", "car_ferry", "boat"):
-            problems.append(f"{w('mode')}: must be fast_boat, car_ferry or boat")
-        deps = [str(d) for d in item.get("departures") or []]
-        if not deps or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", d) for d in deps):
-            problems.append(f"{w('departures')}: a list of HH:MM times is required")
-        rec = dict(item)
-        rec["departures"] = ";".join(sorted(deps))
-        rec["as_of"] = str(item.get("as_of", ""))
-        rec["vehicle_fare_vnd"] = item.get("vehicle_fare_vnd") or ""
-        out.append(rec)
-    return out
+@dataclass
+class Catalogue:
+    """Everything the build writes, before writing: the records of each file and the cleaning report."""
+
+    destinations: dict[str, dict]
+    lodging: list[dict]
+    ports: list[dict]
+    curated: set[str]
+    report: clean.Report
+
+    def files(self) -> dict[str, str]:
+        """Return the text of each CSV file by name."""
+        return {"destinations.csv": to_csv(list(self.destinations.values()), DEST_COLUMNS),
+                "lodging.csv": to_csv(self.lodging, LODGING_COLUMNS),
+                "ports.csv": to_csv(self.ports, PORT_COLUMNS)}
+
+    def markdown(self) -> str:
+        """Return the cleaning report block of ``data/README.md``."""
+        return report_markdown(self.report, self.destinations, self.curated, self.lodging)
 
 
-def build(raw: Path, out: Path) -> list[Path]:
-    """Build the four catalog CSV files of ``out`` from ``raw`` and the curated YAML; return their paths.
+def assemble(raw: Path, out: Path) -> Catalogue:
+    """Clean the OSM rows of ``raw``, apply the curated YAML and return the catalogue (nothing written).
+
+    ``out`` is where the province polygons are read from (built from ``raw`` when absent).
 
     Raises
     ------
@@ -667,16 +620,22 @@ def build(raw: Path, out: Path) -> list[Path]:
     """
     raw, out = Path(raw), Path(out)
     polys = load_polygons(raw, out)
-    kept, every = osm_destinations(raw, polys)
+    report = clean.Report()
+    kept, every = osm_destinations(raw, polys, report)
     problems: list[str] = []
     files = sorted((CURATED / "destinations").glob("*.yaml"))
+    curated: set[str] = set()
     for path in files:
-        merge_curated(path, read_yaml(path, "destinations"), kept, every, polys, problems)
+        curated |= merge_curated(path, read_yaml(path, "destinations"), kept, every, polys, problems)
     for path in files:
-        exclude(path, read_yaml(path, "exclude"), kept, every, problems)
+        report.dropped["curated-exclude"] += exclude(path, read_yaml(path, "exclude"), kept, every, problems,
+                                                      report.fate)
+    clean.curated_twins(kept, curated, report)
     ports = _located(CURATED / "ports.yaml", read_yaml(CURATED / "ports.yaml", "ports"), polys, problems,
                      ("id", "name_vi", "name_en", "lon", "lat", "province", "kind", "source"))
     port_ids = {p["id"] for p in ports}
+    boat_access(CURATED / "boat_access.yaml", read_yaml(CURATED / "boat_access.yaml", "boat_access"), kept,
+                {p["id"]: p["kind"] for p in ports}, problems)
     for rec in kept.values():
         if rec["access_port"] and rec["access_port"] not in port_ids:
             problems.append(f"destination {rec['id']} field access_port: {rec['access_port']!r} "
@@ -685,18 +644,121 @@ def build(raw: Path, out: Path) -> list[Path]:
                        problems,
                        ("id", "name_vi", "name_en", "lon", "lat", "province", "town", "price_band",
                         "price_vnd_per_night", "source"))
-    links = _links(CURATED / "sea_links.yaml", read_yaml(CURATED / "sea_links.yaml", "sea_links"), port_ids,
-                   problems)
     if problems:
         raise CuratedError(f"{len(problems)} problem(s) in tools/curated: " + "; ".join(problems))
+    return Catalogue(kept, lodging, ports, curated, report)
+
+
+def build(raw: Path, out: Path) -> list[Path]:
+    """Build the three catalog CSV files of ``out`` from ``raw`` and the curated YAML; return their paths.
+
+    Logs the cleaning report and writes it into the ``catalog-report`` block of ``out/README.md``
+    when that file has one.
+
+    Raises
+    ------
+    CuratedError
+        When a curated entry breaks the schema or lies outside its stated province (all problems).
+    """
+    out = Path(out)
+    cat = assemble(raw, out)
+    text = cat.markdown()
+    for line in text.splitlines():
+        log.info("%s", line)
     out.mkdir(parents=True, exist_ok=True)
-    files = [
-        write_text(out / "destinations.csv", to_csv(list(kept.values()), DEST_COLUMNS)),
-        write_text(out / "lodging.csv", to_csv(lodging, LODGING_COLUMNS)),
-        write_text(out / "ports.csv", to_csv(ports, PORT_COLUMNS)),
-        write_text(out / "sea_links.csv", to_csv(links, LINK_COLUMNS)),
-    ]
+    files = [write_text(out / name, content) for name, content in cat.files().items()]
+    readme = out / "README.md"
+    if readme.exists():
+        old = readme.read_text(encoding="utf-8")
+        new = replace_block(old, text)
+        if new != old:
+            write_text(readme, new)
     return files
+
+
+# --------------------------------------------------------------------------- report
+
+REPORT_BEGIN = "<!-- BEGIN catalog-report (written by tools/build_catalog.py; do not edit) -->"
+REPORT_END = "<!-- END catalog-report -->"
+#: how many of the best rows of each partner legacy area the default share (b) looks at
+TOP_N = 25
+
+
+def partner_areas() -> list[str]:
+    """Return the legacy provinces of the members of ``data/partnerships.yaml``, in file order."""
+    path = Path(__file__).resolve().parent.parent / "data" / "partnerships.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    names = [nfc(m["region"]) for p in doc for m in p["members"] if m.get("region")]
+    return list(dict.fromkeys(names))
+
+
+def top_rows(recs: list[dict], area: str, n: int = TOP_N) -> list[dict]:
+    """Return the ``n`` best destinations of a legacy area by score (ties by id)."""
+    rows = [r for r in recs if r["_leg"]["name"] == area]
+    return sorted(rows, key=lambda r: (-r["score"], r["id"]))[:n]
+
+
+def default_shares(recs: list[dict]) -> dict[str, float]:
+    """Return, per fact of :data:`FACTS`, the share of ``recs`` whose value is the kind's default."""
+    n = max(1, len(recs))
+    return {f: sum(f not in r["_given"] for r in recs) / n for f in FACTS}
+
+
+def report_markdown(report: clean.Report, kept: dict[str, dict], curated: set[str],
+                    lodging: list[dict]) -> str:
+    """Return the cleaning report as the Markdown block of ``data/README.md``."""
+    recs = list(kept.values())
+    areas = partner_areas()
+    top = [r for a in areas for r in top_rows(recs, a)]
+    per_area = Counter(r["_leg"]["name"] for r in recs)
+    counts = sorted(per_area.values())
+    hubs = Counter(h["_leg"]["name"] for h in lodging)
+    rule_reason = {r.name: r.reason for r in (*clean.DROP_RULES, clean.ENGLISH_LABEL)}
+    rule_reason["curated-exclude"] = "listed under `exclude:` in a curated file, with its reason"
+    lines = [REPORT_BEGIN, "", f"OSM rows located in a legacy province: {report.considered:,}; destinations "
+             f"written: {len(recs):,} ({len(curated & set(kept)):,} curated, "
+             f"{sum(1 for r in recs if r['id'].startswith('cur-')):,} of them curated-only).", "",
+             "| drop rule | rows removed | why |", "|---|---:|---|"]
+    for name in [*rule_reason]:
+        lines.append(f"| {name} | {report.dropped[name]:,} | {rule_reason[name]} |")
+    lines += ["", "| merge rule | rows merged into another |", "|---|---:|"]
+    for name in ("same-name", "english-twin", "part-of-complex", "curated-twin"):
+        lines.append(f"| {name} | {report.merged[name]:,} |")
+    lines += ["", "| kind check | rows corrected |", "|---|---:|"]
+    lines += [f"| {c.name} | {report.kinds[c.name]:,} |" for c in clean.KIND_CHECKS]
+    shares_all, shares_top = default_shares(recs), default_shares(top)
+    lines += ["", f"Share of kind defaults (a value not given by a curated entry): all {len(recs):,} rows, "
+              f"and the top {TOP_N} by score of each of the {len(areas)} partner legacy areas "
+              f"({len(top):,} rows).", "", "| fact | (a) all rows | (b) top 25 per partner area |",
+              "|---|---:|---:|"]
+    lines += [f"| {f} | {shares_all[f]:.1%} | {shares_top[f]:.1%} |" for f in FACTS]
+    estimates = sum(1 for r in top for f in FACTS
+                    if str(r.get("_sources", {}).get(f, "")).startswith("estimate"))
+    uncited = sum(1 for r in top for f in r["_given"] if f not in r.get("_sources", {}))
+    lines += ["", f"Among the (b) facts that are not defaults, {estimates:,} are marked `estimate:` and "
+              f"{uncited:,} have no per-fact citation in `sources:` (only the entry's `source`).", ""]
+    lines += [f"Destinations per legacy province: {len(per_area)} provinces, min {counts[0]}, median "
+              f"{counts[len(counts) // 2]}, max {counts[-1]}; lodging hubs in {len(hubs)} legacy "
+              "provinces.", ""]
+    lines += ["| partner legacy area | destinations | (b) defaults: visit / hours / fee |", "|---|---:|---|"]
+    for a in areas:
+        s = default_shares(top_rows(recs, a))
+        lines.append(f"| {a} | {per_area[a]} | {' / '.join(f'{s[f]:.0%}' for f in FACTS)} |")
+    few = sorted(a for a, n in per_area.items() if n < 10)
+    lines += ["", f"Legacy provinces under 10 destinations: {', '.join(few) if few else 'none'}."]
+    shared = [(a, b) for a, b in clean.shared_points(kept) if a in curated or b in curated]
+    lines += [f"Different places on one point (within {clean.SHARED_POINT_M:.0f} m, one of them curated): "
+              + (", ".join(f"{a} & {b}" for a, b in shared) if shared else "none") + ".", "", REPORT_END]
+    return "\n".join(lines) + "\n"
+
+
+def replace_block(text: str, block: str) -> str:
+    """Return ``text`` with its catalog-report block replaced by ``block`` (unchanged without markers)."""
+    if REPORT_BEGIN not in text or REPORT_END not in text:
+        return text
+    head, rest = text.split(REPORT_BEGIN, 1)
+    tail = rest.split(REPORT_END, 1)[1]
+    return head + block.rstrip("\n") + tail
 
 
 def main(argv: list[str] | None = None) -> int:

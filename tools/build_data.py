@@ -2,7 +2,7 @@
 
 Runs, in this order and each only when its module exists in ``tools/``:
 ``build_regions`` (province boundaries and mapping), ``build_catalog`` (destinations, lodging,
-ports, sea links) and ``build_roads`` (road network). Each exposes
+ports), ``build_transport`` (timetabled links) and ``build_roads`` (road network). Each exposes
 ``build(raw: Path, out: Path) -> list[Path]`` and is deterministic, so running this twice on the
 same input leaves ``data/`` byte-identical. ``make data`` calls it with RAW = ../shared/data/raw.
 
@@ -21,7 +21,7 @@ from types import ModuleType
 
 TOOLS = Path(__file__).resolve().parent
 #: the build steps, in the order they run (a later step may read what an earlier one wrote)
-STEPS = ("build_regions", "build_catalog", "build_roads")
+STEPS = ("build_regions", "build_catalog", "build_transport", "build_roads")
 
 
 def load_step(name: str) -> ModuleType | None:

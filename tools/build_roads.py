@@ -15,8 +15,8 @@ Steps (see ``data/README.md (road network)`` for the reasons behind every number
 5. add the curated links; each end snaps to the network within its ``snap_m`` (default
    :data:`SNAP_M`) by splitting the nearest edge, else it starts a node of its own;
 6. join smaller parts within :data:`BRIDGE_M` of the main network by a connector edge;
-7. assign coach speeds by road class and region (:func:`coach_speed`), capped in city
-   areas (:data:`URBAN`).
+7. assign coach speeds by road class and region (:func:`coach_speed`), capped stretch by
+   stretch in towns by the density of urban wards around them (:data:`URBAN_CAPS`).
 
 Output is deterministic: nodes sorted by (x, y) and numbered, edges sorted by (u, v, key),
 coordinates with 6 decimals, gzip with ``mtime=0``.
@@ -35,6 +35,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import shapely
 import yaml
 from shapely.geometry import LineString, Point
@@ -74,16 +75,66 @@ SPEEDS = {
 }
 
 
-#: city areas where a coach crawls through streets: (name, lon, lat, radius km, speed cap km/h);
-#: every edge but expressways with its midpoint inside gets at most the cap
-URBAN = [("Hà Nội", 105.850, 21.030, 8.0, 25.0), ("Hồ Chí Minh", 106.690, 10.780, 10.0, 25.0),
-         ("Cần Thơ", 105.770, 10.030, 4.0, 30.0), ("Hải Phòng", 106.680, 20.850, 4.0, 30.0)]
+WARDS_FILE = Path("vietnamadminunits-1.0.4") / "wards_legacy_points.csv"
+#: urban speed caps (km/h) by the number of urban wards ("Phường") whose point lies within
+#: URBAN_RADIUS_M of a stretch of road: (at least n wards, cap on ordinary roads, cap on
+#: expressways), densest first. Reasons in data/README.md (road network).
+URBAN_CAPS = [(12, 18.0, 45.0), (6, 22.0, 55.0), (3, 30.0, 65.0), (1, 40.0, None)]
+URBAN_RADIUS_M = 1500.0
+#: stretches of this length (m) get their own cap when an edge's time is summed along it
+URBAN_STEP_M = 250.0
 
 
-def urban_cap(lon: float, lat: float) -> float | None:
-    """Return the urban speed cap (km/h) at a point, or None outside the listed cities."""
-    caps = [cap for _, x, y, r, cap in URBAN if haversine_m(lon, lat, x, y) <= r * 1000]
-    return min(caps) if caps else None
+def read_urban_wards(raw: Path) -> list[tuple[float, float]]:
+    """Return (lon, lat) of the urban wards ("Phường") of the legacy gazetteer, sorted."""
+    path = Path(raw) / WARDS_FILE
+    with path.open(encoding="utf-8", newline="") as fh:
+        return sorted((float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)
+                      if r["ward"].startswith("Phường") and r["lat"] and r["lon"])
+
+
+class UrbanModel:
+    """Urban speed caps from the density of urban wards around a point (see URBAN_CAPS)."""
+
+    def __init__(self, wards: list[tuple[float, float]]):
+        from scipy.spatial import cKDTree
+        self._xy = np.array([_local_xy(x, y) for x, y in wards]).reshape(-1, 2)
+        self._tree = cKDTree(self._xy) if len(self._xy) else None
+
+    def caps(self, pts: np.ndarray, highway: str) -> np.ndarray:
+        """Return the cap (km/h, inf where none) at each (lon, lat) row of ``pts``."""
+        out = np.full(len(pts), np.inf)
+        if self._tree is None or not len(pts):
+            return out
+        xy = np.array([_local_xy(x, y) for x, y in pts])
+        counts = np.array([len(c) for c in self._tree.query_ball_point(xy, URBAN_RADIUS_M)])
+        for n, road, motorway in reversed(URBAN_CAPS):
+            cap = motorway if highway == "motorway" else road
+            if cap is not None:
+                out = np.where(counts >= n, cap, out)
+        return out
+
+
+def _local_xy(lon: float, lat: float) -> tuple[float, float]:
+    """Metres on a plane tangent at 16 N (good to ~1 % for neighbour counts within Vietnam)."""
+    return lon * M_PER_DEG * math.cos(math.radians(16.0)), lat * M_PER_DEG
+
+
+def edge_minutes(coords: list, speed: float, highway: str, urban: UrbanModel | None) -> float:
+    """Return the coach minutes along ``coords`` at ``speed``, capped stretch by stretch in towns."""
+    pts, lengths = [], []
+    for a, b in zip(coords[:-1], coords[1:], strict=False):
+        seg = haversine_m(*a, *b)
+        k = max(1, math.ceil(seg / URBAN_STEP_M))
+        for i in range(k):
+            t = (i + 0.5) / k
+            pts.append((a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])))
+            lengths.append(seg / k)
+    lengths = np.array(lengths)
+    v = np.full(len(lengths), float(speed))
+    if urban is not None:
+        v = np.minimum(v, urban.caps(np.array(pts), highway))
+    return float(np.sum(lengths / (v / 3.6)) / 60)
 
 
 def region_of(lon: float, lat: float) -> str:
@@ -456,10 +507,11 @@ def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE,
                  "highway": link["highway"], "source": f"curated {link['id']}",
                  "speed_kph": link.get("speed_kph")})
     net.bridge_components(BRIDGE_M)
-    return _tables(net)
+    wards = raw / WARDS_FILE
+    return _tables(net, UrbanModel(read_urban_wards(raw)) if wards.exists() else None)
 
 
-def _tables(net: _Net) -> tuple[list[dict], list[dict]]:
+def _tables(net: _Net, urban: UrbanModel | None = None) -> tuple[list[dict], list[dict]]:
     # contract edges shorter than 1 m (rounding-level gaps): their far end becomes their near end
     alias: dict = {}
 
@@ -495,8 +547,7 @@ def _tables(net: _Net) -> tuple[list[dict], list[dict]]:
         mid = coords[len(coords) // 2]
         region = region_of(*mid)
         speed = e.get("speed_kph") or coach_speed(e["highway"], region)
-        cap = urban_cap(*mid) if e["highway"] != "motorway" else None
-        speed = min(speed, cap) if cap else speed
+        speed = length / 1000 / (edge_minutes(coords, speed, e["highway"], urban) / 60)
         rows.append({"u": u, "v": v, "highway": e["highway"], "ref": e["ref"], "name": e["name"],
                      "region": region, "speed_kph": f"{float(speed):.1f}", "length": f"{length:.1f}",
                      "source": e["source"],

@@ -189,12 +189,16 @@ round(leg.km, 2), round(leg.minutes, 1), leg.roads"""),
         ("md", """# 05 · Compare variants
 
 Three ways to run a 4-day Kiên Giang – Hậu Giang famtrip, side by side: the default, a
-spiritual-heritage emphasis, and one that spreads the nights across partners."""),
+spiritual-heritage emphasis, and one that spreads the nights across partners without the sea
+crossing. Each plan comes priced (`itinerary.quote`): the price per guest sits next to the
+kilometres and the partner coverage."""),
         ("code", """import pandas as pd
 
 import tourlink
+from tourlink.quote import quote
 
-base = dict(partnership="kien-giang--hau-giang", start_date="2026-12-10", days=4, start="Cần Thơ")
+base = dict(partnership="kien-giang--hau-giang", start_date="2026-12-10", days=4, start="Cần Thơ",
+            group_size=20)
 variants = {
     "default": tourlink.TourRequest(**base),
     "spiritual": tourlink.TourRequest(**base, themes={"spiritual": 2.0, "heritage": 1.5}),
@@ -203,18 +207,25 @@ variants = {
 plans = {name: tourlink.plan(req, seed=1, time_limit=4) for name, req in variants.items()}"""),
         ("code", """rows = []
 for name, it in plans.items():
-    row = {"variant": name, "km": round(it.km), "hours on the road": round(it.road_hours, 1),
-           "visits": len(it.visits), "score": round(it.score)}
+    row = {"variant": name, "price per guest (VND)": it.quote.per_guest_vnd, "km": round(it.km),
+           "hours on the road": round(it.road_hours, 1), "visits": len(it.visits), "score": round(it.score)}
     for c in it.coverage:
         row[f"stops {c.partner}"] = c.stops
         row[f"nights {c.partner}"] = c.nights
     rows.append(row)
 table = pd.DataFrame(rows).set_index("variant")
 table"""),
+        ("md", """Where the money goes (VND for the group of 20, before margin and VAT): the island
+variants pay fast-boat fares and a local coach on Phú Quốc, the road-only one more coach km."""),
+        ("code", """pd.DataFrame({name: it.quote.by_kind for name, it in plans.items()}).fillna(0).astype(int)"""),
+        ("md", """The same plans priced for other group sizes: the coach and the guide are shared, so the
+price per guest falls as the group grows, and steps up where a larger coach is needed."""),
+        ("code", """pd.DataFrame({name: {n: quote(it, group_size=n).per_guest_vnd for n in (10, 15, 20, 30, 45)}
+              for name, it in plans.items()}).rename_axis("guests")"""),
         ("code", """import matplotlib.pyplot as plt
 
-fig, axes = plt.subplots(1, 3, figsize=(11, 3))
-for ax, col in zip(axes, ["km", "hours on the road", "score"]):
+fig, axes = plt.subplots(1, 4, figsize=(14, 3))
+for ax, col in zip(axes, ["price per guest (VND)", "km", "hours on the road", "score"]):
     table[col].plot.bar(ax=ax, title=col, rot=0)
 fig.tight_layout()"""),
     ],

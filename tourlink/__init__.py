@@ -2,7 +2,8 @@
 
 The package reads like a table of contents: ``regions`` (provinces in both schemes),
 ``partnerships``, ``catalog`` (destinations, lodging, ports), ``hours``, ``roads``,
-``matrix``, ``graph``, ``request``, ``optimise``, ``itinerary``, ``maps``, ``export``.
+``matrix``, ``graph``, ``request``, ``optimise``, ``itinerary``, ``quote`` (prices), ``planner``
+(plan + quote + budget), ``maps``, ``export``.
 """
 
 import logging
@@ -23,7 +24,8 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())  # the CLI or the 
 #: public names loaded on first use, so ``import tourlink`` stays light (no solver, no folium)
 _LAZY = {
     "TourRequest": "tourlink.request",
-    "plan": "tourlink.optimise.outer",
+    "plan": "tourlink.planner",
+    "load_rates": "tourlink.quote",
     "check": "tourlink.optimise.check",
     "explore": "tourlink.maps",
     "explore_partnership": "tourlink.maps",

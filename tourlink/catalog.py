@@ -1,4 +1,4 @@
-"""The tour catalogue: destinations, overnight hubs, ports and sea links, bundled or from a user file.
+"""The tour catalogue: destinations, overnight hubs, ports and airports, bundled or from a user file.
 
 Bundled tables (``data/``, built by ``tools/build_catalog.py`` from OpenStreetMap and cited curated
 facts) load as GeoDataFrames in EPSG:4326, cached; every row carries its legacy and 2025 province,
@@ -35,6 +35,8 @@ import pandas as pd
 
 from tourlink.errors import ValidationError
 from tourlink.paths import data_file
+from tourlink.transport import Link as SeaLink
+from tourlink.transport import load_links
 
 log = logging.getLogger(__name__)
 
@@ -89,18 +91,18 @@ KINDS: dict[str, Kind] = {
 SIGNIFICANCE = {"unesco": 40, "special_national": 30, "national": 20, "provincial": 10, "local": 0}
 
 PRICE_BANDS = ("budget", "mid", "upper")
-PORT_KINDS = ("sea_port", "river_pier")
-LINK_MODES = ("fast_boat", "car_ferry", "boat")
+PORT_KINDS = ("sea_port", "river_pier", "airport")
 
 PROVINCE_COLUMNS = ["province_legacy_code", "province_legacy", "province_2025_code", "province_2025"]
+#: the facts of a destination that fall back to its kind's default when no source gives them
+FACTS = ("visit_minutes", "opening_hours", "fee_vnd")
 DESTINATION_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "kind", "themes",
                        "visit_minutes", "opening_hours", "fee_vnd", "score", "access_port",
-                       "access_boat_minutes", "source", "osm_id", "wikidata"]
+                       "access_boat_minutes", "source", "osm_id", "wikidata", "description_vi",
+                       "description_en", "defaults", "estimates", "fact_sources"]
 LODGING_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "town", "price_band",
                    "price_vnd_per_night", "source"]
 PORT_COLUMNS = ["id", "name_vi", "name_en", "lon", "lat", *PROVINCE_COLUMNS, "kind", "source"]
-SEA_LINK_COLUMNS = ["id", "from_port", "to_port", "mode", "operator", "departures", "duration_min",
-                    "fare_vnd", "vehicle_fare_vnd", "as_of", "source"]
 
 #: Vietnam's extent with a margin (lon_min, lat_min, lon_max, lat_max), for the lat/lon-swap hint
 VIETNAM_BBOX = (101.0, 7.0, 118.0, 24.0)
@@ -109,23 +111,6 @@ VIETNAM_BBOX = (101.0, 7.0, 118.0, 24.0)
 def score_of(kind: str, significance: str = "local", *, wikidata: bool = False) -> int:
     """Return the 1-100 score of a place: base of its kind + significance bonus + 10 with Wikidata."""
     return max(1, min(100, KINDS[kind].base + SIGNIFICANCE[significance] + (10 if wikidata else 0)))
-
-
-@dataclass(frozen=True)
-class SeaLink:
-    """A timetabled crossing in one direction; ``departures`` are minutes after midnight."""
-
-    id: str
-    from_port: str
-    to_port: str
-    mode: str
-    operator: str
-    departures: tuple[int, ...]
-    duration_min: int
-    fare_vnd: int
-    vehicle_fare_vnd: int | None
-    as_of: str
-    source: str
 
 
 # --------------------------------------------------------------------------- bundled tables
@@ -139,7 +124,8 @@ def _frame(rows: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
 def _typed_destination(row: dict) -> dict:
     row = dict(row)
     row["lon"], row["lat"] = float(row["lon"]), float(row["lat"])
-    row["themes"] = tuple(t for t in row["themes"].split(";") if t)
+    for col in ("themes", "defaults", "estimates"):
+        row[col] = tuple(t for t in (row.get(col) or "").split(";") if t)
     for col in ("visit_minutes", "fee_vnd", "score", "access_boat_minutes"):
         row[col] = int(row[col] or 0)
     return row
@@ -182,6 +168,33 @@ def load_destinations(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame
     return _bundled("destinations.csv").copy()
 
 
+def description(row, lang: str = "vi") -> str:
+    """Return the one-line description of a destination row in ``lang`` ("vi" or "en"), falling back
+    to the other language, or "" when the catalogue has none.
+
+    >>> description({"description_vi": "", "description_en": "Dawn market on boats"}, "vi")
+    'Dawn market on boats'
+    """
+    other = "en" if lang == "vi" else "vi"
+    for key in (f"description_{lang}", f"description_{other}"):
+        text = row.get(key) if hasattr(row, "get") else None
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def fact_sources(row) -> dict[str, str]:
+    """Return the citation of each fact of a destination row given by a source, e.g.
+    ``{"fee_vnd": "https://...", "visit_minutes": "estimate: ..."}`` (empty for OSM-only rows).
+
+    A fact listed in the row's ``defaults`` is the kind's default (:data:`KINDS`) and has none.
+    """
+    text = row.get("fact_sources") if hasattr(row, "get") else None
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    return {str(k): str(v) for k, v in json.loads(text).items()}
+
+
 def load_lodging(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """Return the overnight hubs (bundled, or validated from ``path``), columns :data:`LODGING_COLUMNS`."""
     if path is not None:
@@ -194,28 +207,12 @@ def load_ports() -> gpd.GeoDataFrame:
     return _bundled("ports.csv").copy()
 
 
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-@functools.cache
-def _sea_links() -> tuple[SeaLink, ...]:
-    out = []
-    for r in _read_rows(data_file("sea_links.csv")):
-        out.append(SeaLink(
-            id=r["id"], from_port=r["from_port"], to_port=r["to_port"], mode=r["mode"],
-            operator=r["operator"],
-            departures=tuple(_minutes(d) for d in r["departures"].split(";") if d),
-            duration_min=int(r["duration_min"]), fare_vnd=int(r["fare_vnd"]),
-            vehicle_fare_vnd=int(r["vehicle_fare_vnd"]) if r["vehicle_fare_vnd"] else None,
-            as_of=r["as_of"], source=r["source"]))
-    return tuple(out)
-
-
 def load_sea_links() -> list[SeaLink]:
-    """Return the timetabled sea links, one per direction."""
-    return list(_sea_links())
+    """Return the timetabled links (boats, ferries and flights), one per direction.
+
+    The timetable's home is :mod:`tourlink.transport` (:func:`~tourlink.transport.load_links`).
+    """
+    return load_links()
 
 
 # --------------------------------------------------------------------------- filtering
@@ -300,7 +297,10 @@ DESTINATION_FIELDS = [
     _Field("visit_minutes", "int"), _Field("opening_hours", "text"), _Field("fee_vnd", "int"),
     _Field("score", "int"), _Field("access_port", "text"), _Field("access_boat_minutes", "int"),
     _Field("source", "text"), _Field("osm_id", "text"), _Field("wikidata", "text"),
+    _Field("description_vi", "text"), _Field("description_en", "text"),
 ]
+#: columns of the bundled file that a user file may carry but that are recomputed from it
+DERIVED_DESTINATION_COLUMNS = ("defaults", "estimates", "fact_sources")
 LODGING_FIELDS = [
     _Field("id", "text", True), _Field("name_vi", "text", True), _Field("name_en", "text"),
     _Field("lon", "float", True), _Field("lat", "float", True), _Field("town", "text"),
@@ -400,7 +400,7 @@ def _validated(path: str | os.PathLike, fields: list[_Field], check_row) -> list
     path = Path(path)
     columns, rows = _records(path, _decode(path))
     problems: list[str] = []
-    known = {f.name for f in fields} | set(PROVINCE_COLUMNS) | {"geometry"}
+    known = {f.name for f in fields} | {*PROVINCE_COLUMNS, "geometry", *DERIVED_DESTINATION_COLUMNS}
     missing = [f.name for f in fields if f.required and f.name not in columns]
     extra = [c for c in columns if c not in known]
     if missing:
@@ -481,6 +481,7 @@ def _check_given_provinces(rec: dict, problems: list[str], R) -> None:
 def _check_destination(rec: dict, where: str, problems: list[str]) -> None:
     from tourlink.hours import validate
 
+    rec["defaults"] = tuple(f for f in FACTS if rec[f] is None)
     kind = rec["kind"] or "attraction"
     if kind not in KINDS:
         problems.append(f"{where} field kind: {kind!r} is not one of {', '.join(KINDS)}")
@@ -503,6 +504,9 @@ def _check_destination(rec: dict, where: str, problems: list[str]) -> None:
         problems.append(f"{where} field score: must be 1..100, got {rec['score']}")
     if rec["access_port"] and not rec["access_boat_minutes"]:
         problems.append(f"{where} field access_boat_minutes: give the one-way boat minutes with access_port")
+    rec["estimates"], rec["fact_sources"] = (), ""
+    for col in ("description_vi", "description_en"):
+        rec[col] = rec[col] or ""
     rec["visit_minutes"] = rec["visit_minutes"] or KINDS[kind].minutes
     rec["score"] = rec["score"] or score_of(kind, wikidata=bool(rec["wikidata"]))
     for col in ("fee_vnd", "access_boat_minutes"):
@@ -564,7 +568,8 @@ def lodging_from_file(path: str | os.PathLike) -> gpd.GeoDataFrame:
     return _user_frame(recs, LODGING_COLUMNS, path)
 
 
-__all__ = ["THEMES", "KINDS", "Kind", "SIGNIFICANCE", "SeaLink", "score_of", "load_destinations",
+__all__ = ["THEMES", "KINDS", "FACTS", "Kind", "SIGNIFICANCE", "SeaLink", "score_of", "load_destinations",
            "load_lodging", "load_ports", "load_sea_links", "destinations_for", "destinations_from_file",
+           "description", "fact_sources",
            "lodging_from_file",
-           "DESTINATION_COLUMNS", "LODGING_COLUMNS", "PORT_COLUMNS", "SEA_LINK_COLUMNS"]
+           "DESTINATION_COLUMNS", "LODGING_COLUMNS", "PORT_COLUMNS"]

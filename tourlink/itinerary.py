@@ -13,6 +13,8 @@ Conventions
   before it and has no leg of its own.
 * ``end`` is the night's lodging (``Day.lodging``) except on the last day, where it is the
   tour's end place.
+* ``quote`` is the price of the tour (:class:`tourlink.quote.Quote`) when it was priced: the public
+  ``tourlink.plan`` prices every plan; ``itinerary.json`` carries it as ``quote``.
 """
 
 from __future__ import annotations
@@ -26,14 +28,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tourlink.errors import ValidationError
+from tourlink.quote import Quote
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: kinds of a Stop
 STOP_KINDS = ("destination", "lodging", "port", "lunch", "place")
 #: modes of a Leg
-LEG_MODES = ("road", "fast_boat", "car_ferry", "boat", "walk")
+LEG_MODES = ("road", "fast_boat", "car_ferry", "boat", "walk", "flight")
 SEA_MODES = ("fast_boat", "car_ferry", "boat")
+#: modes of a timetabled leg (the link's departure and duration are checked against the timetable)
+TIMETABLED_MODES = ("fast_boat", "car_ferry", "boat", "flight")
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ class Stop:
 
 @dataclass(frozen=True)
 class Leg:
-    """A move between two places; ``geometry`` is the drawn path as (lon, lat) pairs."""
+    """A move between two places; ``geometry`` is the drawn path as (lon, lat) pairs; ``code`` is
+    the flight number of a flight (or "")."""
 
     from_id: str
     to_id: str
@@ -77,6 +83,7 @@ class Leg:
     name: str = ""
     fare_vnd: int = 0
     geometry: tuple[tuple[float, float], ...] = ()
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ class Coverage:
     province_2025: str
     stops: int
     nights: int
+    reason: str = ""  # why a partner got no stop, when the planner knows
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,7 @@ class Itinerary:
     coverage: tuple[Coverage, ...] = ()
     score: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    quote: Quote | None = None  # the price (tourlink.quote), when priced
 
     # ------------------------------------------------------------------ totals
     @property
@@ -188,7 +197,14 @@ class Itinerary:
         if self.coverage:
             lines.append(t["coverage"] + ", ".join(
                 t["cov_item"].format(p=c.partner, s=c.stops, n=c.nights) for c in self.coverage))
+        if self.quote is not None:
+            lines += self.quote.lines(lang=lang)
         return "\n".join(lines)
+
+    def review(self):
+        """What a tour operator would flag in this plan (:func:`tourlink.review.review`)."""
+        from tourlink.review import review
+        return review(self)
 
     def _repr_html_(self) -> str:  # notebooks
         import html
@@ -209,6 +225,7 @@ class Itinerary:
             "dropped": [asdict(x) for x in self.dropped],
             "coverage": [asdict(c) for c in self.coverage],
             "meta": self.meta,
+            **({"quote": self.quote.to_dict()} if self.quote is not None else {}),
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -242,16 +259,23 @@ class Itinerary:
             Coverage(**{k: r.get(c, k, f"coverage {i}", _text)
                         for k in ("partner", "province_legacy", "province_2025")},
                      stops=r.get(c, "stops", f"coverage {i}", _int),
-                     nights=r.get(c, "nights", f"coverage {i}", _int))
+                     nights=r.get(c, "nights", f"coverage {i}", _int),
+                     reason=r.get(c, "reason", f"coverage {i}", _text, ""))
             for i, c in enumerate(r.get(data, "coverage", "itinerary", _list, ()), 1))
         kw = dict(request=r.get(data, "request", "itinerary", _dict, {}),
                   title=r.get(data, "title", "itinerary", _text, ""),
                   partnership=r.get(data, "partnership", "itinerary", _text, ""),
                   score=r.get(data, "score", "itinerary", _number, 0.0),
                   meta=r.get(data, "meta", "itinerary", _dict, {}))
+        quote = None
+        if data.get("quote") is not None:
+            try:
+                quote = Quote.from_dict(data["quote"])
+            except ValidationError as exc:
+                r.problems += exc.problems
         if r.problems:
             raise ValidationError(r.problems, source=f"{source}: not a tourlink itinerary")
-        return cls(days=days, dropped=dropped, coverage=coverage, **kw)
+        return cls(days=days, dropped=dropped, coverage=coverage, quote=quote, **kw)
 
     @classmethod
     def from_json(cls, path: str | Path) -> Itinerary:
@@ -301,7 +325,8 @@ def _leg_to_dict(leg: Leg) -> dict[str, Any]:
     return {"from": leg.from_id, "to": leg.to_id, "mode": leg.mode, "name": leg.name,
             "km": round(leg.km, 2), "minutes": round(leg.minutes, 1),
             "depart": _iso(leg.depart), "arrive": _iso(leg.arrive), "fare_vnd": leg.fare_vnd,
-            "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry]}
+            "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry],
+            **({"code": leg.code} if leg.code else {})}
 
 
 def _day_to_dict(d: Day) -> dict[str, Any]:
@@ -448,7 +473,8 @@ def _leg_from_dict(r: _Reader, d: Any, where: str) -> Leg | None:
               mode=g(d, "mode", where, _choice(LEG_MODES)), km=g(d, "km", where, lambda v: _number(v, 0)),
               minutes=g(d, "minutes", where, lambda v: _number(v, 0)), depart=g(d, "depart", where, _time),
               arrive=g(d, "arrive", where, _time), name=g(d, "name", where, _text, ""),
-              fare_vnd=g(d, "fare_vnd", where, _int, 0), geometry=g(d, "geometry", where, _geometry, ()))
+              fare_vnd=g(d, "fare_vnd", where, _int, 0), geometry=g(d, "geometry", where, _geometry, ()),
+              code=g(d, "code", where, _text, ""))
     if not isinstance(d, dict) or any(v is None for v in kw.values()):
         return None
     if kw["arrive"] < kw["depart"]:

@@ -367,7 +367,7 @@ def _add_leg(fg: folium.FeatureGroup, leg: Any, a: Stop | None, b: Stop | None, 
     path = [(lat, lon) for lon, lat in leg.geometry] or [(s.lat, s.lon) for s in (a, b) if s is not None]
     if len(path) < 2:
         return
-    sea = leg.mode in SEA_MODES
+    sea = leg.mode in SEA_MODES or leg.mode == "flight"
     text = (
         f"{mode_label(leg.mode)} {hm(leg.depart)} → {hm(leg.arrive)}: {name(a)} → {name(b)}"
         f" · {leg.km:.0f} km, {round(leg.minutes)} min"
@@ -381,7 +381,8 @@ def _add_leg(fg: folium.FeatureGroup, leg: Any, a: Stop | None, b: Stop | None, 
         color=colour,
         weight=5 if not sea else 4,
         opacity=0.85,
-        dash_array="10 8" if sea else ("2 6" if leg.mode == "walk" else None),
+        dash_array=("2 10" if leg.mode == "flight" else "10 8" if sea
+                    else "2 6" if leg.mode == "walk" else None),
         tooltip=folium.Tooltip(esc(text)),
         class_name=f"tl-leg tl-{leg.mode}",
     ).add_to(fg)
@@ -395,6 +396,10 @@ def _common_legend_rows(*, route: bool = True, partners: bool = True) -> list[tu
             (
                 '<span class="sw" style="border-top:4px dashed #555"></span>',
                 "Boat / ferry (departure in tooltip)",
+            ),
+            (
+                '<span class="sw" style="border-top:4px dotted #555"></span>',
+                "Flight (flight number and times in tooltip)",
             ),
             (
                 '<span class="tl-num" style="display:inline-block;width:16px;height:16px;'

@@ -228,6 +228,7 @@ def _step(e: dict, frac: float) -> dict:
             "minutes": frac * e["travel_time"] / 60}
     if e.get("departures"):
         step["departures"] = tuple(e["departures"])
+        step["link"] = e.get("ref", "")
     return step
 
 

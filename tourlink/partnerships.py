@@ -6,6 +6,12 @@ themes it asks for. A user file has the same shape as the bundled one (a YAML li
 entries; see ``data/partnerships.yaml``) and is validated the same way: every problem of the
 file is reported at once, naming the file, the entry and the field.
 
+A programme of your own joins the registry for the process with :func:`use_partnerships` (the CLI's
+``tourlink plan --partnerships FILE``) or the environment variable ``TOURLINK_PARTNERSHIPS``
+(paths separated by ``os.pathsep``); :func:`new_partnership` and :func:`add_partnership` write one
+(``tourlink partnerships new``). A partner outside Vietnam has ``region: null`` and may name its
+entry in the bundled ``data/abroad.geojson`` with ``abroad:`` (e.g. ``LA18``, Xaisomboun in Laos).
+
 >>> p = get_partnership("kien-giang--hau-giang")
 >>> [r.key for r in p.regions]
 ['legacy:91', 'legacy:93']
@@ -19,7 +25,10 @@ import os
 import re
 import reprlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from tourlink.errors import NotFoundError, ValidationError
 from tourlink.paths import data_file
@@ -32,17 +41,21 @@ THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_
 
 _FIELDS = {"id": True, "name_vi": True, "name_en": True, "members": True, "period": True, "themes": True,
            "slogan": False, "source": True}  # field -> required
-_MEMBER_FIELDS = ("name", "region", "note")
+_MEMBER_FIELDS = ("name", "region", "note", "abroad")
+#: environment variable listing partnership files of the user (``os.pathsep``-separated)
+ENV_VAR = "TOURLINK_PARTNERSHIPS"
 _ID = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
 class Member:
-    """A partner as signed: ``name`` as in the source, its legacy ``region`` (None outside Vietnam)."""
+    """A partner as signed: ``name`` as in the source, its legacy ``region`` (None outside Vietnam) and,
+    outside Vietnam, the key of its entry in ``data/abroad.geojson`` (``abroad``, e.g. ``"LA18"``)."""
 
     name: str
     region: Region | None
     note: str | None = None
+    abroad: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +123,13 @@ def _member(raw: Any, where: str, problems: list[str]) -> Member | None:
     _unknown_keys(raw, _MEMBER_FIELDS, where, problems)
     name = _text(raw.get("name"), f"{where}.name", problems)
     note = _text(raw.get("note"), f"{where}.note", problems, required=False)
+    abroad = _text(raw.get("abroad"), f"{where}.abroad", problems, required=False)
     if "region" in raw and raw["region"] is None:
         if not note:
             problems.append(f"{where}.note: a member outside Vietnam (region null) needs a note saying where")
-        return Member(name, None, note) if name else None
+        return Member(name, None, note, abroad) if name else None
+    if abroad:
+        problems.append(f"{where}.abroad: only a member outside Vietnam (region: null) has an abroad key")
     region_name = _text(raw.get("region", name), f"{where}.region", problems)
     if region_name is None:
         return None
@@ -224,12 +240,14 @@ def _bundled() -> dict[str, Partnership]:
 def get_partnership(id_or_name: str, *, path: str | os.PathLike | None = None) -> Partnership:
     """Return the partnership with this id, or whose Vietnamese/English name matches.
 
+    Looks in ``path`` when given, else in :func:`registry` (the bundled file and the user's files).
+
     Raises
     ------
     NotFoundError
         If none matches; suggestions are the closest ids.
     """
-    items = load_partnerships(path)
+    items = load_partnerships(path) if path is not None else registry()
     if id_or_name in items:
         return items[id_or_name]
     key = normalise(id_or_name)
@@ -240,5 +258,130 @@ def get_partnership(id_or_name: str, *, path: str | os.PathLike | None = None) -
     raise NotFoundError("partnership", id_or_name, suggestions=close or list(items))
 
 
-__all__ = ["Member", "Partnership", "THEMES", "load_partnerships", "get_partnership",
-           "partnerships_from_yaml"]
+# --------------------------------------------------------------------------- the user's programmes
+
+_USER_FILES: list[Path] = []
+
+
+def use_partnerships(path: str | os.PathLike) -> dict[str, Partnership]:
+    """Add the programmes of a user file to this process's registry; return them by id.
+
+    Afterwards ``get_partnership(id)``, ``TourRequest(partnership=id)`` and ``tourlink plan
+    --partnership id`` find them like the bundled ones.
+
+    Raises
+    ------
+    ValidationError
+        If the file is invalid or reuses the id of a bundled programme.
+    """
+    items = load_partnerships(path)
+    clash = sorted(set(items) & set(_bundled()))
+    if clash:
+        raise ValidationError(f"id {', '.join(map(repr, clash))} is a bundled programme; choose another id",
+                              source=str(path))
+    resolved = Path(path).resolve()
+    if resolved not in _USER_FILES:
+        _USER_FILES.append(resolved)
+    return items
+
+
+def registry() -> dict[str, Partnership]:
+    """Return every known programme by id: the bundled ones, then those of the files given to
+    :func:`use_partnerships` and of the ``TOURLINK_PARTNERSHIPS`` environment variable.
+
+    Raises
+    ------
+    ValidationError
+        If one of the user's files is invalid or reuses an id.
+    """
+    out = dict(_bundled())
+    env = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+    for path in dict.fromkeys([*_USER_FILES, *env]):
+        for pid, p in load_partnerships(path).items():
+            if pid in out and out[pid] != p:
+                raise ValidationError(f"id {pid!r} is defined twice (bundled or in another file); rename one",
+                                      source=str(path))
+            out[pid] = p
+    return out
+
+
+def new_partnership(pid: str, members: list[str], *, name_vi: str | None = None, name_en: str | None = None,
+                    period: str = "user-defined", themes: tuple[str, ...] | list[str] = (),
+                    slogan: str | None = None, source: str = "user-defined (tourlink partnerships new)",
+                    ) -> Partnership:
+    """Return a new programme between legacy provinces (names with or without diacritics).
+
+    >>> p = new_partnership("hue--quang-tri", ["Thừa Thiên Huế", "quang tri"])
+    >>> [r.name for r in p.regions], p.name_en
+    (['Huế', 'Quảng Trị'], 'Huế – Quảng Trị tourism linkage')
+
+    Raises
+    ------
+    ValidationError
+        Naming every problem: a bad id, an unknown province, an unknown theme.
+    """
+    problems: list[str] = []
+    regions = []
+    for i, name in enumerate(members, start=1):
+        try:
+            regions.append(resolve(str(name), scheme="legacy"))
+        except NotFoundError as exc:
+            problems.append(f"member {i}: {exc}")
+    if len(members) < 1:
+        problems.append("give at least one member province")
+    if problems:
+        raise ValidationError(problems, source="new partnership")
+    joined = " – ".join(r.name for r in regions)
+    raw = {"id": pid, "name_vi": name_vi or f"Liên kết phát triển du lịch {joined}",
+           "name_en": name_en or f"{joined} tourism linkage",
+           "members": [{"name": str(n).strip(), "region": r.name, "note": None}
+                       for n, r in zip(members, regions, strict=True)],
+           "period": period, "themes": list(themes), "slogan": slogan, "source": source}
+    return partnerships_from_yaml(yaml.safe_dump([raw], allow_unicode=True, sort_keys=False),
+                                  source="new partnership")[pid]
+
+
+def partnership_yaml(p: Partnership) -> str:
+    """Return ``p`` as one entry of a partnerships YAML file (the shape of ``data/partnerships.yaml``)."""
+    members = []
+    for m in p.members:
+        entry = {"name": m.name, "region": m.region.name if m.region else None, "note": m.note}
+        if m.abroad:
+            entry["abroad"] = m.abroad
+        members.append(entry)
+    raw = {"id": p.id, "name_vi": p.name_vi, "name_en": p.name_en, "members": members, "period": p.period,
+           "themes": list(p.themes), "slogan": p.slogan, "source": p.source}
+    return yaml.safe_dump([raw], allow_unicode=True, sort_keys=False, width=100)
+
+
+def add_partnership(path: str | os.PathLike, p: Partnership) -> Path:
+    """Append ``p`` to the partnerships file ``path`` (created when absent), atomically; return the path.
+
+    Raises
+    ------
+    ValidationError
+        If the file exists but is not a valid partnerships list, or already has the id, or the id is a
+        bundled programme.
+    """
+    from tourlink.atomic import write_text
+
+    path = Path(path)
+    if p.id in _bundled():
+        raise ValidationError(f"id {p.id!r} is a bundled programme; choose another id", source=str(path))
+    text = ""
+    if path.exists():
+        text = read_text(path, what="a partnerships YAML file")
+        if not isinstance(load_yaml(text, source=str(path)), list):
+            raise ValidationError("expected a YAML list of partnerships; add the entry by hand",
+                                  source=str(path))
+        if p.id in partnerships_from_yaml(text, source=str(path)):
+            raise ValidationError(f"already has a partnership {p.id!r}; choose another id", source=str(path))
+        text = text.rstrip("\n") + "\n\n"
+    new = text + partnership_yaml(p)
+    partnerships_from_yaml(new, source=str(path))  # the whole file stays valid
+    return write_text(path, new)
+
+
+__all__ = ["Member", "Partnership", "THEMES", "ENV_VAR", "load_partnerships", "get_partnership",
+           "partnerships_from_yaml", "use_partnerships", "registry", "new_partnership", "partnership_yaml",
+           "add_partnership"]

@@ -39,6 +39,9 @@ THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_
 
 #: the dates a tour can start on (timetables and opening hours are of this century)
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 17)
+#: ways of travel a request may allow (``modes``)
+MODES = ("road", "boat", "flight")
+
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -70,9 +73,6 @@ class TourRequest:
         destination id); ``end`` defaults to ``start``.
     partnership
         Id or name of a linkage programme; or give ``provinces`` (legacy areas or provinces).
-    partnerships_file
-        A partnerships YAML file to read ``partnership`` from instead of the bundled one (in a
-        TOML request, relative to the TOML file).
     day_start, day_end
         Daily window of the group (default 07:30–18:00).
     lunch_start, lunch_end, lunch_minutes
@@ -98,9 +98,19 @@ class TourRequest:
     group_size
         People in the group (fares and fees are per person).
     budget_vnd
-        Cap on fees + fares for the whole group (None = no cap).
+        Cap on entrance fees + boat fares for the whole group, used by the planner to leave out
+        paid visits (None = no cap).
+    budget
+        Cap on the quoted price per guest in VND (:mod:`tourlink.quote`, twin share, VAT
+        included); a plan over it is refused with the amount (None = no cap).
+    lodging_grade
+        Hotel stars the quote prices (2–5).
     sea
         Allow sea crossings (islands such as Phú Quốc).
+    modes
+        Ways of travel the plan may use (:data:`MODES`): ``"road"`` (always), ``"boat"`` (fast
+        boats, car ferries and river boats of the timetable) and ``"flight"`` (domestic flights:
+        a day whose next night is too far by road or on another land mass may fly).
     dawn, dawn_start
         Allow a day to start at ``dawn_start`` to reach a floating market.
     seed, time_limit
@@ -114,7 +124,6 @@ class TourRequest:
     start: str
     end: str | None = None
     partnership: str | None = None
-    partnerships_file: str = ""
     provinces: tuple[str, ...] = ()
     day_start: str = "07:30"
     day_end: str = "18:00"
@@ -132,7 +141,10 @@ class TourRequest:
     partner_hubs_first: bool = True
     group_size: int = 10
     budget_vnd: int | None = None
+    budget: int | None = None
+    lodging_grade: int = 3
     sea: bool = True
+    modes: tuple[str, ...] = ("road", "boat")
     dawn: bool = True
     dawn_start: str = "05:00"
     seed: int = 0
@@ -158,7 +170,8 @@ class TourRequest:
                             "give the date of a tour to plan")
         put(self, "start_date", sd)
         for name, lo, hi in (("days", 1, 14), ("pace", 1, 20), ("lunch_minutes", 0, 180),
-                             ("min_stops_per_partner", 0, 20), ("group_size", 1, 200)):
+                             ("min_stops_per_partner", 0, 20), ("group_size", 1, 200),
+                             ("lodging_grade", 2, 5)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 problems.append(f"{name}: expected an integer, got {v!r}")
@@ -176,6 +189,10 @@ class TourRequest:
                                             or not isinstance(self.budget_vnd, int)
                                             or self.budget_vnd < 0):
             problems.append(f"budget_vnd: expected a non-negative integer, got {self.budget_vnd!r}")
+        if self.budget is not None and (isinstance(self.budget, bool) or not isinstance(self.budget, int)
+                                        or self.budget <= 0):
+            problems.append(f"budget: expected a price per guest in VND (a positive integer), "
+                            f"got {self.budget!r}")
         if self.time_limit is not None:
             try:
                 tl = float(self.time_limit)
@@ -225,14 +242,24 @@ class TourRequest:
                 problems.append(f"{name}: expected a list of names or ids, got {v!r}")
                 v = ()
             put(self, name, v)
+        modes = (self.modes,) if isinstance(self.modes, str) else self.modes
+        try:
+            modes = tuple(dict.fromkeys(str(m).strip() for m in modes))
+        except TypeError:
+            problems.append(f"modes: expected a list such as [\"road\", \"boat\", \"flight\"], "
+                            f"got {self.modes!r}")
+            modes = ("road", "boat")
+        bad = [m for m in modes if m not in MODES]
+        if bad:
+            problems.append(f"modes: unknown mode(s) {', '.join(map(repr, bad))}; "
+                            f"choose from {', '.join(MODES)}")
+        elif "road" not in modes:
+            problems.append("modes: \"road\" is required (the coach takes the group to ports and airports)")
+        put(self, "modes", modes)
         if not self.partnership and not self.provinces:
             problems.append("give a partnership id (e.g. kien-giang--hau-giang) or a list of provinces")
         elif self.partnership and self.provinces:
             problems.append("give partnership or provinces, not both (provinces would be ignored)")
-        if not isinstance(self.partnerships_file, str):
-            problems.append(f"partnerships_file: expected a file path, got {self.partnerships_file!r}")
-        elif self.partnerships_file and not self.partnership:
-            problems.append("partnerships_file: give the partnership to read from it")
         both = sorted(set(self.must) & set(self.exclude))
         if both:
             problems.append(f"must and exclude both name {', '.join(both)}")
@@ -328,9 +355,6 @@ class TourRequest:
             raise ValidationError(f"not valid TOML ({exc})", source=str(path)) from None
         except RecursionError:
             raise ValidationError("not a request (nested too deeply)", source=str(path)) from None
-        own = data.get("partnerships_file")
-        if isinstance(own, str) and own and not Path(own).is_absolute():
-            data["partnerships_file"] = str(path.parent / own)
         return cls.from_dict(data, source=str(path))
 
     def replace(self, **changes: Any) -> TourRequest:
@@ -340,4 +364,4 @@ class TourRequest:
         return type(self)(**d)
 
 
-__all__ = ["TourRequest", "THEMES", "minutes_of", "hhmm"]
+__all__ = ["TourRequest", "THEMES", "MODES", "minutes_of", "hhmm"]

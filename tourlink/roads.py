@@ -144,7 +144,7 @@ def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
     is named ``"port:<id>"`` (attributes ``port``, ``label``); it joins the road at its
     snapped point (the road edge is split there, see :func:`split_edge`) by an ``access``
     edge each way of :data:`PORT_ACCESS_MINUTES` plus the access leg. Sea edges (one per
-    direction, as in ``sea_links.csv``) carry ``mode``,
+    direction, as in ``links.csv``) carry ``mode``,
     ``departures`` (minutes after midnight), ``duration`` (min), ``fare_vnd``, ``operator``
     and ``travel_time`` = duration (s, no waiting).
     """

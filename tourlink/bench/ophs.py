@@ -77,6 +77,26 @@ def sequences(inst: OphsInstance) -> list[tuple[int, ...]]:
     return list(itertools.product(range(inst.n_hotels), repeat=inst.trips - 1))
 
 
+def sequence_value(inst: OphsInstance, seq: tuple[int, ...], lengths: np.ndarray) -> float:
+    """A cheap estimate of a hotel sequence: the score of the POIs some trip can reach at all.
+
+    A POI counts once, when ``from → POI → to`` fits a trip's limit; a sequence with a trip whose
+    hotels are farther apart than its limit is worth ``-inf``. Used to choose which sequences the
+    solver screens when there are too many to screen them all.
+    """
+    stops = (0, *seq, 1)
+    pois = np.arange(inst.n_hotels, len(inst.x))
+    score = np.array(inst.score, dtype=np.float64)[pois]
+    reach = np.zeros(len(pois), dtype=bool)
+    for d, t in enumerate(inst.trip_limits):
+        a, b = stops[d], stops[d + 1]
+        cap = int(math.floor(t * SCALE + 0.5))
+        if lengths[a, b] > cap:
+            return -math.inf
+        reach |= lengths[a, pois] + lengths[pois, b] <= cap
+    return float(score[reach].sum())
+
+
 def problem(inst: OphsInstance, seq: tuple[int, ...], *, lengths: np.ndarray | None = None) -> Problem:
     """The :class:`Problem` for the intermediate hotel sequence ``seq`` (one vehicle per trip)."""
     mat = scaled_lengths(inst) if lengths is None else lengths

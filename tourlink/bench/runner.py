@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,16 @@ class Outcome:
     feasible: bool
     seconds: float
     problems: tuple[str, ...] = ()
+    routes: tuple[tuple[int, ...], ...] = ()
+    hotels: tuple[int, ...] = ()
+
+    def solution(self, fmt: str) -> dict:
+        """The solution in a form anyone can check against the instance file (vertex ids as in it)."""
+        out = {"instance": self.instance, "format": fmt, "tours": self.tours, "score": self.score,
+               "feasible": self.feasible, "routes": [list(r) for r in self.routes]}
+        if fmt == "ophs":
+            out["hotels"] = [0, *self.hotels, 1]  # trip d runs from hotels[d] to hotels[d + 1]
+        return out
 
 
 def instance_files(folder: str | Path) -> list[Path]:
@@ -75,6 +86,7 @@ def solve_file(path: Path, fmt: str, *, name: str | None = None, tours: int | No
         sol = solve(p, seed=seed, time_limit=time_limit, max_iterations=max_iterations)
         routes = [[p.clients[c].location for c in r.clients] for r in sol.routes]
         score, problems = toptw.verify(inst, routes, tours=m)
+        hotels: tuple[int, ...] = ()
     elif fmt == "ophs":
         inst = ophs.read_ophs(path)
         m = inst.trips
@@ -82,12 +94,14 @@ def solve_file(path: Path, fmt: str, *, name: str | None = None, tours: int | No
             log.warning("%s: OPHS instances fix the number of trips (%d); ignoring --tours", name, m)
         lengths = ophs.scaled_lengths(inst)
         seq, sol = best_sequence(lambda s: ophs.problem(inst, s, lengths=lengths), ophs.sequences(inst),
-                                 seed=seed, time_limit=time_limit, max_iterations=max_iterations)
+                                 seed=seed, time_limit=time_limit, max_iterations=max_iterations,
+                                 rank=lambda s: ophs.sequence_value(inst, s, lengths))
         p = ophs.problem(inst, seq, lengths=lengths)
         trips = [[] for _ in p.vehicles]
         for r in sol.routes:
             trips[r.vehicle] = [p.clients[c].location for c in r.clients]
         score, problems = ophs.verify(inst, seq, trips)
+        routes, hotels = trips, tuple(seq)
     elif fmt == "ttdp":
         inst = ttdp.read_ttdp(path)
         m = tours or inst.days
@@ -97,12 +111,14 @@ def solve_file(path: Path, fmt: str, *, name: str | None = None, tours: int | No
         for r in sol.routes:
             days[r.vehicle] = [p.clients[c].location for c in r.clients]
         score, problems = ttdp.verify(inst, days)
+        routes, hotels = days, ()
     else:
         raise NotFoundError("benchmark format", fmt, FORMATS)
     if score != sol.prize:
         problems.append(f"verifier score {score} differs from the solver's {sol.prize}")
     feasible = sol.feasible and not problems
-    return Outcome(name, m, score, feasible, time.perf_counter() - t0, tuple(problems))
+    return Outcome(name, m, score, feasible, time.perf_counter() - t0, tuple(problems),
+                   routes=tuple(tuple(r) for r in routes), hotels=hotels)
 
 
 def load_bks(path: str | Path) -> dict[tuple[str, int], int]:
@@ -130,10 +146,10 @@ def lookup(table: dict[tuple[str, int], int], name: str, m: int) -> int | None:
     return None
 
 
-def rows_to_csv(rows: Iterable[dict]) -> str:
-    """CSV text with :data:`COLUMNS`."""
+def rows_to_csv(rows: Iterable[dict], columns: Iterable[str] = COLUMNS) -> str:
+    """CSV text of ``rows`` with ``columns`` (default :data:`COLUMNS`; other keys left out)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
@@ -142,7 +158,7 @@ def rows_to_csv(rows: Iterable[dict]) -> str:
 def run(folder: str | Path, *, tours: int | None = None, time_limit: float | None = 10.0,
         bks: str | Path | dict | None = None, csv: str | Path | None = None,
         instances: Iterable[str] | None = None, max_iterations: int | None = None, seed: int = 0,
-        on_result: Callable[[dict], None] | None = None) -> list[dict]:
+        solutions: str | Path | None = None, on_result: Callable[[dict], None] | None = None) -> list[dict]:
     """Solve every instance in ``folder`` and return one row per instance (:data:`COLUMNS`).
 
     Parameters
@@ -157,6 +173,9 @@ def run(folder: str | Path, *, tours: int | None = None, time_limit: float | Non
         CSV of best-known scores (``instance,m,bks``) or an already loaded table.
     csv
         Where to write the rows (atomically).
+    solutions
+        A folder to write every solution into, one ``<instance>-m<tours>.json`` each: the routes
+        as vertex ids of the instance file, the score and the verifier's verdict.
     instances
         Only these instance names (stem or relative path), e.g. ``["c101", "r101"]``.
     on_result
@@ -185,6 +204,9 @@ def run(folder: str | Path, *, tours: int | None = None, time_limit: float | Non
                "bks": "" if best is None else best, "gap_pct": "" if gap is None else gap,
                "feasible": out.feasible, "seconds": round(out.seconds, 2)}
         rows.append(row)
+        if solutions is not None:
+            target = Path(solutions) / f"{out.instance.replace('/', '__')}-m{out.tours}.json"
+            write_text(target, json.dumps(out.solution(fmt), indent=1) + "\n")
         if on_result is not None:
             on_result(row)
     if csv is not None:

@@ -1,8 +1,11 @@
 """TOPTW (Solomon-based, Righini & Salani / Vansteenwegen et al.) instances.
 
 Vertex 0 is the start and end of every tour, its closing time is Tmax. Travel time is the
-Euclidean distance truncated to one decimal; the solver works in integer tenths of a time
-unit (``floor(dist * 10)``, computed exactly with integer square roots).
+Euclidean distance truncated at each family's published precision: one decimal for the
+Solomon-derived files (c/r/rc: coordinates are whole or one-decimal numbers), two decimals for
+the Cordeau-derived ones (pr01–pr20: three-decimal coordinates). The solver works in integer
+units of that precision (``floor(dist * 10**p)``, computed exactly with integer square roots),
+and :func:`verify` recomputes every route at the same precision.
 """
 
 from __future__ import annotations
@@ -28,11 +31,23 @@ class ToptwInstance:
     score: tuple[int, ...]
     open: tuple[float, ...]
     close: tuple[float, ...]
+    precision: int = 1
 
     @property
     def n(self) -> int:
         """Number of vertices, depot included."""
         return len(self.x)
+
+    @property
+    def unit(self) -> int:
+        """Integer time units per instance unit: ``10 ** precision``."""
+        return 10 ** self.precision
+
+
+def travel_precision(x: tuple[float, ...], y: tuple[float, ...]) -> int:
+    """Decimals of travel times: 1 when every coordinate is a multiple of 0.1 (Solomon-derived), else 2."""
+    fine = any(abs(v * 10 - round(v * 10)) > 1e-6 for v in (*x, *y))
+    return 2 if fine else 1
 
 
 def _records(tokens: list[str], n: int) -> list[list[str]] | None:
@@ -74,10 +89,11 @@ def parse_toptw(text: str, *, name: str = "toptw") -> ToptwInstance:
         bad = [i for i, row in enumerate(nums) if not all(math.isfinite(v) for v in row)]
         if bad:
             raise ValidationError(f"vertex {bad[0]}: numbers must be finite", source=name)
+        x, y = tuple(r[0] for r in nums), tuple(r[1] for r in nums)
         return ToptwInstance(
-            name=name, x=tuple(r[0] for r in nums), y=tuple(r[1] for r in nums),
-            service=tuple(r[2] for r in nums), score=tuple(int(r[3]) for r in nums),
-            open=tuple(r[4] for r in nums), close=tuple(r[5] for r in nums))
+            name=name, x=x, y=y, service=tuple(r[2] for r in nums), score=tuple(int(r[3]) for r in nums),
+            open=tuple(r[4] for r in nums), close=tuple(r[5] for r in nums),
+            precision=travel_precision(x, y))
     except ValueError as exc:
         if isinstance(exc, ValidationError):
             raise
@@ -90,26 +106,25 @@ def read_toptw(path: str | Path) -> ToptwInstance:
     return parse_toptw(path.read_text(), name=path.stem)
 
 
-def _tenths(v: float) -> int:
-    return int(round(v * 10))
-
-
-def travel_tenths(inst: ToptwInstance) -> np.ndarray:
-    """floor(10 * Euclidean distance), exact: coordinates in hundredths, integer square root."""
-    X = np.array([round(v * 100) for v in inst.x], dtype=np.int64)
-    Y = np.array([round(v * 100) for v in inst.y], dtype=np.int64)
+def travel_units(inst: ToptwInstance) -> np.ndarray:
+    """floor(10**precision * Euclidean distance), exact: coordinates in thousandths, integer square root."""
+    X = np.array([round(v * 1000) for v in inst.x], dtype=np.int64)
+    Y = np.array([round(v * 1000) for v in inst.y], dtype=np.int64)
     sq = (X[:, None] - X[None, :]) ** 2 + (Y[:, None] - Y[None, :]) ** 2
-    # floor(sqrt(sq) / 100 * 10) = isqrt(sq) // 10
-    return np.vectorize(math.isqrt, otypes=[np.int64])(sq) // 10
+    # isqrt(sq) = floor(1000 * dist); floor(10**p * dist) = that // 10**(3 - p)
+    return np.vectorize(math.isqrt, otypes=[np.int64])(sq) // 10 ** (3 - inst.precision)
 
 
 def problem(inst: ToptwInstance, tours: int) -> Problem:
-    """The :class:`Problem` of ``inst`` with ``tours`` identical tours, in tenths of a unit."""
-    mat = travel_tenths(inst)
-    clients = tuple(Client(location=i, service=_tenths(inst.service[i]), tw_early=_tenths(inst.open[i]),
-                           tw_late=_tenths(inst.close[i]), prize=inst.score[i], name=str(i))
+    """The :class:`Problem` of ``inst`` with ``tours`` identical tours, in units of ``inst.unit``."""
+    mat = travel_units(inst)
+
+    def u(v: float) -> int:
+        return int(round(v * inst.unit))
+    clients = tuple(Client(location=i, service=u(inst.service[i]), tw_early=u(inst.open[i]),
+                           tw_late=u(inst.close[i]), prize=inst.score[i], name=str(i))
                     for i in range(1, inst.n))
-    vehicles = tuple(Vehicle(0, 0, _tenths(inst.open[0]), _tenths(inst.close[0]), name=f"tour {k + 1}")
+    vehicles = tuple(Vehicle(0, 0, u(inst.open[0]), u(inst.close[0]), name=f"tour {k + 1}")
                      for k in range(tours))
     return Problem(mat, mat, clients, vehicles)
 
@@ -118,13 +133,17 @@ def verify(inst: ToptwInstance, routes: list[list[int]], *, tours: int) -> tuple
     """Recompute ``routes`` (vertex ids, depot excluded) from the instance; return score, problems.
 
     Independent of the solver: float arithmetic on the instance data, travel
-    ``floor(10 * hypot) / 10``, a small tolerance for float noise.
+    ``floor(10**p * hypot) / 10**p`` at the instance's precision ``p``, a small tolerance for
+    float noise.
     """
     problems: list[str] = []
     if len(routes) > tours:
         problems.append(f"{len(routes)} tours, at most {tours} allowed")
     seen: set[int] = set()
-    eps = 1e-6
+    eps, unit, p = 1e-6, inst.unit, inst.precision
+
+    def travel(a: int, b: int) -> float:
+        return math.floor(math.hypot(inst.x[a] - inst.x[b], inst.y[a] - inst.y[b]) * unit + eps) / unit
     for k, route in enumerate(routes):
         t, prev = inst.open[0], 0
         for v in route:
@@ -134,13 +153,12 @@ def verify(inst: ToptwInstance, routes: list[list[int]], *, tours: int) -> tuple
             if v in seen:
                 problems.append(f"vertex {v} visited twice")
             seen.add(v)
-            t = max(t + math.floor(math.hypot(inst.x[v] - inst.x[prev], inst.y[v] - inst.y[prev]) * 10
-                                   + eps) / 10, inst.open[v])
+            t = max(t + travel(prev, v), inst.open[v])
             if t > inst.close[v] + eps:
-                problems.append(f"tour {k + 1}: vertex {v} starts at {t:.1f} > {inst.close[v]}")
+                problems.append(f"tour {k + 1}: vertex {v} starts at {t:.{p}f} > {inst.close[v]}")
             t += inst.service[v]
             prev = v
-        t += math.floor(math.hypot(inst.x[0] - inst.x[prev], inst.y[0] - inst.y[prev]) * 10 + eps) / 10
+        t += travel(prev, 0)
         if t > inst.close[0] + eps:
-            problems.append(f"tour {k + 1}: back at the depot at {t:.1f} > Tmax {inst.close[0]}")
+            problems.append(f"tour {k + 1}: back at the depot at {t:.{p}f} > Tmax {inst.close[0]}")
     return sum(inst.score[v] for v in seen if 1 <= v < inst.n), problems

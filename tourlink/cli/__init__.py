@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from tourlink.errors import TourlinkError
 
 #: modules of tourlink.cli that define subcommands, in the order --help lists them
-COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "check_cmd", "export_cmd", "bench_cmd", "demo_cmd")
+COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "check_cmd", "quote_cmd", "export_cmd", "review_cmd",
+                   "batch_cmd", "serve_cmd", "bench_cmd", "demo_cmd")
 #: longest message the CLI prints on one line (a 100 KB name is cut, not echoed)
 MAX_MESSAGE = 1000
 

@@ -19,7 +19,12 @@ def register(subparsers) -> None:
     p.add_argument("dir", type=Path, metavar="DIR", help="folder of instances of one format")
     p.add_argument("--tours", type=int, default=None, metavar="M",
                    help="number of tours (TOPTW: default 1; TTDP: default the file's days)")
-    p.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="seconds per instance (10)")
+    p.add_argument("--time-limit", type=float, default=None, metavar="S",
+                   help="seconds per instance (default 10; none with --iterations unless given)")
+    p.add_argument("--iterations", type=int, default=None, metavar="N",
+                   help="solver iterations per instance: with --seed, the same result on every machine")
+    p.add_argument("--solutions", type=Path, default=None, metavar="DIR",
+                   help="write every solution (routes as the file's vertex ids, score, verdict) to DIR")
     p.add_argument("--bks", type=Path, default=None, metavar="FILE",
                    help="CSV of best-known scores with columns instance,m,bks")
     p.add_argument("--csv", type=Path, default=None, metavar="OUT", help="also write the table to OUT")
@@ -38,6 +43,11 @@ def _run(args: argparse.Namespace) -> int:
         raise ValidationError(f"--tours must be at least 1, got {args.tours}")
     if not 0 <= args.seed < 2**32:  # PyVRP's seed range; it raised a TypeError after loading
         raise ValidationError(f"--seed {args.seed} is outside 0..{2**32 - 1}")
+    if args.time_limit is not None and not 0 < args.time_limit <= 86_400:  # also refuses nan
+        raise ValidationError(f"--time-limit {args.time_limit:g}: give seconds in (0, 86400]")
+    if args.iterations is not None and not 1 <= args.iterations <= 100_000_000:
+        raise ValidationError(f"--iterations {args.iterations}: give 1..100000000")
+    time_limit = args.time_limit if args.time_limit is not None or args.iterations else 10.0
     if args.csv is not None:  # fail before the long run, not after it
         try:
             if args.csv.is_dir():
@@ -46,10 +56,17 @@ def _run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise ValidationError(f"--csv {args.csv}: cannot write there ({exc.strerror or exc}); "
                                   "choose a writable file path") from None
+    if args.solutions is not None:
+        try:
+            args.solutions.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise ValidationError(f"--solutions {args.solutions}: cannot write there ({why}); "
+                                  "choose a writable folder") from None
     names = [n.strip() for n in args.instances.split(",") if n.strip()] if args.instances else None
     print(",".join(COLUMNS), flush=True)
-    rows = run(args.dir, tours=args.tours, time_limit=args.time_limit, bks=args.bks, csv=args.csv,
-               instances=names, seed=args.seed,
+    rows = run(args.dir, tours=args.tours, time_limit=time_limit, bks=args.bks, csv=args.csv,
+               instances=names, seed=args.seed, max_iterations=args.iterations, solutions=args.solutions,
                on_result=lambda r: print(",".join(str(r[c]) for c in COLUMNS), flush=True))
     gaps = [float(r["gap_pct"]) for r in rows if r["gap_pct"] != ""]
     infeasible = sum(not r["feasible"] for r in rows)

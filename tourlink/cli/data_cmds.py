@@ -31,6 +31,10 @@ PARTNERSHIPS_EPILOG = """examples:
   tourlink partnerships show kien-giang--hau-giang
   tourlink partnerships map bac-giang--4 --out bac-giang.html
   tourlink partnerships --file my_partnerships.yaml show my-programme
+  tourlink partnerships new hue--quang-tri --member "Thừa Thiên Huế" --member "Quảng Trị" \
+      --theme heritage --out my_partnerships.yaml
+  tourlink plan --partnerships my_partnerships.yaml --partnership hue--quang-tri --days 3 --start Huế \
+      --date 2026-12-10
 """
 
 DESTINATIONS_EPILOG = """examples:
@@ -93,6 +97,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="load Leaflet and a tile layer from the web (default: offline, self-contained)")
     m.add_argument("--offline", action="store_true", help=argparse.SUPPRESS)  # the default now
     m.set_defaults(func=cmd_partnerships_map)
+    n = sub.add_parser("new", help="write a programme of your own between any provinces",
+                       epilog=PARTNERSHIPS_EPILOG, formatter_class=fmt,
+                       description="Append a new linkage programme to your partnerships YAML file (created "
+                       "when absent). Members are legacy provinces, with or without diacritics; plan it with "
+                       "`tourlink plan --partnerships FILE --partnership ID`.")
+    n.add_argument("id", help="new id: lowercase letters, digits, hyphens, e.g. hue--quang-tri")
+    n.add_argument("--member", action="append", required=True, metavar="PROVINCE",
+                   help="a partner province (repeat for each), e.g. \"Thừa Thiên Huế\"")
+    n.add_argument("--out", type=Path, required=True, metavar="FILE", help="your partnerships YAML file")
+    n.add_argument("--name-vi", default=None,
+                   help="Vietnamese name (default: Liên kết phát triển du lịch A – B)")
+    n.add_argument("--name-en", default=None, help="English name (default: A – B tourism linkage)")
+    n.add_argument("--period", default="user-defined", help="period, e.g. 2026–2030")
+    n.add_argument("--theme", action="append", default=[], metavar="T", help="a theme (repeatable)")
+    n.add_argument("--slogan", default=None, help="the programme's motto")
+    n.add_argument("--source", default="user-defined (tourlink partnerships new)",
+                   help="where the programme comes from (an article, a decision)")
+    n.set_defaults(func=cmd_partnerships_new)
 
     d = subparsers.add_parser("destinations", help="destinations of a partnership (table, CSV or GeoJSON)",
                               description="Destinations in the partners' legacy areas, to standard output.",
@@ -192,6 +214,19 @@ def cmd_partnerships_show(args: argparse.Namespace) -> int:
         where = f"{m.region.key} {m.region.name} → {current_of(m.region)}" if m.region else "outside Vietnam"
         lines.append(f"  - {m.name}: {where}" + (f"  ({m.note})" if m.note else ""))
     print("\n".join(lines))
+    return 0
+
+
+def cmd_partnerships_new(args: argparse.Namespace) -> int:
+    """Append a new programme to the user's file and say how to plan it."""
+    from tourlink.partnerships import add_partnership, new_partnership
+
+    p = new_partnership(args.id, args.member, name_vi=args.name_vi, name_en=args.name_en,
+                        period=args.period, themes=args.theme, slogan=args.slogan, source=args.source)
+    add_partnership(args.out, p)
+    log.info("added %s (%s) to %s", p.id, ", ".join(r.name for r in p.regions), args.out)
+    print(f"{args.out}: {p.id} — plan it with: tourlink plan --partnerships {args.out} --partnership {p.id} "
+          "--days N --start TOWN --date YYYY-MM-DD")
     return 0
 
 

@@ -15,7 +15,7 @@ EXAMPLES = """examples:
   tourlink export tour/itinerary.json --out pack/ --formats gpx,kml,ics
   tourlink export tour/itinerary.json --out pack/ --online     # map with web tiles
 
-formats: json, map, gpx, kml, kmz, geojson, csv, xlsx, ics, html, pdf (pdf needs chromium)
+formats: json, map, gpx, kml, kmz, geojson, csv, xlsx, ics, quote, html, pdf (pdf needs chromium)
 The plan is checked first (as `tourlink check` does); the pack is written whole or not at all,
 and replaces an older pack in DIR.
 """

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ EXAMPLES = """examples:
   tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" \\
       --date 2026-12-10 --theme floating_market=2 --out tour/
   tourlink plan --request examples/famtrip_kien_giang_hau_giang.toml --out tour/ --pack
+  tourlink plan --request examples/famtrip_kien_giang_hau_giang.toml --group-size 25 \
+      --budget 6000000 --rates my_rates.csv --out tour/
   tourlink plan --request examples/mekong_5_days.toml --day-start 06:30 --lunch 11:00-13:00 \\
       --max-road-hours 5 --pace 4 --group-size 25 --title "Đoàn Sở Du lịch"
 flags given with --request override the file's keys.
@@ -46,8 +49,6 @@ def _text(text: str) -> str:
 #: field to the CLI is one row here.
 FIELD_FLAGS: tuple[tuple[str, str | tuple[str, ...], Callable[[str], Any], str, str], ...] = (
     ("--partnership", "partnership", _text, "ID", "linkage programme id (see `tourlink partnerships`)"),
-    ("--partnerships-file", "partnerships_file", _text, "FILE.yaml",
-     "read --partnership from your own partnerships YAML file"),
     ("--days", "days", int, "N", "number of tour days (1–14)"),
     ("--start", "start", _text, "PLACE", "town, port or hub where day 1 starts"),
     ("--end", "end", _text, "PLACE", "where the last day ends (default: --start)"),
@@ -62,7 +63,10 @@ FIELD_FLAGS: tuple[tuple[str, str | tuple[str, ...], Callable[[str], Any], str, 
     ("--pace", "pace", int, "N", "destination visits per day at most (default 5)"),
     ("--min-stops", "min_stops_per_partner", int, "N",
      "each partner area gets at least N stops (default 1; 0 = no rule)"),
-    ("--group-size", "group_size", int, "N", "people in the group (fares and fees are per person; 10)"),
+    ("--group-size", "group_size", int, "N", "guests in the group (default 10)"),
+    ("--budget", "budget", int, "VND",
+     "highest price per guest; a dearer plan is refused with the amount over"),
+    ("--lodging-grade", "lodging_grade", int, "STARS", "hotel stars 2-5 (default 3)"),
     ("--seed", "seed", int, "S", "search seed (default 0)"),
     ("--time-limit", "time_limit", float, "S", "seconds of search (default 20)"),
 )
@@ -89,6 +93,11 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
     """Flags that make up a TourRequest."""
     for flag, _field, kind, metavar, text in FIELD_FLAGS:
         p.add_argument(flag, type=kind, default=None, metavar=metavar, help=text)
+    p.add_argument("--partnerships", type=Path, default=None, metavar="FILE",
+                   help="your partnerships YAML (e.g. from `tourlink partnerships new`); its ids plan like "
+                        "the bundled ones")
+    p.add_argument("--rates", type=Path, default=None, metavar="FILE",
+                   help="your rates (CSV or TOML, columns of data/rates.csv) over the bundled ones")
     p.add_argument("--provinces", nargs="+", metavar="NAME", help="plan over these provinces instead")
     p.add_argument("--theme", action="append", default=[], metavar="T[=W]",
                    help="favour a theme (weight W, default 2); repeatable")
@@ -120,6 +129,10 @@ def request_from_args(args: argparse.Namespace) -> Any:
 
     data: dict[str, Any] = {}
     source = "command line"
+    if getattr(args, "partnerships", None):
+        from tourlink.partnerships import use_partnerships
+
+        use_partnerships(args.partnerships)
     if args.request:
         data = TourRequest.from_toml(args.request).to_dict()
         source = str(args.request)
@@ -200,15 +213,16 @@ def check_iterations(args: argparse.Namespace) -> None:
                               "(seconds), not both", source="command line")
 
 
-def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None) -> Any:
-    """Run the planner with a tqdm bar on stderr showing the best score so far."""
-    from tourlink.optimise.outer import plan
+def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None = None,
+                       rates: Path | None = None) -> Any:
+    """Run the planner (and price the plan) with a tqdm bar on stderr showing the best score so far."""
+    from tourlink.planner import plan
 
     if max_iterations is not None and max_iterations < 1:
         raise ValidationError(f"--iterations {max_iterations}: give a whole number ≥ 1",
                               source="command line")
     if quiet:
-        return plan(request, max_iterations=max_iterations)
+        return plan(request, max_iterations=max_iterations, rates=rates)
     from tqdm import tqdm
     bars: list[Any] = []  # opened at the first progress report (after the data has loaded)
 
@@ -221,7 +235,7 @@ def plan_with_progress(request: Any, *, quiet: bool, max_iterations: int | None 
         bar.set_description(f"planning (best score {best:.0f})", refresh=False)
         bar.refresh()
     try:
-        return plan(request, on_progress=progress, max_iterations=max_iterations)
+        return plan(request, on_progress=progress, max_iterations=max_iterations, rates=rates)
     finally:
         for bar in bars:
             bar.close()
@@ -234,6 +248,16 @@ def write_outputs(itinerary: Any, out: Path, *, pack: bool, online: bool = False
     """
     from tourlink.export import write_pack
     return write_pack(itinerary, out, formats=None if pack else ("json", "map"), offline=not online)
+
+
+@contextlib.contextmanager
+def writing_to(out: Path) -> Iterator[None]:
+    """Turn an OSError while writing into ``out`` into a one-line ValidationError."""
+    try:
+        yield
+    except OSError as exc:
+        raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
+                              source=str(exc.filename or out)) from None
 
 
 def ensure_folder(out: Path) -> None:
@@ -279,7 +303,7 @@ def run(args: argparse.Namespace) -> int:
         ensure_folder(args.out)
     try:
         itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False),
-                                       max_iterations=args.iterations)
+                                       max_iterations=args.iterations, rates=args.rates)
         empty_days(itinerary, request, fields=flagged(args))
     except InfeasibleError as exc:  # name what the user typed: flags, or the request file's keys
         raise InfeasibleError([flag_words(r, flagged(args)) for r in exc.reasons]) from None
@@ -287,11 +311,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         from tourlink.export import pack_files
         replaced = pack_files(args.out)
-        try:
+        with writing_to(args.out):
             files = write_outputs(itinerary, args.out, pack=args.pack, online=args.online)
-        except OSError as exc:
-            raise ValidationError(f"cannot write ({exc.strerror or exc}); choose a writable folder",
-                                  source=str(exc.filename or args.out)) from None
         report_files(files, args.out, replaced)
     return 0
 

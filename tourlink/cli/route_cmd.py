@@ -1,14 +1,18 @@
-"""``tourlink route FROM TO [--json]``: distance, coach time and roads between two places.
+"""``tourlink route FROM TO [--date D] [--fly] [--json]``: distance, time, mode and roads between two places.
 
 FROM and TO may be destination ids or names, lodging towns, port names, a well-known town,
 a province name (its centre), or ``lat,lon``. A sea crossing (e.g. Rạch Giá → Phú Quốc)
-uses the catalogue's sea links and shows the boat leg.
+uses the timetabled boats and shows the boat leg with the next departures from ``--date``
+(default today) of every operator on that crossing. When the coach would need more than a
+day (Hà Nội → Cần Thơ) or ``--fly`` is given, the fastest way by air is shown too: coach to
+the airport, the flight with its next departures, coach from the airport.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pandas as pd
 
@@ -29,6 +33,7 @@ TOWNS = {
     "ATK Định Hóa": (105.6380, 21.9080), "Hải Dương": (106.3146, 20.9373), "Thái Nguyên": (105.8442, 21.5928),
     "Hòa Bình": (105.3380, 20.8133), "Vinh": (105.6813, 18.6796), "Hải Phòng": (106.6881, 20.8449),
     "Bắc Ninh": (106.0763, 21.1861), "Hạ Long": (107.0843, 20.9511), "Ninh Bình": (105.9745, 20.2506),
+    "Nội Bài": (105.8050, 21.2150), "Ngã Tư Sở": (105.8200, 21.0030),
 }
 
 SEA_MODES = ("road", "fast_boat", "car_ferry", "boat")
@@ -41,7 +46,21 @@ def register(subparsers) -> None:
     p.add_argument("origin", metavar="FROM", help="destination id/name, town, province or lat,lon")
     p.add_argument("destination", metavar="TO", help="destination id/name, town, province or lat,lon")
     p.add_argument("--json", action="store_true", help="print JSON {km, minutes, legs}")
+    p.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="day of travel for the next boat and flight departures (default: today)")
+    p.add_argument("--fly", action="store_true", help="also show the fastest way by air")
     p.set_defaults(func=run)
+
+
+#: road minutes above which the way by air is shown without --fly (more than a day's drive)
+FLY_ABOVE_MINUTES = 10 * 60
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"--date: {text!r} is not a date YYYY-MM-DD") from None
 
 
 def _norm(text: str) -> str:
@@ -123,15 +142,18 @@ def resolve_place(text: str) -> dict:
     return _point(region.name, float(point.x), float(point.y))
 
 
-def route(origin: str, destination: str) -> dict:
-    """Return ``{"from", "to", "km", "minutes", "legs": [{mode, name, km, minutes}]}``.
+def route(origin: str, destination: str, *, on: date | None = None, fly: bool = False) -> dict:
+    """Return ``{"from", "to", "km", "minutes", "legs": [{mode, name, km, minutes}], "by_air"}``.
 
-    A destination reached by boat from a pier (floating market) gets its boat leg.
+    A destination reached by boat from a pier (floating market) gets its boat leg; a timetabled
+    leg gets ``departures`` (all its times of day) and ``next`` (the next departures from ``on``,
+    default today, of every operator between those ports). ``by_air`` is the fastest way with a
+    flight (or None) when ``fly`` is set or the coach needs more than a day.
     """
     from tourlink import matrix, roads
     a, b = resolve_place(origin), resolve_place(destination)
     if (a["lon"], a["lat"]) == (b["lon"], b["lat"]):  # not 4 km of "local roads" there and back
-        return {"from": a["label"], "to": b["label"], "km": 0.0, "minutes": 0.0, "legs": []}
+        return {"from": a["label"], "to": b["label"], "km": 0.0, "minutes": 0.0, "legs": [], "by_air": None}
     places = pd.DataFrame([a, b]).rename(columns={"label": "id"})
     places["id"] = [f"FROM {a['label']}", f"TO {b['label']}"]
     G = roads.load_network(sea=True)
@@ -153,14 +175,79 @@ def route(origin: str, destination: str) -> dict:
             legs.append({"mode": mode, "name": name, "km": s["km"], "minutes": s["minutes"]})
             if s.get("departures"):
                 legs[-1]["departures"] = s["departures"]
+            if s.get("link"):
+                legs[-1]["link"] = s["link"]
     legs = [dict(x, km=round(x["km"], 1), minutes=round(x["minutes"], 1)) for x in legs
             if x["km"] >= 0.05 or x["minutes"] >= 0.5]
+    on = on or date.today()
+    for x in legs:
+        if x.get("link"):
+            x["next"] = _next(x.pop("link"), on)
+    by_air = _by_air(a, b, on) if fly or leg.minutes > FLY_ABOVE_MINUTES else None
     return {"from": a["label"], "to": b["label"], "km": round(leg.km, 1), "minutes": round(leg.minutes, 1),
-            "legs": legs}
+            "legs": legs, "by_air": by_air}
+
+
+def _next(link_id: str, on: date, *, n: int = 3) -> list[dict]:
+    """The next departures from ``on`` of every link between the ports of ``link_id``."""
+    from tourlink import transport
+    links = {lk.id: lk for lk in transport.load_links()}
+    first = links.get(link_id)
+    if first is None:
+        return []
+    out = []
+    for lk in links.values():
+        if (lk.from_port, lk.to_port, lk.mode) == (first.from_port, first.to_port, first.mode):
+            for d, t in transport.next_departures(lk, on, n=n):
+                out.append({"date": d.isoformat(), "time": transport.hhmm(t), "operator": lk.operator,
+                            "code": lk.code(d, t), "minutes": lk.duration_min, "fare_vnd": lk.fare_vnd})
+    return sorted(out, key=lambda x: (x["date"], x["time"]))[:2 * n]
+
+
+def _by_air(a: dict, b: dict, on: date) -> dict | None:
+    """The fastest coach – flight – coach way (road minutes + check-in + flight), or None."""
+    from tourlink import catalog, matrix, roads, transport
+    flights = [lk for lk in transport.load_links(modes=("flight",))]
+    if not flights:
+        return None
+    ports = catalog.load_ports().set_index("id")
+    airports = sorted({p for lk in flights for p in (lk.from_port, lk.to_port)})
+    rows = [{"id": "FROM", "lon": a["lon"], "lat": a["lat"]}, {"id": "TO", "lon": b["lon"], "lat": b["lat"]}]
+    rows += [{"id": p, "lon": float(ports.at[p, "lon"]), "lat": float(ports.at[p, "lat"])} for p in airports]
+    import warnings
+    with warnings.catch_warnings():  # an airport's terminal off the coarse network: its access leg is fine
+        warnings.simplefilter("ignore")
+        M = matrix.travel_matrix(pd.DataFrame(rows), network=roads.load_network(sea=False), modes=("road",))
+    best = None
+    for lk in flights:
+        t_in = M.minutes[M.index("FROM"), M.index(lk.from_port)]
+        t_out = M.minutes[M.index(lk.to_port), M.index("TO")]
+        if not (t_in < 600 and t_out < 600):
+            continue
+        total = float(t_in) + lk.checkin_min + lk.duration_min + 20 + float(t_out)
+        if best is None or total < best[0]:
+            best = (total, lk, float(t_in), float(t_out))
+    if best is None:
+        return None
+    total, lk, t_in, t_out = best
+    name = {p: str(ports.at[p, "name_vi"]) for p in (lk.from_port, lk.to_port)}
+    km_in = float(M.km[M.index("FROM"), M.index(lk.from_port)])
+    km_out = float(M.km[M.index(lk.to_port), M.index("TO")])
+    legs = [{"mode": "road", "name": f"to {name[lk.from_port]}", "km": round(km_in, 1),
+             "minutes": round(t_in, 1)},
+            {"mode": "flight", "name": f"{lk.operator} {name[lk.from_port]} → {name[lk.to_port]}",
+             "km": 0.0, "minutes": float(lk.duration_min), "checkin": lk.checkin_min,
+             "departures": tuple(lk.departures_on(on)), "next": _next(lk.id, on)},
+            {"mode": "road", "name": f"from {name[lk.to_port]}", "km": round(km_out, 1),
+             "minutes": round(t_out, 1)}]
+    return {"minutes": round(total, 1), "legs": legs}
 
 
 def _public(leg: dict) -> dict:
-    return {k: leg[k] for k in ("mode", "name", "km", "minutes")}
+    out = {k: leg[k] for k in ("mode", "name", "km", "minutes")}
+    if leg.get("next"):
+        out["next"] = leg["next"]
+    return out
 
 
 def _hm(minutes: float) -> str:
@@ -173,12 +260,16 @@ def run(args) -> int:
     import warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = route(args.origin, args.destination)
+        result = route(args.origin, args.destination, on=args.date, fly=args.fly)
     for w in caught:
         print(f"tourlink: warning: {w.message}", file=sys.stderr)
+    air = result.get("by_air")
     if args.json:
-        print(json.dumps({"km": result["km"], "minutes": result["minutes"],
-                          "legs": [_public(leg) for leg in result["legs"]]}, ensure_ascii=False))
+        out = {"km": result["km"], "minutes": result["minutes"],
+               "legs": [_public(leg) for leg in result["legs"]]}
+        if air:
+            out["by_air"] = {"minutes": air["minutes"], "legs": [_public(leg) for leg in air["legs"]]}
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     if not result["legs"]:
         print(f"{result['from']} → {result['to']}: the same place, 0 km")
@@ -187,9 +278,27 @@ def run(args) -> int:
     boat = any(leg["mode"] != "road" for leg in result["legs"])
     by = f"coach ({road_km:.0f} km) and boat" if boat else "coach"
     print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} by {by}")
-    for leg in result["legs"]:
+    _print_legs(result["legs"])
+    if air:
+        print(f"by air: {_hm(air['minutes'])} door to door (coach, check-in, flight, baggage, coach)")
+        _print_legs(air["legs"])
+    elif args.fly:
+        print("by air: no flight between airports within 10 h by road of both places")
+    return 0
+
+
+def _print_legs(legs: list[dict]) -> None:
+    for leg in legs:
         print(f"  {leg['mode']:<9} {leg['name'][:40]:<40} {leg['km']:6.1f} km  {_hm(leg['minutes']):>12}")
-        if leg.get("departures"):
+        if leg.get("checkin"):
+            print(f"  {'':<9} at the airport {leg['checkin']} min before departure")
+        if leg.get("next"):
+            days = {}
+            for x in leg["next"]:
+                label = f"{x['time']} {x['code'] or x['operator']}"
+                days.setdefault(x["date"], []).append(label)
+            text = "; ".join(f"{date.fromisoformat(d):%a %d %b}: {', '.join(v)}" for d, v in days.items())
+            print(f"  {'':<9} next departures {text}")
+        elif leg.get("departures"):
             times = ", ".join(f"{m // 60:02d}:{m % 60:02d}" for m in leg["departures"])
             print(f"  {'':<9} departures {times} (waiting not included)")
-    return 0

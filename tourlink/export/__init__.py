@@ -2,9 +2,9 @@
 
 :func:`write_pack` writes, into one folder, ``itinerary.json``, ``map.html``, ``route.gpx``,
 ``route.kml``, ``route.kmz``, ``route.geojson``, ``timetable.csv``, ``timetable.xlsx``,
-``calendar.ics``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf`` where
-Chromium is installed) and ``README.txt``. The pack is written whole or not at all, and the
-same itinerary always gives byte-identical files.
+``calendar.ics``, ``quote.xlsx``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf``
+where Chromium is installed) and ``README.txt``. The pack is written whole or not at all, and
+the same itinerary always gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ FORMATS: dict[str, tuple[tuple[str, str], ...]] = {
     "csv": (("timetable.csv", "timetable of every leg (UTF-8 with BOM: opens in Excel)"),),
     "xlsx": (("timetable.xlsx", "the same timetable as an Excel workbook"),),
     "ics": (("calendar.ics", "calendar of visits and legs (import into Google/Apple/Outlook calendar)"),),
+    "quote": (("quote.xlsx", "the price: per guest and for the group, every cost with its rate and source"),),
     "html": (
         ("itinerary.vi.html", "printable programme in Vietnamese"),
         ("itinerary.en.html", "printable programme in English"),
@@ -146,7 +147,7 @@ def write_pack(
 def _write_formats(itinerary: Itinerary, out: Path, chosen: tuple[str, ...], *, offline: bool) -> list[Path]:
     """Write each chosen format into ``out`` (a fresh folder); return the files in pack order."""
     from tourlink import maps
-    from tourlink.export import geojson, gpx, ical, kml, printable, timetable
+    from tourlink.export import geojson, gpx, ical, kml, printable, quote_sheet, timetable
 
     #: file name → writer(itinerary, path) of the formats with one file each
     single: dict[str, tuple[str, Callable[[Itinerary, Path], Path]]] = {
@@ -159,6 +160,7 @@ def _write_formats(itinerary: Itinerary, out: Path, chosen: tuple[str, ...], *, 
         "csv": ("timetable.csv", timetable.write_csv),
         "xlsx": ("timetable.xlsx", timetable.write_xlsx),
         "ics": ("calendar.ics", ical.write_ical),
+        "quote": ("quote.xlsx", quote_sheet.write_quote_xlsx),
     }
     written: list[Path] = []
     for fmt in chosen:
@@ -199,6 +201,8 @@ def readme(itinerary: Itinerary, files: Iterable[Path | str]) -> str:
             f"{len(itinerary.visits)} visits, {itinerary.km:.0f} km"
             + (f"; partnership {itinerary.partnership}" if itinerary.partnership else "")
         )
+        from tourlink.quote import quote_of
+        lines.append(quote_of(itinerary).lines()[0])
         lines.append("")
     lines.append("Files:")
     for n in names:

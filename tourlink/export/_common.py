@@ -17,6 +17,7 @@ MODE_LABELS = {
         "car_ferry": "Car ferry",
         "boat": "Boat",
         "walk": "Walk",
+        "flight": "Flight",
     },
     "vi": {
         "road": "Đường bộ",
@@ -24,6 +25,7 @@ MODE_LABELS = {
         "car_ferry": "Phà",
         "boat": "Thuyền",
         "walk": "Đi bộ",
+        "flight": "Máy bay",
     },
 }
 

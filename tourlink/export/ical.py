@@ -72,7 +72,8 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
             ev.add("dtstamp", dtstamp)
             ev.add("dtstart", leg.depart.astimezone(TZ))
             ev.add("dtend", leg.arrive.astimezone(TZ))
-            ev.add("summary", f"{mode_label(leg.mode)}: {name(a)} → {name(b)}")
+            code = f" {leg.code}" if leg.code else ""
+            ev.add("summary", f"{mode_label(leg.mode)}{code}: {name(a)} → {name(b)}")
             if a is not None:
                 ev.add("location", _where(a))
                 ev.add("geo", (round(a.lat, 6), round(a.lon, 6)))

@@ -22,6 +22,7 @@ MODE_STYLE = {
     "car_ferry": ("ff2ca0d6", 3),
     "boat": ("ffff7f0e", 3),
     "walk": ("ff7f7f7f", 2),
+    "flight": ("ff9467bd", 2),
 }
 #: Google Earth icons by stop kind
 KIND_ICON = {

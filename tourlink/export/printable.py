@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from tourlink.atomic import write_bytes, write_text
 from tourlink.export._common import duration, esc, leg_ends, mode_label, name, timeline
 from tourlink.itinerary import SEA_MODES, Day, Itinerary, Leg, Stop
+from tourlink.quote import Quote, meals_of, quote_of
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +63,29 @@ LABELS: dict[str, dict[str, str]] = {
         "phone": "Điện thoại",
         "included_title": "Giá bao gồm",
         "not_included_title": "Giá không bao gồm",
+        "price_title": "Giá tour",
+        "price_guest": "Giá cho một khách (ở phòng đôi)",
+        "price_group": "Tổng giá cả đoàn ({n} khách)",
+        "price_single": "Phụ thu phòng đơn",
+        "price_basis": "Đoàn {n} khách · {vehicle} · khách sạn {g} sao · đã gồm VAT {vat}%",
+        "price_estimates": "{share}% chi phí tính theo đơn giá ước tính (xem quote.xlsx); "
+                           "cần xác nhận với nhà cung cấp trước khi chào giá.",
+        "inc_coach_q": "{vehicle} đời mới đưa đón theo chương trình, phí cao tốc",
+        "inc_local": "Xe du lịch tại đảo ({days} ngày)",
+        "inc_boat_hire": "Thuyền tham quan chợ nổi / sông nước",
+        "inc_lodging_q": "Khách sạn {g} sao, {n} đêm, 2 khách/phòng, ăn sáng: {names}",
+        "inc_meals_q": "{l} bữa trưa, {d} bữa tối theo thực đơn đoàn",
+        "inc_insurance": "Bảo hiểm du lịch",
+        "inc_vat": "Thuế VAT {vat}%",
+        "exc_single": "Phụ thu phòng đơn ({amount})",
+        "exc_tips": "Tiền bồi dưỡng hướng dẫn viên, tài xế (thông lệ khoảng 50.000 đ/khách/ngày)",
         "days_nights": "{d} ngày {n} đêm",
         "partnership": "Chương trình liên kết",
         "footer": "Giờ giấc có thể thay đổi theo thực tế (thời tiết, lịch tàu). Lập bằng tourlink.",
-        "inc_coach": "Xe du lịch đời mới đưa đón theo chương trình",
         "inc_boat": "Vé {mode}: {route}",
-        "inc_fees": "Vé tham quan các điểm trong chương trình ({total})",
-        "inc_lodging": "Khách sạn {n} đêm: {names}",
-        "inc_meals": "Các bữa ăn theo chương trình",
+        "inc_fees": "Vé tham quan các điểm trong chương trình ({total}/khách)",
         "inc_guide": "Hướng dẫn viên suốt tuyến",
         "exc_1": "Đồ uống và chi phí cá nhân",
-        "exc_2": "Bảo hiểm du lịch (nếu không ghi trong hợp đồng)",
-        "exc_3": "Tiền bồi dưỡng hướng dẫn viên, tài xế",
         "exc_4": "Các chi phí không nêu trong mục “Giá bao gồm”",
         "tbd": "……",
         "contact_operator": "Điều hành tour",
@@ -111,18 +123,29 @@ LABELS: dict[str, dict[str, str]] = {
         "phone": "Phone",
         "included_title": "Included",
         "not_included_title": "Not included",
+        "price_title": "Tour price",
+        "price_guest": "Price per guest (sharing a twin room)",
+        "price_group": "Price of the group ({n} guests)",
+        "price_single": "Single supplement",
+        "price_basis": "Group of {n} guests · {vehicle} · {g}-star hotels · VAT {vat}% included",
+        "price_estimates": "{share}% of the cost rests on estimated rates (see quote.xlsx); confirm them "
+                           "with the suppliers before quoting.",
+        "inc_coach_q": "{vehicle} (air-conditioned) for all transfers in the programme, expressway tolls",
+        "inc_local": "Coach on the island ({days} days)",
+        "inc_boat_hire": "Boat for the floating market / river trip",
+        "inc_lodging_q": "{g}-star hotels, {n} nights, two guests a room, breakfast: {names}",
+        "inc_meals_q": "{l} lunches and {d} dinners (set menus)",
+        "inc_insurance": "Travel insurance",
+        "inc_vat": "VAT {vat}%",
+        "exc_single": "Single supplement ({amount})",
+        "exc_tips": "Tips for guide and driver (customary about 50,000 VND per guest a day)",
         "days_nights": "{d} days {n} nights",
         "partnership": "Partnership",
         "footer": "Times may change with conditions (weather, boat timetables). Made with tourlink.",
-        "inc_coach": "Air-conditioned coach for all transfers in the programme",
         "inc_boat": "{mode} tickets: {route}",
-        "inc_fees": "Entrance fees of the sites in the programme ({total})",
-        "inc_lodging": "Hotel, {n} nights: {names}",
-        "inc_meals": "Meals as listed",
+        "inc_fees": "Entrance fees of the sites in the programme ({total} a guest)",
         "inc_guide": "Tour guide throughout",
         "exc_1": "Drinks and personal expenses",
-        "exc_2": "Travel insurance (unless stated in the contract)",
-        "exc_3": "Tips for guide and driver",
         "exc_4": "Anything not listed under “Included”",
         "tbd": "……",
         "contact_operator": "Tour operator",
@@ -138,6 +161,7 @@ LEG_VERBS = {
         "walk": "Đi bộ đến {place}",
         "fast_boat": "Đi tàu cao tốc đến {place}",
         "car_ferry": "Đi phà đến {place}",
+        "flight": "Bay {code} {origin} {dep} → {place} {arr}",
     },
     "en": {
         "road": "Drive to {place}",
@@ -145,6 +169,7 @@ LEG_VERBS = {
         "walk": "Walk to {place}",
         "fast_boat": "Fast boat to {place}",
         "car_ferry": "Car ferry to {place}",
+        "flight": "Fly {code} {origin} {dep} → {place} {arr}",
     },
 }
 
@@ -177,9 +202,14 @@ def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
     legs = {id(leg): (a, b) for leg, a, b in leg_ends(day)}
     for item in timeline(day):
         if isinstance(item, Leg):
-            _a, b = legs.get(id(item), (None, None))
-            what = LEG_VERBS[lang].get(item.mode, "{place}").format(place=name(b, lang))
-            if item.name and item.name.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
+            a, b = legs.get(id(item), (None, None))
+            code = item.code or " ".join(item.name.split()[:-1]) or mode_label(item.mode, lang)
+            what = LEG_VERBS[lang].get(item.mode, "{place}").format(
+                place=name(b, lang), origin=name(a, lang), dep=_t(item.depart, lang),
+                arr=_t(item.arrive, lang), code=code)
+            if item.mode == "flight":
+                pass  # the flight number and times are in the row
+            elif item.name and item.name.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
                 what += f" ({item.name})"
             km = f"{_num(item.km, lang, 1)} km, " if item.km >= 0.05 else ""
             what += f" – {km}{_dur(item.minutes, lang)}"
@@ -213,11 +243,12 @@ def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
 def _meals(day: Day, itinerary: Itinerary, lang: str) -> str:
     L = LABELS[lang]
     meals = []
+    lunch, dinner = meals_of(day)  # the meals the quote prices
     if day.index > 1:
         meals.append(L["breakfast"])
-    if any(s.kind == "lunch" for s in day.stops):
+    if lunch:
         meals.append(L["lunch"])
-    if day.overnight:
+    if dinner:
         meals.append(L["dinner"])
     return ", ".join(meals) if meals else L["no_meals"]
 
@@ -255,7 +286,8 @@ def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b
     ]
     for leg, a, b in leg_ends(day):
         path = list(leg.geometry) or [(p.lon, p.lat) for p in (a, b) if p is not None]
-        dash = ' stroke-dasharray="5 4"' if leg.mode in SEA_MODES else ""
+        dash = (' stroke-dasharray="5 4"' if leg.mode in SEA_MODES
+                else ' stroke-dasharray="1 4" stroke-linecap="round"' if leg.mode == "flight" else "")
         parts.append(
             f'<polyline points="{" ".join(xy(x, y) for x, y in path)}" fill="none" '
             f'stroke="{colour}" stroke-width="2.5"{dash}/>'
@@ -276,17 +308,24 @@ def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b
     return Markup("".join(parts))
 
 
-def _included(itinerary: Itinerary, lang: str) -> tuple[list[str], list[str]]:
+def _included(itinerary: Itinerary, lang: str, q: Quote) -> tuple[list[str], list[str]]:
     L = LABELS[lang]
     meta = itinerary.meta or {}
     inc_key, exc_key = f"included_{lang}", f"not_included_{lang}"
+    kinds = q.by_kind
     if meta.get(inc_key) or meta.get("included"):
         inc = [str(x) for x in meta.get(inc_key) or meta["included"]]
     else:
-        inc = [L["inc_coach"]]
+        vehicle = q.vehicle(lang=lang)
+        inc = [L["inc_coach_q"].format(vehicle=vehicle[:1].upper() + vehicle[1:])]
+        island_days = len({i.day for i in q.items if i.kind == "local_coach"})
+        if island_days:
+            inc.append(L["inc_local"].format(days=island_days))
+        if "boat_hire" in kinds:
+            inc.append(L["inc_boat_hire"])
         for d in itinerary.days:
             for leg, a, b in leg_ends(d):
-                if leg.mode in SEA_MODES:
+                if leg.mode in (*SEA_MODES, "flight") and leg.mode != "boat":  # river boats: the hire
                     inc.append(
                         L["inc_boat"].format(
                             mode=mode_label(leg.mode, lang).lower()
@@ -299,15 +338,36 @@ def _included(itinerary: Itinerary, lang: str) -> tuple[list[str], list[str]]:
             inc.append(L["inc_fees"].format(total=_money(itinerary.fees_vnd, lang)))
         nights = [d.lodging for d in itinerary.days if d.lodging]
         if nights:
-            inc.append(L["inc_lodging"].format(n=len(nights), names=", ".join(name(s, lang) for s in nights)))
-        inc += [L["inc_meals"], L["inc_guide"]]
+            inc.append(L["inc_lodging_q"].format(g=q.lodging_grade, n=len(nights),
+                                                 names=", ".join(name(s, lang) for s in nights)))
+        meals = [meals_of(d) for d in itinerary.days]
+        lunches, dinners = sum(m[0] for m in meals), sum(m[1] for m in meals)
+        if lunches or dinners:
+            inc.append(L["inc_meals_q"].format(l=lunches, d=dinners))
+        inc += [L["inc_guide"], L["inc_insurance"], L["inc_vat"].format(vat=f"{q.vat_pct:g}")]
+    single = ([L["exc_single"].format(amount=_money(q.single_supplement_vnd, lang))]
+              if q.single_supplement_vnd else [])
     exc = [
         str(x)
         for x in meta.get(exc_key)
         or meta.get("not_included")
-        or [L["exc_1"], L["exc_2"], L["exc_3"], L["exc_4"]]
+        or [L["exc_1"], *single, L["exc_tips"], L["exc_4"]]
     ]
     return inc, exc
+
+
+def _price(q: Quote, lang: str) -> dict[str, Any]:
+    """The "Tour price" section: per guest, group, single supplement, the basis, the share estimated."""
+    L = LABELS[lang]
+    share = round(100 * q.estimated_vnd / q.cost_vnd) if q.cost_vnd else 0
+    return {
+        "rows": [(L["price_guest"], _money(q.per_guest_vnd, lang)),
+                 (L["price_group"].format(n=q.group_size), _money(q.group_vnd, lang)),
+                 (L["price_single"], _money(q.single_supplement_vnd, lang))],
+        "basis": L["price_basis"].format(n=q.group_size, vehicle=q.vehicle(lang=lang), g=q.lodging_grade,
+                                         vat=f"{q.vat_pct:g}"),
+        "estimates": L["price_estimates"].format(share=share) if share else "",
+    }
 
 
 def _contacts(itinerary: Itinerary, lang: str) -> list[dict[str, str]]:
@@ -359,7 +419,8 @@ def itinerary_to_html(itinerary: Itinerary, *, lang: str = "vi") -> str:
         subtitle += f" · {first:%d/%m/%Y} – {last:%d/%m/%Y}"
     if itinerary.partnership:
         subtitle += f" · {L['partnership']}: {itinerary.partnership}"
-    inc, exc = _included(itinerary, lang)
+    q = quote_of(itinerary)
+    inc, exc = _included(itinerary, lang, q)
     return env.get_template("itinerary.html.j2").render(
         lang=lang,
         L=L,
@@ -370,6 +431,7 @@ def itinerary_to_html(itinerary: Itinerary, *, lang: str = "vi") -> str:
         contacts=_contacts(itinerary, lang),
         included=inc,
         not_included=exc,
+        price=_price(q, lang),
     )
 
 

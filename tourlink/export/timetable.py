@@ -116,9 +116,14 @@ def timetable_xlsx(itinerary: Itinerary) -> bytes:
         "ABCDEFGHIJKLMNOPQR", (5, 11, 34, 34, 9, 9, 10, 7, 8, 8, 8, 8, 8, 14, 14, 12, 12, 28), strict=True
     ):
         ws.column_dimensions[col].width = width
+    return workbook_bytes(wb, itinerary, title=itinerary.title or "Itinerary")
+
+
+def workbook_bytes(wb: Any, itinerary: Itinerary, *, title: str) -> bytes:
+    """The bytes of an openpyxl workbook, the same for the same itinerary (fixed times, creator)."""
     when = stamp(itinerary).replace(tzinfo=None)
     wb.properties.creator = "tourlink"
-    wb.properties.title = itinerary.title or "Itinerary"
+    wb.properties.title = title
     wb.properties.created = wb.properties.modified = when
     buf = io.BytesIO()
     wb.save(buf)

@@ -2,7 +2,9 @@
 
 A separate code path from the solver and the planner: it recomputes everything from the
 itinerary and the source data (opening hours via :mod:`tourlink.hours`, road minutes from the
-travel matrix, boats from the sea-link timetable), never from the solver's numbers.
+travel matrix, boats, ferries and flights from the timetable of :mod:`tourlink.transport`: a
+departure valid on that date — weekday and season — and the stated duration), never from the
+solver's numbers.
 :func:`check` lists every :class:`Violation`; :func:`assert_feasible` raises
 :class:`~tourlink.errors.InfeasibleError` with them.
 """
@@ -17,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tourlink.errors import InfeasibleError
-from tourlink.itinerary import SEA_MODES, Itinerary
+from tourlink.itinerary import TIMETABLED_MODES, Itinerary
 from tourlink.request import TourRequest, minutes_of
 
 #: tolerance on minutes (times are kept to the minute)
@@ -64,13 +66,13 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     matrix
         Road TravelMatrix over those places.
     world
-        A :class:`tourlink.optimise.build.World` holding both (and the sea links); loaded from
+        A :class:`tourlink.optimise.world.World` holding both (and the sea links); loaded from
         the bundled catalog when neither is given.
     """
     from tourlink import hours
 
     if world is None and (catalog is None or matrix is None):
-        from tourlink.optimise.build import load_world
+        from tourlink.optimise.world import load_world
         world = load_world(request)
     places = catalog if catalog is not None else world.places
     mat = matrix if matrix is not None else world.matrix
@@ -127,7 +129,7 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
             if b is not d.end and leg.arrive > b.arrive + timedelta(minutes=TOL):
                 bad("times", n, b.id, f"reaches {b.name} at {leg.arrive:%H:%M} after its arrival time "
                     f"{b.arrive:%H:%M}")
-            _check_leg(leg, places, mat, links, request, n, bad, name)
+            _check_leg(leg, places, mat, links, request, n, bad, name, d.date)
         # order of everything on the day's timeline
         timeline = [(d.start.depart, d.start.depart, d.start.name)]
         for s in d.stops:
@@ -143,9 +145,9 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
                 f"{d.legs[-1].arrive:%H:%M}")
         # daily window
         visits = [s for s in d.stops if s.kind == "destination"]
-        first_boat = bool(visits) and _boat_site(places, visits[0].id)
+        first_boat = bool(visits) and _dawn_site(places, visits[0].id)
         earliest = dawn if first_boat else ds
-        if len(d.legs) > 1 and d.legs[0].mode == "road" and d.legs[1].mode in SEA_MODES:
+        if len(d.legs) > 1 and d.legs[0].mode == "road" and d.legs[1].mode in TIMETABLED_MODES:
             earliest = min(earliest, ds - EARLY_BOAT_MINUTES)  # straight to a morning boat
         if _minute(d.start.depart) < earliest - TOL or d.start.depart.date() != d.date:
             bad("daily window", n, d.start.id, f"leaves {d.start.name} at {d.start.depart:%H:%M}, before "
@@ -172,7 +174,7 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
                 shown = ", ".join(f"{_hm(a)}-{_hm(b)}" for a, b in wins) or "closed"
                 bad("opening hours", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M} on "
                     f"{d.date:%a %Y-%m-%d}, open {shown}")
-            lo_day = dawn if _boat_site(places, s.id) else ds
+            lo_day = dawn if _dawn_site(places, s.id) else ds
             if lo < lo_day - TOL or hi > de + TOL:
                 bad("daily window", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M}, outside "
                     f"{request.day_start}–{request.day_end}")
@@ -294,14 +296,28 @@ def _check_places(d, places, n: int, bad) -> None:
             bad("places", n, s.id, f"{s.name} is labelled {s.province_legacy}; the catalogue says {prov}")
 
 
+def _dawn_site(places, pid: str) -> bool:
+    """A floating market reached by boat (a day may start at dawn for it)."""
+    if not _boat_site(places, pid) or "themes" not in places:
+        return False
+    themes = places.at[pid, "themes"]
+    return "floating_market" in (themes if isinstance(themes, (tuple, list)) else str(themes).split(";"))
+
+
+def _departures(link, on) -> tuple[int, ...]:
+    """Departures of ``link`` valid on date ``on`` (links without a calendar: every day)."""
+    by_date = getattr(link, "departures_on", None)
+    return tuple(by_date(on)) if by_date is not None else tuple(link.departures)
+
+
 def _onboard(d, ls: int, le: int) -> float:
     """Minutes of the lunch window at a sea port or on a sea crossing."""
     spans = [(s.arrive, s.depart) for s in d.stops if s.kind == "port"]
-    spans += [(leg.depart, leg.arrive) for leg in d.legs if leg.mode in ("fast_boat", "car_ferry")]
+    spans += [(leg.depart, leg.arrive) for leg in d.legs if leg.mode in ("fast_boat", "car_ferry", "flight")]
     return sum(max(0.0, min(_minute(b), le) - max(_minute(a), ls)) for a, b in spans)
 
 
-def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name) -> None:
+def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name, on) -> None:
     if leg.mode == "road":
         if leg.from_id == leg.to_id:
             return
@@ -325,20 +341,22 @@ def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name)
                 if abs(leg.minutes - want) > TOL:
                     bad("boat", n, site, f"boat to {name(site)} takes {leg.minutes:.0f} min, expected {want}")
                 return
-    if leg.mode in SEA_MODES:
+    if leg.mode in TIMETABLED_MODES:
         dep = leg.depart.hour * 60 + leg.depart.minute
         match = [lk for lk in links if lk.from_port == leg.from_id and lk.to_port == leg.to_id
                  and lk.mode == leg.mode]
         if not match:
-            bad("boat", n, leg.from_id, f"no {leg.mode} from {name(leg.from_id)} to {name(leg.to_id)} in the "
-                "sea-link timetable")
+            bad("timetable", n, leg.from_id, f"no {leg.mode} from {name(leg.from_id)} to "
+                f"{name(leg.to_id)} in the timetable")
             return
-        ok = [lk for lk in match if dep in lk.departures and abs(lk.duration_min - leg.minutes) <= TOL]
+        named = [lk for lk in match if leg.name.split()[-1:] == [lk.id]] or match
+        ok = [lk for lk in named if dep in _departures(lk, on) and abs(lk.duration_min - leg.minutes) <= TOL]
         if not ok:
-            deps = sorted({t for lk in match for t in lk.departures})
-            bad("boat", n, leg.from_id, f"{leg.mode} {name(leg.from_id)}→{name(leg.to_id)} at "
-                f"{leg.depart:%H:%M} ({leg.minutes:.0f} min) matches no departure "
-                f"({', '.join(_hm(t) for t in deps)})")
+            deps = sorted({t for lk in named for t in _departures(lk, on)})
+            bad("timetable", n, leg.from_id, f"{leg.mode} {name(leg.from_id)}→{name(leg.to_id)} at "
+                f"{leg.depart:%H:%M} ({leg.minutes:.0f} min) matches no departure on {on:%a %Y-%m-%d} "
+                f"({', '.join(_hm(t) for t in deps) or 'none that day'}; "
+                f"{named[0].duration_min} min)")
         elif leg.fare_vnd != ok[0].fare_vnd * request.group_size:
             bad("budget", n, leg.from_id, f"fare {leg.fare_vnd:,} VND, timetable says "
                 f"{ok[0].fare_vnd * request.group_size:,} for {request.group_size} people")

@@ -28,7 +28,8 @@ def _key(sol: Solution) -> tuple[int, int, int]:
 
 def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *, seed: int = 0,
                   time_limit: float | None = 10.0, max_iterations: int | None = None, keep: int = 3,
-                  screen_share: float = 0.35) -> tuple[Seq, Solution]:
+                  screen_share: float = 0.35, rank: Callable[[Seq], float] | None = None,
+                  screen: int = 16) -> tuple[Seq, Solution]:
     """Return the candidate hotel sequence with the best solution, and that solution.
 
     Parameters
@@ -47,6 +48,16 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         each re-solve all of it.
     keep
         How many of the best screened sequences are re-solved.
+    rank
+        A cheap estimate of a sequence's value: when given, only the ``screen`` best-ranked
+        candidates are screened with the solver (an instance with hundreds of hotel sequences
+        could not screen them all within the time limit).
+    screen
+        How many ranked candidates are screened (with ``rank`` only).
+
+    With a time limit, screening stops when its share of the time is spent (after at least
+    ``keep`` candidates) and each re-solve gets what is left, so the whole call keeps to the
+    limit up to one solver set-up.
 
     Raises
     ------
@@ -64,11 +75,20 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         if not sol.feasible:
             raise InfeasibleError(_reasons(problem, candidates[0], sol, time_limit, max_iterations))
         return candidates[0], sol
+    if rank is not None and len(candidates) > screen:
+        order = sorted(range(len(candidates)), key=lambda k: (-rank(candidates[k]), k))
+        candidates = [candidates[k] for k in sorted(order[:max(screen, keep)])]
     problems: dict[int, Problem] = {}
     screened: list[tuple[tuple[int, int, int], int, Seq, Solution]] = []
-    per = None if time_limit is None else time_limit * screen_share / len(candidates)
     its = None if max_iterations is None else max(1, max_iterations // 4)
     for k, seq in enumerate(candidates):
+        per = None
+        if time_limit is not None:
+            left = time_limit * screen_share - (time.perf_counter() - t0)
+            if left <= 0 and len(screened) >= keep:
+                log.debug("screening stopped after %d of %d sequences (time)", len(screened), len(candidates))
+                break
+            per = max(0.0, left) / (len(candidates) - k)
         problems[k] = build(seq)
         sol = solve(problems[k], seed=seed, time_limit=per, max_iterations=its)
         screened.append((_key(sol), -k, seq, sol))

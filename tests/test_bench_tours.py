@@ -1,0 +1,75 @@
+"""The real-tours benchmark: tour files, reference digests, staleness, one planned tour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tourlink.bench import tours as bt
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = (ROOT / "examples", ROOT / "benchmarks" / "tours")
+
+
+def test_every_tour_file_is_a_request_over_a_bundled_partnership():
+    tours = bt.load_tours(*FOLDERS)
+    names = [t.name for t in tours]
+    assert len(names) == len(set(names)) >= 9
+    assert {"ex-mekong-5-days", "ex-famtrip-kien-giang-hau-giang", "ex-bac-giang-ve-nguon"} <= set(names)
+    from tourlink.partnerships import load_partnerships
+    bundled = set(load_partnerships())
+    assert {t.request.partnership for t in tours} == bundled  # every partnership has a tour
+    assert max(t.request.days for t in tours) >= 7 and min(t.request.days for t in tours) == 2
+
+
+def test_request_digest_ignores_seed_and_budget_of_time_only(tmp_path):
+    req = bt.load_tours(ROOT / "examples")[0].request
+    d = bt.request_digest(req)
+    assert bt.request_digest(req.replace(seed=7, time_limit=3.0, title="x")) == d
+    assert bt.request_digest(req.replace(days=req.days + 1)) != d
+    assert bt.request_digest(req.replace(max_road_hours=req.max_road_hours + 1)) != d
+
+
+def test_data_digests_split_catalogue_and_network(tmp_path):
+    for name, text in (("destinations.csv", "a"), ("roads_edges.csv.gz", "b"), ("rates.csv", "c"),
+                       ("README.md", "d")):
+        (tmp_path / name).write_text(text)
+    first = bt.data_digests(tmp_path)
+    (tmp_path / "rates.csv").write_text("other rates")  # prices do not change plans
+    (tmp_path / "README.md").write_text("other words")
+    assert bt.data_digests(tmp_path) == first
+    (tmp_path / "roads_edges.csv.gz").write_text("other roads")
+    second = bt.data_digests(tmp_path)
+    assert second["catalogue"] == first["catalogue"] and second["network"] != first["network"]
+    (tmp_path / "destinations.csv").write_text("other places")
+    assert bt.data_digests(tmp_path)["catalogue"] != second["catalogue"]
+    assert set(first) == {"catalogue", "network"}
+
+
+def test_stale_references_are_named_and_never_compared(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
+    bench_plan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_plan)
+    now = {"request": "r1", "catalogue": "c1", "network": "n1"}
+    ref = {"tour": "t", "reference": "200.0", **now}
+    row = {"tour": "t", "score": 198.0}
+    assert bench_plan.compare(row, ref, now)["gap_pct"] == 1.0
+    assert bench_plan.compare(row, ref, now)["status"] == "current"
+    old = bench_plan.compare(row, {**ref, "network": "n0"}, now)
+    assert old["gap_pct"] == "" and old["status"] == "stale: network"
+    assert bench_plan.compare({"tour": "t", "score": 201.0}, ref, now)["status"] == "beaten"
+    assert bench_plan.compare(row, None, now)["status"] == "no reference"
+    refs = {"t": {**ref, "runs": 3}}
+    path = tmp_path / "plan.csv"
+    path.write_text(bt.references_csv(refs), encoding="utf-8")
+    assert bt.read_references(path)["t"]["network"] == "n1"
+    assert bt.read_references(tmp_path / "absent.csv") == {}
+
+
+def test_a_tour_is_planned_checked_and_described_day_by_day():
+    tour = next(t for t in bt.load_tours(*FOLDERS) if t.name == "bg-xs-2d")
+    row = bt.plan_tour(tour, max_iterations=200)
+    assert row["feasible"] and row["score"] > 0
+    days = row["by_day"].split(" | ")
+    assert len(days) == tour.request.days
+    assert sum(len(d.split()) for d in days) == row["visits"]

@@ -1,0 +1,128 @@
+"""Real tours as a benchmark: plan bundled requests, compare with long-run references.
+
+A *tour* is a request file (TOML, as ``tourlink plan --request`` reads): the project's
+``examples/*.toml`` and the operator-style tours of ``benchmarks/tours/*.toml``. Each is planned
+with :func:`tourlink.optimise.outer.plan` and verified by the independent checker; its score is
+compared with a *reference*, the best score of long runs (several seeds × minutes) kept in
+``benchmarks/references/plan.csv``.
+
+A reference holds only for what it was made on: :func:`digests` hashes the request (every field
+but ``seed``, ``time_limit`` and ``title``, defaults included), the catalogue (every bundled data
+file but the road network, rates and README) and the road network. A reference whose digests
+differ from today's is *stale*: reported as such, never compared.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tourlink.request import TourRequest
+
+#: request fields that do not change what the best plan is
+_NOT_PLANNING = ("seed", "time_limit", "title")
+#: data files of the road network (the rest of ``data/`` but rates and README is the catalogue)
+_NETWORK = ("roads_edges", "roads_nodes")
+_IGNORED = ("rates", "README")
+
+REF_COLUMNS = ["tour", "reference", "runs", "seconds_per_run", "cpu_seconds", "request", "catalogue",
+               "network", "date", "code", "plan", "visits"]
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A named request file."""
+
+    name: str
+    path: Path
+    request: TourRequest
+
+
+def load_tours(*folders: str | Path) -> list[Tour]:
+    """The tours of every ``*.toml`` in ``folders`` (sorted by name; examples are named ``ex-<stem>``)."""
+    out = []
+    for folder in folders:
+        folder = Path(folder)
+        prefix = "ex-" if folder.name == "examples" else ""
+        for path in sorted(folder.glob("*.toml")):
+            out.append(Tour(prefix + path.stem.replace("_", "-"), path, TourRequest.from_toml(path)))
+    return sorted(out, key=lambda t: t.name)
+
+
+def _hash(parts: list[bytes]) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(hashlib.sha256(p).digest())
+    return h.hexdigest()[:12]
+
+
+def data_digests(data_dir: str | Path | None = None) -> dict[str, str]:
+    """``{"catalogue": ..., "network": ...}``: hashes of the bundled data files a plan reads."""
+    from tourlink.paths import DATA_DIR
+    base = Path(data_dir) if data_dir is not None else DATA_DIR
+    files = sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")
+                   and not p.name.startswith(_IGNORED))
+    net = [p for p in files if p.name.startswith(_NETWORK)]
+    cat = [p for p in files if p not in net]
+    return {"catalogue": _hash([p.relative_to(base).as_posix().encode() + p.read_bytes() for p in cat]),
+            "network": _hash([p.relative_to(base).as_posix().encode() + p.read_bytes() for p in net])}
+
+
+def request_digest(request: TourRequest) -> str:
+    """Hash of every planning field of ``request`` (defaults included)."""
+    d = {k: v for k, v in request.to_dict().items() if k not in _NOT_PLANNING}
+    return _hash([json.dumps(d, sort_keys=True, ensure_ascii=False, default=str).encode()])
+
+
+def stale(ref: dict, now: dict[str, str]) -> list[str]:
+    """What changed since reference ``ref`` was made (``request``, ``catalogue``, ``network``)."""
+    return [k for k in ("request", "catalogue", "network") if ref.get(k) != now.get(k)]
+
+
+def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None = None,
+              max_iterations: int | None = None, world=None) -> dict:
+    """Plan ``tour`` and return its row: score, visits, km, road hours, plan, visits by day, times.
+
+    ``time_limit`` defaults to the request's (else the planner's default). ``seconds`` is the
+    wall clock of the whole :func:`plan` call, ``cpu_seconds`` the process time it used (the
+    machine's load is the difference). Raises what ``plan`` raises.
+    """
+    from tourlink.optimise.check import check
+    from tourlink.optimise.outer import DEFAULT_TIME_LIMIT, plan
+
+    req = tour.request
+    if time_limit is None and max_iterations is None:
+        time_limit = req.time_limit if req.time_limit is not None else DEFAULT_TIME_LIMIT
+    t0, c0 = time.perf_counter(), time.process_time()
+    it = plan(req, seed=seed, time_limit=time_limit, max_iterations=max_iterations, world=world)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    problems = check(it, req)
+    return {"tour": tour.name, "days": req.days, "time_limit": "" if max_iterations else time_limit,
+            "iterations": max_iterations or "", "seed": req.seed if seed is None else seed,
+            "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "score": it.score,
+            "visits": len(it.visits), "km": round(it.km), "road_hours": round(it.road_hours, 1),
+            "feasible": not problems, "plan": " ".join(it.meta.get("plan", [])),
+            "by_day": " | ".join(" ".join(s.id for s in d.stops if s.kind == "destination") for d in it.days)}
+
+
+def read_references(path: str | Path) -> dict[str, dict]:
+    """``tour -> row`` of a references CSV (empty when the file is absent)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["tour"]: r for r in csv.DictReader(fh)}
+
+
+def references_csv(refs: dict[str, dict]) -> str:
+    """CSV text of ``refs`` (:data:`REF_COLUMNS`, sorted by tour)."""
+    from tourlink.bench.runner import rows_to_csv
+    return rows_to_csv(sorted(refs.values(), key=lambda r: r["tour"]), REF_COLUMNS)
+
+
+__all__ = ["Tour", "load_tours", "data_digests", "request_digest", "stale", "plan_tour", "read_references",
+           "references_csv", "REF_COLUMNS"]

@@ -1,0 +1,104 @@
+"""The days of a plan: overnight hubs and crossings give each day its segments.
+
+A :class:`Plan` is the overnight hub of each night plus the crossings taken; every day is
+then one :class:`Segment` (a vehicle of the solver's problem from the day's start to its
+end) or, on a crossing day, two: the part before the crossing and the part after it. A
+segment carries its time window, its share of the day's road-hours cap, and whether it holds
+the lunch pause and may start at dawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tourlink.optimise.crossings import EARLY_BOAT_MINUTES, Crossing
+from tourlink.optimise.planning import Planning
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One vehicle: a part of a day between two places (minutes after midnight)."""
+
+    day: int
+    start: str
+    end: str
+    early: int
+    late: int
+    cap: int  # road minutes allowed
+    lunch: bool = False  # the lunch pause is reserved in this segment
+    dawn: bool = False  # may start at dawn for a floating market
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Overnight hubs (one per night) and the crossings; segments derive from them."""
+
+    nights: tuple[str, ...]
+    crossings: tuple[Crossing, ...] = ()
+    segments: tuple[Segment, ...] = ()
+
+    def key(self) -> tuple[str, ...]:
+        return self.nights + tuple(c.key() for c in self.crossings)
+
+    def day_segments(self, day: int) -> list[int]:
+        """Indices of the segments of tour day ``day`` (0-based), in order."""
+        return [k for k, s in enumerate(self.segments) if s.day == day]
+
+    def crossing_on(self, day: int) -> Crossing | None:
+        return next((c for c in self.crossings if c.day == day), None)
+
+
+def day_places(pl: Planning, nights: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(start, end) place of each day for the hub of each night."""
+    seq = [pl.world.start, *nights, pl.world.end]
+    return list(zip(seq[:-1], seq[1:], strict=True))
+
+
+def make_segments(pl: Planning, nights: tuple[str, ...],
+                  crossings: tuple[Crossing, ...]) -> tuple[Segment, ...] | None:
+    """Segments of every day, or None when a day cannot be driven (too long, no boat)."""
+    ds, de, lm, cap = pl.day_start, pl.day_end, pl.lunch_minutes, pl.road_cap
+    by_day = {c.day: c for c in crossings}
+    dawn = pl.request.dawn and pl.dawn_start < ds
+    out: list[Segment] = []
+    for d, (a, b) in enumerate(day_places(pl, nights)):
+        c = by_day.get(d)
+        if c is None:
+            if pl.minutes(a, b) > min(de - ds - lm, cap):
+                return None
+            out.append(Segment(d, a, b, ds, de, cap, lunch=True, dawn=dawn))
+            continue
+        split = _crossing_day(pl, c, a, b, dawn=dawn)
+        if split is None:
+            return None
+        out.extend(split)
+    return tuple(out)
+
+
+def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> tuple[Segment, Segment] | None:
+    """The two segments of a day from ``a`` to ``b`` that takes crossing ``c``.
+
+    The road cap is shared in proportion to the segments' lengths; the lunch pause goes on
+    board (or at the port) when the check-in and the crossing cover the lunch window, else into
+    the longer segment that can hold it.
+    """
+    ds, de, cap = pl.day_start, pl.day_end, pl.road_cap
+    ls, le, lm = pl.lunch_start, pl.lunch_end, pl.lunch_minutes
+    p, q = c.link.from_port, c.link.to_port
+    late_a, early_b = c.board_by, c.ashore
+    early_a = min(ds, late_a - pl.minutes(a, p))  # a morning boat may start the day early
+    if early_a < ds - EARLY_BOAT_MINUTES or early_b + pl.minutes(q, b) > de:
+        return None
+    len_a, len_b = max(0, late_a - ds), de - early_b
+    on_board = min(c.arrive, le) - max(late_a, ls) >= lm
+    lunch_a = not on_board and min(late_a, le) - max(ds, ls) >= lm and len_a >= len_b
+    share = len_a / max(1, len_a + len_b)
+    cap_a = max(int(cap * share), pl.minutes(a, p))
+    if cap - cap_a < pl.minutes(q, b):
+        return None
+    return (Segment(c.day, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds),
+            Segment(c.day, q, b, early_b, de, cap - cap_a,
+                    lunch=not lunch_a and not on_board and min(de, le) - max(early_b, ls) >= lm))
+
+
+__all__ = ["Segment", "Plan", "day_places", "make_segments"]
