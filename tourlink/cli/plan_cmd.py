@@ -57,6 +57,8 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
                    help="stop the search after N solver iterations (with --seed: the same plan on every "
                         "machine; a time limit depends on the machine's speed)")
     p.add_argument("--no-sea", action="store_true", help="no sea crossings (islands left out)")
+    p.add_argument("--fly", action="store_true",
+                   help="domestic flights allowed (modes road, boat, flight): a day too far to drive may fly")
     p.add_argument("--group-size", type=int, default=None, metavar="N",
                    help="guests in the group (default 10)")
     p.add_argument("--budget", type=int, default=None, metavar="VND",
@@ -89,6 +91,8 @@ def request_from_args(args: argparse.Namespace) -> Any:
     data.update({k: v for k, v in flags.items() if v is not None})
     if args.no_sea:
         data["sea"] = False
+    if getattr(args, "fly", False):
+        data["modes"] = list(dict.fromkeys([*(data.get("modes") or ("road", "boat")), "flight"]))
     if args.theme:
         themes = dict(data.get("themes") or {})
         problems = []
