@@ -105,6 +105,8 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", action="append", default=[], metavar="ID", help="destination to leave out")
     p.add_argument("--request", type=Path, metavar="FILE.toml", help="read the request from a TOML file")
     p.add_argument("--no-sea", action="store_true", help="no sea crossings (islands left out)")
+    p.add_argument("--fly", action="store_true",
+                   help="domestic flights allowed (modes road, boat, flight): a day too far to drive may fly")
 
 
 def folder(text: str) -> Path:
@@ -150,6 +152,8 @@ def request_from_args(args: argparse.Namespace) -> Any:
         data.pop("provinces", None)
     if args.no_sea:
         data["sea"] = False
+    if getattr(args, "fly", False):
+        data["modes"] = list(dict.fromkeys([*(data.get("modes") or ("road", "boat")), "flight"]))
     if args.theme:
         data["themes"] = {**(data.get("themes") or {}), **_themes(args.theme)}
     for key in ("must", "exclude"):
