@@ -78,6 +78,8 @@ class _Csr:
         self.time = csr_matrix((tt, (rows, cols)), shape=(n, n))
         self.length = csr_matrix((ln, (rows, cols)), shape=(n, n))
         self.key = {a: best[a][2] for a in arcs}
+        self.arc_keys = rows * n + cols  # sorted: arcs are sorted by (row, col)
+        self.arc_lengths = ln
         self.length_of = {a: best[a][1] for a in arcs}
         h = hashlib.sha256()
         h.update(G.graph.get("fingerprint", "").encode())
@@ -86,24 +88,28 @@ class _Csr:
         self.fingerprint = h.hexdigest()[:20]
 
 
-def _tree_lengths(pred: np.ndarray, csr: _Csr, sources: np.ndarray) -> np.ndarray:
-    """Return the path length (m) from each source to every node along the predecessor tree."""
+def _tree_lengths(pred: np.ndarray, dist: np.ndarray, csr: _Csr) -> np.ndarray:
+    """Return the path length (m) from each source to every node along the predecessor tree.
+
+    Nodes are visited in order of their time from the source (a parent is always reached before
+    its child), one vectorised step over all sources per rank.
+    """
     S, N = pred.shape
     parent = pred.astype(np.int64)
     has = parent >= 0
+    cols = np.broadcast_to(np.arange(N)[None, :], (S, N))
+    parent = np.where(has, parent, cols)  # a root or an unreached node is its own parent
     step = np.zeros((S, N))
-    lengths = csr.length
-    rows, cols = np.nonzero(has)
-    if len(rows):
-        step[rows, cols] = np.asarray(lengths[parent[rows, cols], cols]).ravel()
-    anc = np.where(has, parent, np.arange(N)[None, :])
-    total = step.copy()
-    for _ in range(max(1, int(math.ceil(math.log2(max(N, 2)))) + 1)):  # pointer doubling
-        total = total + np.take_along_axis(total, anc, axis=1) * (anc != np.arange(N)[None, :])
-        new = np.take_along_axis(anc, anc, axis=1)
-        if np.array_equal(new, anc):
-            break
-        anc = new
+    if csr.arc_keys.size:
+        keys = parent * N + cols
+        pos = np.clip(np.searchsorted(csr.arc_keys, keys), 0, csr.arc_keys.size - 1)
+        step = np.where(has & (csr.arc_keys[pos] == keys), csr.arc_lengths[pos], 0.0)
+    order = np.argsort(dist, axis=1, kind="stable")
+    total = np.zeros((S, N))
+    r = np.arange(S)
+    for k in range(N):
+        node = order[:, k]
+        total[r, node] = total[r, parent[r, node]] + step[r, node]
     return total
 
 
@@ -386,7 +392,7 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
             in_t[k, 1], in_m[k, 1] = (1 - s.t) * tt, (1 - s.t) * ln
     sources = np.unique(out_node.ravel())
     dist, pred = dijkstra(csr.time, directed=True, indices=sources, return_predecessors=True)
-    tree_m = _tree_lengths(pred, csr, sources)
+    tree_m = _tree_lengths(pred, dist, csr)
     src_row = np.full(len(csr.nodes), -1, dtype=np.int64)
     src_row[sources] = np.arange(len(sources))
     best_t = np.full((n, n), inf)

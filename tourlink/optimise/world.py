@@ -223,8 +223,9 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
         if places.at[extra, "kind"] == "lodging" and extra not in hub_pool:
             hub_pool.append(extra)
     port_ids = {lk.from_port for lk in links} | {lk.to_port for lk in links}
+    airports = set(places.index[places.get("category", pd.Series(dtype=str)) == "airport"])
     used_ports = sorted(p for p in places.index[places["kind"] == "port"]
-                        if (p in port_ids and in_area.get(p, False))
+                        if (p in port_ids and (in_area.get(p, False) or p in airports))
                         or p in set(dests.get("access_port", pd.Series(dtype=str)).dropna()))
     keep = sorted(set(dests["id"]) | set(hub_pool) | set(used_ports) | {start, end})
     places = places.loc[keep]
