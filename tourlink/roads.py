@@ -325,33 +325,30 @@ class Snap:
 
 
 class _EdgeIndex:
-    """Road edges for snapping: all of them, and the main ones (not modelled local roads)."""
+    """Road edges for snapping: all of them, and (``main``) the main ones, not modelled local roads."""
 
-    def __init__(self, G: nx.MultiDiGraph, *, main_only: bool = False):
-        self.edges = []
-        geoms = []
-        has_local = False
+    def __init__(self, edges: list, geoms: list, *, local: list[bool] | None = None):
+        if not geoms:
+            raise DataError("the network has no road edges to snap to")
+        self.edges, self.geoms = edges, geoms
+        self.tree = shapely.STRtree(geoms)
+        self.main = None
+        if local and any(local) and not all(local):
+            keep = [i for i, is_local in enumerate(local) if not is_local]
+            self.main = _EdgeIndex([edges[i] for i in keep], [geoms[i] for i in keep])
+
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph) -> _EdgeIndex:
+        edges, geoms, local = [], [], []
         for u, v, k, d in G.edges(keys=True, data=True):
             if d.get("mode", "road") != "road" or d.get("reversed"):
                 continue
-            if d.get("highway") == LOCAL_HIGHWAY:
-                has_local = True
-                if main_only:
-                    continue
             g = d.get("geometry") or LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
                                                  (G.nodes[v]["x"], G.nodes[v]["y"])])
-            self.edges.append((u, v, k))
+            edges.append((u, v, k))
             geoms.append(g)
-        if not geoms:
-            raise DataError("the network has no road edges to snap to")
-        self.geoms = geoms
-        self.tree = shapely.STRtree(geoms)
-        self.main = None
-        if has_local and not main_only:
-            try:
-                self.main = _EdgeIndex(G, main_only=True)
-            except DataError:
-                self.main = None
+            local.append(d.get("highway") == LOCAL_HIGHWAY)
+        return cls(edges, geoms, local=local)
 
 
 _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -360,7 +357,7 @@ _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _index(G: nx.MultiDiGraph) -> _EdgeIndex:
     idx = _INDEX.get(G)
     if idx is None or len(idx.edges) == 0:
-        idx = _INDEX[G] = _EdgeIndex(G)
+        idx = _INDEX[G] = _EdgeIndex.of(G)
     return idx
 
 
