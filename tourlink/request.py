@@ -37,6 +37,8 @@ THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_
           "floating_market", "museum", "cultural_institution", "revolutionary_historic",
           "intangible_heritage", "market_food")
 
+#: the dates a tour can start on (timetables and opening hours are of this century)
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 17)
 #: ways of travel a request may allow (``modes``)
 MODES = ("road", "boat", "flight")
 
@@ -185,6 +187,9 @@ class TourRequest:
                 problems.append(f"start_date: {self.start_date!r} is not a date YYYY-MM-DD")
         elif not isinstance(sd, date):
             problems.append(f"start_date: expected a date YYYY-MM-DD, got {self.start_date!r}")
+        if isinstance(sd, date) and not isinstance(sd, datetime) and not FIRST_DATE <= sd <= LAST_DATE:
+            problems.append(f"start_date: {sd.isoformat()} is outside {FIRST_DATE.year}–{LAST_DATE.year}; "
+                            "give the date of a tour to plan")
         put(self, "start_date", sd)
         for name, lo, hi in (("days", 1, 14), ("pace", 1, 20), ("lunch_minutes", 0, 180),
                              ("min_stops_per_partner", 0, 20), ("group_size", 1, 200),
@@ -283,6 +288,8 @@ class TourRequest:
         put(self, "modes", modes)
         if not self.partnership and not self.provinces:
             problems.append("give a partnership id (e.g. kien-giang--hau-giang) or a list of provinces")
+        elif self.partnership and self.provinces:
+            problems.append("give partnership or provinces, not both (provinces would be ignored)")
         both = sorted(set(self.must) & set(self.exclude))
         if both:
             problems.append(f"must and exclude both name {', '.join(both)}")
@@ -306,6 +313,9 @@ class TourRequest:
             if not 0 <= w <= 10:
                 problems.append(f"themes: weight of {t} must be in 0..10, got {w}")
             themes[t] = w
+        if set(themes) == set(THEMES) and not any(themes.values()):
+            problems.append("themes: every theme has weight 0, so no destination is worth a visit; give "
+                            "a theme a weight above 0")
         put(self, "themes", dict(sorted(themes.items())))
         put(self, "max_per_kind", _kind_caps(self.max_per_kind, problems))
         if problems:
@@ -374,6 +384,8 @@ class TourRequest:
                                   source=str(path)) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ValidationError(f"not valid TOML ({exc})", source=str(path)) from None
+        except RecursionError:
+            raise ValidationError("not a request (nested too deeply)", source=str(path)) from None
         return cls.from_dict(data, source=str(path))
 
     def replace(self, **changes: Any) -> TourRequest:

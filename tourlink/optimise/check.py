@@ -26,6 +26,8 @@ from tourlink.request import TourRequest, minutes_of
 TOL = 1.0
 #: a day may start this much before day_start when it drives straight to a morning boat
 EARLY_BOAT_MINUTES = 90
+#: a stop may lie this far (km) from its catalogue place (coordinates rounded in exports)
+PLACE_KM = 0.5
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     seen: dict[str, int] = {}
     for d in days:
         n = d.index
+        _check_places(d, places, n, bad)
         located = [d.start] + [s for s in d.stops if s.kind != "lunch"] + [d.end]
         if len(d.legs) != len(located) - 1:
             bad("legs", n, "", f"{len(d.legs)} legs for {len(located)} places in a row")
@@ -252,6 +255,23 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     return out
 
 
+def check_itinerary(itinerary: Itinerary, *, world: Any = None) -> list[Violation]:
+    """Check ``itinerary`` against the request it carries (the ``request`` of itinerary.json).
+
+    Raises
+    ------
+    ValidationError
+        When the itinerary carries no request or an invalid one.
+    """
+    from tourlink.errors import ValidationError
+
+    if not itinerary.request:
+        raise ValidationError("the itinerary carries no request, so its rules are unknown; plan it with "
+                              "`tourlink plan`", source="itinerary")
+    request = TourRequest.from_dict(itinerary.request, source="the itinerary's request")
+    return check(itinerary, request, world=world)
+
+
 def assert_feasible(itinerary: Itinerary, request: TourRequest, **kwargs: Any) -> None:
     """Raise InfeasibleError listing every broken rule (see :func:`check`)."""
     problems = check(itinerary, request, **kwargs)
@@ -276,6 +296,23 @@ def _boat_site(places, pid: str) -> bool:
         return False
     v = places.at[pid, "access_port"]
     return isinstance(v, str) and bool(v)
+
+
+def _check_places(d, places, n: int, bad) -> None:
+    """Each located stop lies where the catalogue puts it and carries its province."""
+    from tourlink.roads import haversine_m
+
+    for s in (d.start, *d.stops, d.end):
+        if s.kind == "lunch" or s.id not in places.index:
+            continue
+        lon, lat = float(places.at[s.id, "lon"]), float(places.at[s.id, "lat"])
+        km = haversine_m(s.lon, s.lat, lon, lat) / 1000
+        if km > PLACE_KM:
+            bad("places", n, s.id, f"{s.name} is at {s.lon:.5f}, {s.lat:.5f}, {km:,.1f} km from where the "
+                f"catalogue puts it ({lon:.5f}, {lat:.5f})")
+        prov = str(places.at[s.id, "province_legacy"]) if "province_legacy" in places else ""
+        if s.province_legacy and prov and s.province_legacy != prov:
+            bad("places", n, s.id, f"{s.name} is labelled {s.province_legacy}; the catalogue says {prov}")
 
 
 def _dawn_site(places, pid: str) -> bool:
@@ -339,4 +376,4 @@ def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name,
     bad("legs", n, leg.from_id, f"unknown leg mode {leg.mode!r}")
 
 
-__all__ = ["Violation", "check", "assert_feasible"]
+__all__ = ["Violation", "check", "check_itinerary", "assert_feasible"]

@@ -41,21 +41,25 @@ def hub_value(pl: Planning, hub: str, *, radius: int = 120) -> float:
 
 
 def hub_pool(pl: Planning) -> list[str]:
-    """The hubs worth a night: the best ``TOP_HUBS`` of the start's zone and the best of each partner
-    without one among them (up to ``MAX_HUBS``), ``OTHER_HUBS`` of others (zones are land masses,
-    split into regions a day's drive apart when the request may fly)."""
+    """The hubs worth a night: the best ``TOP_HUBS`` of the start's zone and of the zone with the most
+    partner hubs, with the best hub of each partner not among them (up to ``MAX_HUBS``), and
+    ``OTHER_HUBS`` of others (zones are land masses, split into regions a day's drive apart when the
+    request may fly: Hà Nội and the Mekong Delta)."""
     world, request = pl.world, pl.request
     home = pl.zone(world.start)
     pool: list[str] = []
     zones = sorted({pl.zone(h) for h in world.hubs}, key=lambda z: (z != home, z))
+    partner_hubs = {z: sum(1 for h in world.hubs if pl.zone(h) == z and world.places.at[h, "partner"])
+                    for z in zones}
+    main = max(zones, key=lambda z: (partner_hubs[z], z == home))
     for z in zones:
         if z[0] != home[0] and not request.sea:
             continue
         hubs = [h for h in world.hubs if pl.zone(h) == z]
         prefer = [h for h in hubs if world.places.at[h, "partner"]] if request.partner_hubs_first else []
         rank = sorted(hubs, key=lambda h: (h not in prefer, -hub_value(pl, h), h))
-        take = rank[:TOP_HUBS if z == home else OTHER_HUBS]
-        if z == home:  # and the best hub of each partner not yet in (a tour shows every partner)
+        take = rank[:TOP_HUBS if z in (home, main) else OTHER_HUBS]
+        if z in (home, main):  # and the best hub of each partner not yet in (a tour shows every partner)
             partners = {world.get(h, "partner") for h in take}
             for h in rank:
                 if len(take) >= MAX_HUBS:

@@ -24,6 +24,11 @@ def precheck(pl: Planning) -> None:
                                 difflib.get_close_matches(m, world.candidates, n=3, cutoff=0.5))
         if m not in world.candidates:
             reasons.append(f"must-visit {world.name(m)} is excluded")
+    dests = sorted(places.index[places["kind"] == "destination"])
+    for x in request.exclude:  # a typo would silently exclude nothing
+        if x not in places.index or places.at[x, "kind"] != "destination":
+            raise NotFoundError("destination to exclude", x,
+                                difflib.get_close_matches(x, dests, n=3, cutoff=0.5))
     if not world.candidates:
         reasons.append("no candidate destinations in the partner areas")
     else:
