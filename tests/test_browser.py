@@ -66,7 +66,7 @@ def test_offline_map_draws_routes_without_script_errors(offline_page, tmp_path):
     assert len(drawn) == legs and drawn.count("fast_boat") == 1
     assert 'stroke-dasharray="10 8"' in dom  # the sea legs, dashed
     assert dom.count('<div class="tl-num"') == len(famtrip().visits)  # numbered visit markers
-    assert "leaflet-control-layers" in dom and "leaflet-control-minimap" in dom
+    assert "leaflet-control-layers" in dom and "leaflet-control-minimap" not in dom  # no blank minimap
     assert "leaflet-control-measure" in dom and "leaflet-control-zoom-fullscreen" in dom
     assert "tl-legend" in dom
 
@@ -74,7 +74,7 @@ def test_offline_map_draws_routes_without_script_errors(offline_page, tmp_path):
 def test_online_map_fails_when_offline(tmp_path):
     """Control: the CDN version cannot work with the network blocked (so the check above means it)."""
     page = tmp_path / "online.html"
-    page.write_text(maps.to_html(maps.explore(famtrip())), encoding="utf-8")
+    page.write_text(maps.to_html(maps.explore(famtrip(), offline=False)), encoding="utf-8")
     run = chromium(page, tmp_path, "--dump-dom")
     assert any("L is not defined" in line for line in console(run.stderr))
 

@@ -312,6 +312,7 @@ def _build_module():
         sys.path.insert(0, tools)
     spec = importlib.util.spec_from_file_location("build_catalog", ROOT / "tools" / "build_catalog.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
 

@@ -101,3 +101,63 @@ def test_assert_feasible_raises_with_every_reason(island):
     with pytest.raises(InfeasibleError) as e:
         assert_feasible(it, r.replace(max_road_hours=0.5, budget_vnd=1000), world=w)
     assert any("budget" in x for x in e.value.reasons) and any("road hours" in x for x in e.value.reasons)
+
+
+def test_a_stop_moved_away_from_its_place_is_caught(island):
+    """Coordinates that disagree with the catalogue (a stop moved abroad, same label) break "places"."""
+    r, w, it = island
+    k = next(i for i, d in enumerate(it.days) if d.visits)
+    stops = list(it.days[k].stops)
+    j = next(i for i, s in enumerate(stops) if s.kind == "destination")
+    stops[j] = replace(stops[j], lon=2.35, lat=48.85)
+    bad = [v for v in check(_with_day(it, k, stops=tuple(stops)), r, world=w) if v.constraint == "places"]
+    assert len(bad) == 1 and "from where the catalogue puts it" in bad[0].message
+
+
+# ---------------------------------------------------------------- tourlink check / export (bug 8)
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    """A real 2-day plan over the bundled data (no sea), its itinerary.json and broken variants."""
+    import json
+
+    from tourlink.request import TourRequest
+    r = TourRequest(partnership="kien-giang--hau-giang", start_date="2026-12-10", days=2, start="Cần Thơ",
+                    sea=False)
+    folder = tmp_path_factory.mktemp("planned")
+    good = folder / "itinerary.json"
+    plan(r, max_iterations=30).to_json(good)
+    data = json.loads(good.read_text(encoding="utf-8"))
+    stop = next(s for d in data["days"] for s in d["stops"] if s["kind"] == "destination")
+    stop["lon"], stop["lat"] = 2.35, 48.85  # Paris, still labelled with its province
+    (folder / "moved.json").write_text(json.dumps(data), encoding="utf-8")
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["days"] = [dict(data["days"][0], day=i) for i in range(1, 801)]
+    (folder / "800days.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+def test_check_command_passes_a_plan(planned, capsys):
+    from tourlink.cli import main
+    assert main(["check", str(planned / "itinerary.json")]) == 0
+    assert "ok — 2 days" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, rule", [("moved.json", "places: day 1:"),
+                                        ("800days.json", "800 days, the request asks for 2")])
+def test_check_command_lists_what_is_broken(planned, name, rule, capsys):
+    from tourlink.cli import main
+    assert main(["check", str(planned / name)]) == 2
+    out, err = capsys.readouterr()
+    assert rule in out
+    assert err.count("\n") == 1 and "rule" in err and "(listed above)" in err
+
+
+@pytest.mark.parametrize("name", ["moved.json", "800days.json"])
+def test_export_refuses_an_inconsistent_itinerary(planned, name, tmp_path, capsys):
+    from tourlink.cli import main
+    assert main(["export", str(planned / name), "--out", str(tmp_path / "pack")]) == 2
+    err = capsys.readouterr().err
+    assert "does not pass the checker" in err and "tourlink check" in err and err.count("\n") == 1
+    assert not (tmp_path / "pack").exists()
+    assert main(["-q", "export", str(planned / "moved.json"), "--out", str(tmp_path / "pack"), "--no-check",
+                 "--formats", "gpx"]) == 0

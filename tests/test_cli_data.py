@@ -183,3 +183,33 @@ def test_destinations_csv_geojson_table_from_the_catalog(capsys, fake_catalog):
                                 "score"]
     assert lines[2].startswith("hg-cho-noi-nga-bay") and lines[3].startswith("kg-hon-phu-tu")
     assert lines[-1] == "2 destinations in Kiên Giang, Hậu Giang"
+
+
+def test_partnership_map_is_offline_unless_asked(tmp_path):
+    """Bug 5: the map loaded Leaflet from a CDN by default (blank with no connection)."""
+    import re
+
+    from tourlink.cli import main
+    off, on = tmp_path / "off.html", tmp_path / "on.html"
+    assert main(["-q", "partnerships", "map", "kien-giang--hau-giang", "--out", str(off)]) == 0
+    assert main(["-q", "partnerships", "map", "kien-giang--hau-giang", "--out", str(on), "--online"]) == 0
+    remote = r"<(?:script|link)[^>]+(?:src|href)=\"https?:"
+    assert not re.search(remote, off.read_text(encoding="utf-8"))
+    assert re.search(remote, on.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("out", ["", "{tmp}"])
+def test_partnership_map_out_must_be_a_file_name(out, tmp_path, capsys):
+    from tourlink.cli import main
+    assert main(["partnerships", "map", "kien-giang--hau-giang", "--out", out.format(tmp=tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "give a file name" in err and ".tmp" not in err and err.count("\n") == 1
+
+
+def test_resolve_a_2025_key_in_the_legacy_scheme_lists_every_part(capsys):
+    """Bug 11: ``2025:91 --scheme legacy`` listed only An Giang; Kiên Giang is part of it too."""
+    from tourlink.cli import main
+    assert main(["provinces", "resolve", "2025:91", "--scheme", "legacy"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["2025:91 → legacy:89 An Giang (until 2025) → 2025:91 An Giang",
+                   "2025:91 → legacy:91 Kiên Giang (until 2025) → 2025:91 An Giang"]

@@ -94,6 +94,14 @@ def test_bad_point_is_a_clear_error(capsys):
     assert "is not a point: give lat,lon" in capsys.readouterr().err
 
 
+def test_route_from_a_place_to_itself_is_zero(capsys):
+    """Bug 11: ``route "Cần Thơ" "Cần Thơ"`` said 4 km, 11 min (access roads there and back)."""
+    assert cli.main(["route", "Cần Thơ", "Cần Thơ"]) == 0
+    assert capsys.readouterr().out.strip() == "Cần Thơ → Cần Thơ: the same place, 0 km"
+    assert cli.main(["route", "Cần Thơ", "can tho", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"km": 0.0, "minutes": 0.0, "legs": []}
+
+
 def test_boat_leg_lists_the_next_departures_of_every_operator_on_that_date(capsys):
     import csv
 

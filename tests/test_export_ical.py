@@ -53,3 +53,19 @@ def test_uids_are_stable_and_unique(itinerary, cal):
 
 def test_special_characters_survive_as_text(cal):
     assert SPECIAL in [str(e["summary"]) for e in cal.walk("VEVENT")]
+
+
+def test_a_title_with_line_breaks_gives_a_calendar_and_a_whole_pack(tmp_path):
+    """Bug 3: TOML ``title = "a\\nb"`` crashed the calendar (exit 1) and left 8 of 14 pack files."""
+    from dataclasses import replace
+
+    from fixtures_itinerary import famtrip
+
+    from tourlink.export import write_pack
+    from tourlink.export.ical import itinerary_to_ical
+
+    it = replace(famtrip(), title="line one\nline two\r\nthree")
+    cal = icalendar.Calendar.from_ical(itinerary_to_ical(it))
+    assert str(cal["x-wr-calname"]) == "line one line two three"
+    files = write_pack(it, tmp_path / "pack", formats="json,gpx,kml,csv,xlsx,ics,html")
+    assert len(files) == 9 and (tmp_path / "pack" / "calendar.ics").is_file()

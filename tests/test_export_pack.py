@@ -107,7 +107,7 @@ def test_cli_export_writes_the_pack(itinerary, tmp_path, capsys):
     src = tmp_path / "itinerary.json"
     itinerary.to_json(src)
     out = tmp_path / "pack"
-    assert main(["export", str(src), "--out", str(out), "--formats", "gpx,kml,csv"]) == 0
+    assert main(["export", str(src), "--out", str(out), "--formats", "gpx,kml,csv", "--no-check"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["README.txt", "route.gpx", "route.kml", "timetable.csv"]
     assert "route.gpx" in capsys.readouterr().out
 
@@ -175,3 +175,97 @@ def test_pdf_format_writes_the_pages_it_prints(tmp_path, caplog):
         "README.txt",
     ]
     assert "itinerary.en.pdf" in (tmp_path / "README.txt").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------- all or nothing (bug 4)
+def _entries(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_pack_replaces_an_older_one_whole_and_keeps_the_users_files(itinerary, tmp_path):
+    out = tmp_path / "tour"
+    write_pack(itinerary, out, formats=NO_PDF)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    files = write_pack(itinerary, out, formats="json,map")
+    assert [p.name for p in files] == ["itinerary.json", "map.html", "README.txt"]
+    assert sorted(_entries(out)) == ["README.txt", "itinerary.json", "map.html", "notes.txt"]  # no old GPX
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+@pytest.mark.parametrize("older", [False, True])
+def test_an_error_mid_pack_leaves_the_folder_as_it_was(itinerary, tmp_path, monkeypatch, error, older):
+    """An exception or Ctrl-C after some files are written: no file of the new pack, no temporary folder."""
+    from tourlink.export import kml
+
+    out = tmp_path / "a" / "tour"
+    if older:
+        write_pack(itinerary, out, formats="gpx,csv")
+    before = _entries(out) if older else None
+
+    def broken(it, path):
+        raise error
+    monkeypatch.setattr(kml, "write_kml", broken)  # after json, map and gpx are written
+    with pytest.raises(type(error)):
+        write_pack(itinerary, out, formats=NO_PDF)
+    if older:
+        assert _entries(out) == before
+        assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(["a", "tour", *before])
+    else:
+        assert list(tmp_path.iterdir()) == []  # not even the parent folder made for it
+
+
+def test_an_error_names_the_pack_file_not_the_temporary_folder(itinerary, tmp_path, monkeypatch):
+    from tourlink.export import kml
+
+    def broken(it, path):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(kml, "write_kml", broken)
+    with pytest.raises(PermissionError) as caught:
+        write_pack(itinerary, tmp_path / "tour", formats="kml")
+    assert caught.value.filename == str(tmp_path / "tour" / "route.kml")
+
+
+def test_export_says_what_it_replaces(itinerary, tmp_path, capsys):
+    src = tmp_path / "it.json"
+    itinerary.to_json(src)
+    out = tmp_path / "pack"
+    assert main(["-q", "export", str(src), "--out", str(out), "--formats", "gpx,ics", "--no-check"]) == 0
+    capsys.readouterr()
+    assert main(["-q", "export", str(src), "--out", str(out), "--formats", "gpx", "--no-check"]) == 0
+    printed = capsys.readouterr().out
+    assert (f"replaced the older pack in {out} (3 files; removed calendar.ics, which this pack has not)"
+            in printed)
+    assert sorted(_entries(out)) == ["README.txt", "route.gpx"]
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
+def test_ctrl_c_during_export_leaves_nothing(itinerary, tmp_path, delay):
+    """A real process interrupted (SIGINT to its group, as Ctrl-C) while it writes the pack."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "it.json"
+    itinerary.to_json(src)
+    work = tmp_path / "work"
+    work.mkdir()
+    p = subprocess.Popen([sys.executable, "-m", "tourlink", "-q", "export", str(src),
+                          "--out", str(work / "pack"), "--formats", ",".join(NO_PDF), "--no-check"],
+                         start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not os.listdir(work) and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)  # the temporary folder appears: writing has begun
+    time.sleep(delay)
+    interrupted = p.poll() is None
+    if interrupted:
+        os.killpg(p.pid, signal.SIGINT)
+    err = p.communicate(timeout=60)[1].decode()
+    left = sorted(os.listdir(work))
+    if interrupted and p.returncode == 130:
+        assert left == [] and "interrupted" in err
+    else:  # finished before the signal: the whole pack
+        assert left == ["pack"] and len(os.listdir(work / "pack")) == len(EXPECTED)

@@ -153,3 +153,15 @@ def test_the_pack_shows_the_flight(flying, tmp_path):
     page = next(p for p in out if p.suffix == ".html" and p.name.startswith("map")).read_text("utf-8")
     assert "tl-flight" in page and '"dashArray": "2 10"' in page
     assert "map.html" in names
+
+
+def test_plan_flag_fly_adds_the_flight_mode():
+    from tourlink.cli import build_parser
+    from tourlink.cli.plan_cmd import request_from_args
+
+    args = build_parser().parse_args(["plan", "--partnership", "mekong-13--ha-noi", "--days", "5", "--start",
+                                      "Hà Nội", "--date", "2026-12-08", "--fly"])
+    assert request_from_args(args).modes == ("road", "boat", "flight")
+    args = build_parser().parse_args(["plan", "--partnership", "mekong-13--ha-noi", "--days", "5", "--start",
+                                      "Hà Nội", "--date", "2026-12-08"])
+    assert request_from_args(args).modes == ("road", "boat")

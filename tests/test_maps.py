@@ -21,7 +21,7 @@ def itinerary():
 
 @pytest.fixture(scope="module")
 def online(itinerary):
-    return maps.to_html(maps.explore(itinerary))
+    return maps.to_html(maps.explore(itinerary, offline=False))
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_offline_has_no_remote_script_or_style(offline, online):
     assert re.search(r"<script[^>]+src=", online)  # online loads from CDNs
     assert not re.search(r"<script[^>]+src=", offline)
     assert not re.search(r"<link[^>]+href=", offline)
-    assert "L.tileLayer(" in offline  # only the minimap's blank data: tile
+    assert "L.tileLayer(" not in offline and "MiniMap" not in offline  # no tiles, no blank minimap
     assert not re.search(r'L\.tileLayer\(\s*"http', offline)
     assert "Leaflet 1.9" in offline or "leafletjs.com" in offline  # Leaflet itself is inline
 
@@ -169,7 +169,7 @@ def test_displays_inline_in_jupyter(itinerary):
     assert "<iframe" in html and "srcdoc=" in html
     remote = r"&lt;(?:script|link)\b[^&]*(?:src|href)=&quot;http"  # a remote tag, HTML-escaped in srcdoc
     assert not re.search(remote, html)
-    assert re.search(remote, maps.explore(itinerary)._repr_html_())
+    assert re.search(remote, maps.explore(itinerary, offline=False)._repr_html_())
 
 
 def test_legend_lists_partner_areas_only_when_drawn(itinerary):

@@ -144,3 +144,23 @@ def test_matrix_runs_unchanged_on_an_osm_street_network():
     assert 0.3 < M.km[0, 1] < 2.0 and 1 < M.minutes[0, 1] < 20
     leg = M.leg("a", "b")
     assert leg.roads and len(leg.geometry) >= 3
+
+
+def test_legs_to_places_off_the_skeleton_ride_a_local_road_not_a_long_straight_line():
+    """Issue #11 item 4: no coach time over more than 2 km of straight line. Places of the
+    catalogue 2-8 km from a main road reach it by their modelled local road, shown on the leg."""
+    from tourlink import catalog
+    G = roads.load_network(sea=False)
+    idx = roads._index(G)
+    d = catalog.load_destinations()
+    off = [r for r in d.sort_values("id").itertuples()
+           if 2000 < roads._nearest(r.lon, r.lat, idx.main)[0] < 8000][:12]
+    assert len(off) >= 10
+    M = matrix.travel_matrix(pd.DataFrame([(r.id, r.lon, r.lat) for r in off], columns=["id", "lon", "lat"]))
+    assert np.all(M.access_km <= 2.0 * roads.ACCESS_DETOUR) and np.all(M.local_km > 2.0)
+    for a, b in zip(M.ids[:-1], M.ids[1:], strict=True):
+        leg = M.leg(a, b, geometry=False)
+        assert all(s["km"] <= 2.0 * roads.ACCESS_DETOUR for s in leg.steps if s["mode"] == "access")
+        local = sum(s["km"] for s in leg.steps if s["name"] == "đường địa phương (mô hình)")
+        assert local >= M.local_km[M.index(a)] + M.local_km[M.index(b)] - 0.1, (a, b)
+        assert sum(s["km"] for s in leg.steps) == pytest.approx(M.km[M.index(a), M.index(b)], rel=1e-3)

@@ -108,7 +108,7 @@ def test_bundled_network_has_phu_quoc_and_the_expressways():
 
 
 #: islands whose own roads are kept because they host destinations: Phú Quốc, Cát Bà, Côn Đảo
-ISLANDS = {"Phú Quốc": (103.8, 9.9, 104.1, 10.5), "Cát Bà": (106.9, 20.7, 107.1, 20.9),
+ISLANDS = {"Phú Quốc": (103.8, 9.9, 104.1, 10.5), "Cát Bà": (106.9, 20.7, 107.15, 20.9),
            "Côn Đảo": (106.5, 8.6, 106.7, 8.8)}
 
 
@@ -164,10 +164,11 @@ def _build_module():
 
 @pytest.fixture(scope="module")
 def built(raw_dir, tmp_path_factory):
-    """The road files built from ../shared by tools/build_roads.py into a temporary folder, next to
-    the bundled destinations (as ``make data`` does: islands with a destination keep their roads)."""
+    """The road files built from ../shared by tools/build_roads.py into a temporary folder, with
+    the bundled catalogue beside them (its places get local roads) as in ``make data``."""
     out = tmp_path_factory.mktemp("roads")
-    shutil.copy(ROOT / "data" / "destinations.csv", out / "destinations.csv")
+    for name in ("destinations.csv", "lodging.csv", "ports.csv"):
+        shutil.copy(ROOT / "data" / name, out / name)
     return _build_module().build(raw_dir, out)
 
 
@@ -226,3 +227,76 @@ def test_a_fragment_hosting_a_destination_is_kept(raw_dir, built):
     assert ((hosted["y"] < 8.8) & (hosted["x"] > 106.3)).any()  # 24 km of road, kept
     nodes, edges = b.build_graph_tables(raw_dir)  # without destinations the fragment is dropped
     assert not any(float(n["y"]) < 8.8 and float(n["x"]) > 106.3 for n in nodes)
+
+
+# --- modelled local roads ---------------------------------------------------------------
+
+def _ward_net(b):
+    """A 20 km east-west main road at 10 N and a build-time net holding it."""
+    net = b._Net()
+    net.add({"coords": [(105.0, 10.0), (105.2, 10.0)], "name": "QL", "ref": "QL1", "highway": "trunk",
+             "source": "test"})
+    return net
+
+
+def test_local_road_chains_ward_points_of_the_host_district_to_the_main_road():
+    b = _build_module()
+    net = _ward_net(b)
+    host = (105.1, 10.12)  # 13.3 km north of the road: beyond one hop
+    wards = [(105.1, 10.115, "A"), (105.1, 10.06, "A"), (105.13, 10.03, "B"), (105.05, 10.03, "A")]
+    links = b.local_links(net, [host, (105.05, 10.01)], wards)
+    assert len(links) == 1  # the second host is 1.1 km from the road: no local road
+    coords = links[0]["coords"]
+    assert coords[0] == host and coords[-1][1] == pytest.approx(10.0)
+    assert (105.13, 10.03) not in coords  # a ward point of another district is no stop
+    hops = [b.haversine_m(*p, *q) for p, q in zip(coords[:-1], coords[1:], strict=False)]
+    assert max(hops) <= b.LOCAL_HOP_M and links[0]["highway"] == "local" and links[0]["detour"] == 1.3
+
+
+def test_local_road_does_not_cross_the_sea_or_leave_a_lonely_host():
+    from shapely.geometry import box
+    b = _build_module()
+    net = _ward_net(b)
+    island = (105.1, 10.04)  # 4.4 km off the road, on a separate piece of land
+    land = box(104.9, 9.95, 105.3, 10.01).union(box(105.08, 10.03, 105.12, 10.05))
+    assert b.local_links(net, [island], [(105.1, 10.04, "A")]) != []
+    assert b.local_links(net, [island], [(105.1, 10.04, "A")], land=land) == []
+    assert b.local_links(net, [(105.1, 10.3)], [(105.1, 10.3, "A")]) == []  # 33 km, no ward on the way
+
+
+def test_snap_takes_a_local_road_only_when_it_is_much_closer(tmp_path):
+    """Main road along 10 N; a local road from (105.05, 10.05) down to it, 5.5 km long."""
+    (tmp_path / "n.csv").write_text("id,x,y\n0,105.000000,10.000000\n1,105.050000,10.000000\n"
+                                    "2,105.100000,10.000000\n3,105.050000,10.050000\n", encoding="utf-8")
+    rows = ("u,v,key,highway,ref,name,region,speed_kph,length,source,geometry\n"
+            "0,1,0,trunk,QL1,,delta,36.0,5475.0,t,105.000000 10.000000;105.050000 10.000000\n"
+            "1,2,0,trunk,QL1,,delta,36.0,5475.0,t,105.050000 10.000000;105.100000 10.000000\n"
+            "1,3,0,local,,local,delta,25.0,7231.0,t,105.050000 10.000000;105.050000 10.050000\n")
+    (tmp_path / "e.csv.gz").write_bytes(gzip.compress(rows.encode("utf-8"), mtime=0))
+    G = roads.read_network(tmp_path / "n.csv", tmp_path / "e.csv.gz")
+    near = roads.snap(105.052, 10.015, G)  # 1.7 km from the main road, 0.2 km from the local one
+    assert G.edges[near.u, near.v, near.key]["highway"] == "trunk" and near.local_m == 0.0
+    far = roads.snap(105.052, 10.045, G)  # 5 km from the main road
+    assert G.edges[far.u, far.v, far.key]["highway"] == "local" and far.distance_m < 300
+    assert far.local_m == pytest.approx(0.9 * 7231.0, rel=0.01)  # the way out, towards the main road
+
+
+def test_every_catalogue_place_has_a_road_within_2_km():
+    """The access layer: the bundled places' straight access legs, the goal of issue #11 item 4."""
+    import numpy as np
+
+    from tourlink import catalog
+    G = roads.load_network(sea=False)
+    rows = []
+    for df in (catalog.load_destinations(), catalog.load_lodging(), catalog.load_ports()):
+        rows += [(r.id, r.lon, r.lat) for r in df.itertuples()]
+    snaps = [roads.snap(x, y, G, warn=False) for _, x, y in rows]
+    d = np.array([s.distance_m for s in snaps])
+    far = sorted(f"{i} ({m / 1000:.0f} km)" for (i, _, _), m in zip(rows, d, strict=True) if m > 2000)
+    # national catalogue, before the local roads: 52 % > 2 km, 30 % > 5 km, median 2.2 km; what
+    # stays far is mostly offshore (Hạ Long bay caves, Cô Tô, Nam Du, Laos without a road layer)
+    assert np.median(d) < 500, np.median(d)
+    assert np.mean(d > 2000) <= 0.12, far
+    assert np.mean(d > 5000) <= 0.10, far
+    on_local = [s for s, m in zip(snaps, d, strict=True) if s.local_m > 0]
+    assert len(on_local) >= 0.25 * len(rows)  # a third of them ride a modelled local road

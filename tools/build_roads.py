@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.geometry
 import yaml
 from shapely.geometry import LineString, Point
 
@@ -71,6 +72,7 @@ SPEEDS = {
     "trunk": {"delta": 42.0, "north_mountain": 36.0, "north_plain": 48.0, "other": 50.0},
     "primary": {"delta": 38.0, "north_mountain": 33.0, "north_plain": 42.0, "other": 45.0},
     "secondary": {"delta": 35.0, "north_mountain": 30.0, "north_plain": 38.0, "other": 40.0},
+    "local": {"delta": 25.0, "north_mountain": 25.0, "north_plain": 25.0, "other": 25.0},
     "tertiary": {"delta": 30.0, "north_mountain": 25.0, "north_plain": 32.0, "other": 35.0},
 }
 
@@ -135,6 +137,151 @@ def edge_minutes(coords: list, speed: float, highway: str, urban: UrbanModel | N
     if urban is not None:
         v = np.minimum(v, urban.caps(np.array(pts), highway))
     return float(np.sum(lengths / (v / 3.6)) / 60)
+
+
+#: a place farther than this (straight line, m) from the network gets a modelled local road
+LOCAL_FROM_M = 2000.0
+#: modelled local roads join ward points at most this far apart (m), in the same legacy district
+LOCAL_HOP_M = 8000.0
+#: ward points of the host's district within this distance (m) are the candidate stops of its chain
+LOCAL_REACH_M = 25_000.0
+#: modelled local road length = straight line x this factor (circuity of roads against the
+#: straight line: Ballou, Rahardja & Sakai 2002, "Selected country circuity factors for road
+#: travel distance estimation", Transportation Research Part A 36(9): 843-848, about 1.3 and more
+#: outside North America and Western Europe; the same 1.3 as the access leg of tourlink.roads)
+LOCAL_DETOUR = 1.3
+#: coach speed on a modelled local road (km/h): district and commune roads, as the access leg
+LOCAL_SPEED_KPH = 25.0
+#: the legacy provinces (islands as their own polygons): local roads stay on land
+LAND_FILE = Path("odm-provinces-63-via-taliacao") / "provinces_63_legacy.geojson"
+#: the land is widened by this much (degrees, ~330 m) for coastal places digitised offshore
+LAND_BUFFER_DEG = 0.003
+#: name and ``highway`` of a modelled local road (tourlink.roads.LOCAL_HIGHWAY)
+LOCAL_NAME = "đường địa phương (mô hình)"
+
+
+def read_wards(raw: Path) -> list[tuple[float, float, str]]:
+    """Return (lon, lat, district code) of every legacy ward point with coordinates, sorted."""
+    with (Path(raw) / WARDS_FILE).open(encoding="utf-8", newline="") as fh:
+        return sorted((float(r["lon"]), float(r["lat"]), r["district_code"])
+                      for r in csv.DictReader(fh) if r["lat"] and r["lon"])
+
+
+def read_land(raw: Path):
+    """Return the land of Vietnam (union of the legacy provinces, islands included), prepared, or None.
+
+    Buffered by :data:`LAND_BUFFER_DEG` so that places on the digitised coast count as on land.
+    """
+    path = Path(raw) / LAND_FILE
+    if not path.exists():
+        return None
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    land = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features])
+    land = land.buffer(LAND_BUFFER_DEG)
+    shapely.prepare(land)
+    return land
+
+
+def _exits(lines: list, pts: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for each (lon, lat) of ``pts``, the metres to the nearest of ``lines`` and that point."""
+    if not pts:
+        return np.zeros(0), np.zeros((0, 2))
+    tree = shapely.STRtree(lines)
+    geoms = shapely.points(np.asarray(pts, dtype=float))
+    k = tree.query_nearest(geoms, all_matches=False)[1]
+    near = np.asarray(lines, dtype=object)[k]
+    q = shapely.get_coordinates(shapely.line_interpolate_point(near, shapely.line_locate_point(near, geoms)))
+    metres = np.array([haversine_m(x, y, qx, qy) for (x, y), (qx, qy) in zip(pts, q, strict=True)])
+    return metres, q
+
+
+def local_links(net: _Net, hosts: list[tuple[float, float]], wards: list[tuple[float, float, str]],
+                *, land=None) -> list[dict]:
+    """Return a modelled local road for every host farther than LOCAL_FROM_M from the network.
+
+    Each is the shortest chain host -> ward point -> ... -> ward point -> nearest point of the
+    network (as it is before any local road is added: a local road never joins another one),
+    over straight hops of at most LOCAL_HOP_M between the ward points of the host's legacy
+    district (the district of a point is that of its nearest ward point, so a chain does not
+    jump a district border such as a big river). With ``land`` (a polygon) every hop must lie
+    on it: no local road crosses the sea to an islet. Hosts with no such chain get none.
+    """
+    from scipy.spatial import cKDTree
+    hosts = sorted(set(hosts))
+    if not hosts or not wards:
+        return []
+    lines = list(net.lines())
+    host_m, host_q = _exits(lines, hosts)
+    far = [k for k in range(len(hosts)) if host_m[k] > LOCAL_FROM_M]
+    if not far:
+        return []
+    wxy = np.array([_local_xy(x, y) for x, y, _ in wards])
+    tree = cKDTree(wxy)
+    district = [w[2] for w in wards]
+    ward_m, ward_q = _exits(lines, [w[:2] for w in wards])
+
+    def on_land(a, b) -> bool:
+        return land is None or bool(shapely.covers(land, LineString([a, b])))
+
+    links = []
+    for h in far:
+        host = hosts[h]
+        hxy = np.array(_local_xy(*host))
+        own = district[int(tree.query(hxy)[1])]
+        near = [int(i) for i in sorted(tree.query_ball_point(hxy, LOCAL_REACH_M)) if district[int(i)] == own]
+        # nodes: 0 = the host, 1.. = the district's ward points; -1 = the network
+        pts = [host] + [wards[i][:2] for i in near]
+        xy = np.vstack([hxy] + [wxy[i] for i in near])
+        exit_m = np.concatenate([[host_m[h]], ward_m[near]])
+        exit_q = [tuple(host_q[h])] + [tuple(ward_q[i]) for i in near]
+        banned: set = set()
+        while True:
+            chain = _shortest_chain(xy, exit_m, banned)
+            if chain is None:
+                break
+            coords = [pts[k] for k in chain] + [exit_q[chain[-1]]]
+            wet = [(a, b) for a, b in zip(chain, chain[1:] + [-1], strict=True)
+                   if not on_land(pts[a], exit_q[a] if b == -1 else pts[b])]
+            if not wet:
+                links.append({"coords": [_r(c) for c in coords], "name": LOCAL_NAME, "ref": "",
+                              "highway": "local", "speed_kph": LOCAL_SPEED_KPH, "detour": LOCAL_DETOUR,
+                              "source": f"modelled local road: host and ward points of district {own}, "
+                                        f"straight x {LOCAL_DETOUR} (circuity, Ballou et al. 2002)"})
+                break
+            banned |= set(wet)
+    return links
+
+
+def _shortest_chain(xy: np.ndarray, exit_m: np.ndarray, banned: set) -> list[int] | None:
+    """Dijkstra from node 0 over hops <= LOCAL_HOP_M to the network (-1); the node chain or None."""
+    import heapq
+    best, prev, heap, done = {0: 0.0}, {}, [(0.0, 0)], set()
+    while heap:
+        c, k = heapq.heappop(heap)
+        if k in done:
+            continue
+        done.add(k)
+        if k == -1:
+            break
+        if exit_m[k] <= LOCAL_HOP_M and (k, -1) not in banned and c + exit_m[k] < best.get(-1, math.inf):
+            best[-1], prev[-1] = c + exit_m[k], k
+            heapq.heappush(heap, (best[-1], -1))
+        hop = np.hypot(*(xy - xy[k]).T)
+        for j in np.nonzero((hop <= LOCAL_HOP_M) & (hop > 0))[0]:
+            j = int(j)
+            if j in done or (k, j) in banned:
+                continue
+            if c + float(hop[j]) < best.get(j, math.inf):
+                best[j], prev[j] = c + float(hop[j]), k
+                heapq.heappush(heap, (best[j], j))
+    if -1 not in prev:
+        return None
+    chain, k = [], prev[-1]
+    while True:
+        chain.append(k)
+        if k == 0:
+            return chain[::-1]
+        k = prev[k]
 
 
 def region_of(lon: float, lat: float) -> str:
@@ -463,12 +610,14 @@ def _hosts_any(net: _Net, nodes: set, pts: list[Point]) -> bool:
 
 
 def _destination_points(out: Path) -> list[tuple[float, float]]:
-    """(lon, lat) of ``out/destinations.csv`` when the catalogue step has written it."""
-    path = out / "destinations.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)]
+    """(lon, lat) of the destinations, lodging hubs and ports the catalogue step has written to ``out``."""
+    points = []
+    for name in ("destinations.csv", "lodging.csv", "ports.csv"):
+        path = out / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                points += [(float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)]
+    return points
 
 
 def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE,
@@ -508,6 +657,13 @@ def build_graph_tables(raw: Path, *, curated: Path = CURATED_FILE,
                  "speed_kph": link.get("speed_kph")})
     net.bridge_components(BRIDGE_M)
     wards = raw / WARDS_FILE
+    if wards.exists():
+        land = read_land(raw)
+        links = local_links(net, list(hosts), read_wards(raw), land=land)
+        for link in links:  # join every local road to the main network first, then add them
+            link["coords"][-1] = net.snap(link["coords"][-1], SNAP_M)
+        for link in links:
+            net.add(link)
     return _tables(net, UrbanModel(read_urban_wards(raw)) if wards.exists() else None)
 
 
@@ -541,13 +697,14 @@ def _tables(net: _Net, urban: UrbanModel | None = None) -> tuple[list[dict], lis
         u, v = ids[coords[0]], ids[coords[-1]]
         if u > v or (u == v and coords > coords[::-1]):
             u, v, coords = v, u, coords[::-1]
-        length = line_length_m(coords)
+        length = line_length_m(coords) * float(e.get("detour") or 1.0)
         if length < 1.0:
             continue
         mid = coords[len(coords) // 2]
         region = region_of(*mid)
         speed = e.get("speed_kph") or coach_speed(e["highway"], region)
-        speed = length / 1000 / (edge_minutes(coords, speed, e["highway"], urban) / 60)
+        minutes = edge_minutes(coords, speed, e["highway"], urban) * float(e.get("detour") or 1.0)
+        speed = length / 1000 / (minutes / 60)
         rows.append({"u": u, "v": v, "highway": e["highway"], "ref": e["ref"], "name": e["name"],
                      "region": region, "speed_kph": f"{float(speed):.1f}", "length": f"{length:.1f}",
                      "source": e["source"],

@@ -43,8 +43,9 @@ class NotFoundError(TourlinkError, LookupError):
     def __init__(self, what: str, name: str, suggestions: Iterable[str] = ()):
         self.what = what
         self.name = name
-        self.suggestions = list(suggestions)
-        msg = f"unknown {what} {name!r}"
+        self.suggestions = list(dict.fromkeys(suggestions))  # each once
+        shown = name if len(str(name)) <= 80 else f"{str(name)[:60]}…"  # not a 100 KB name in full
+        msg = f"unknown {what} {shown!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)

@@ -2,7 +2,8 @@
 
 Nodes are the destinations, lodging hubs and ports of the partner areas (attributes from the
 catalogue plus ``group`` = destination | lodging | port, ``area`` = legacy province and
-``access_km``, the access leg to the coarse road network; places far from it are logged);
+``access_km``, the straight access leg to the nearest road, and ``local_km``, the modelled
+local road from there to the main network; places far from any road are logged);
 edges are road legs (``mode="road"``, ``minutes``, ``km``, ``boat_minutes``, ``roads``,
 ``path`` as [(lon, lat), ...]) and sea links between ports (``mode`` fast_boat / car_ferry,
 ``minutes`` = crossing time, ``departures``, ``fare_vnd``). Good for notebooks::
@@ -126,9 +127,11 @@ def destination_graph(partnership_or_regions=None, *, places: pd.DataFrame | Non
         log.warning("%s", w.message)
     G = nx.Graph(crs="EPSG:4326", name=str(getattr(partnership_or_regions, "id", partnership_or_regions)))
     access = dict(zip(M.ids, M.access_km, strict=True))
+    local = dict(zip(M.ids, M.local_km, strict=True))
     for row in places.to_dict("records"):
         G.add_node(str(row["id"]), **{k: _scalar(v) for k, v in row.items() if k != "id"},
-                   access_km=round(float(access[str(row["id"])]), 2))
+                   access_km=round(float(access[str(row["id"])]), 2),
+                   local_km=round(float(local[str(row["id"])]), 2))
     G.graph["matrix"] = M
     ids = M.ids
     n = len(ids)

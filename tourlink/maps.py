@@ -4,8 +4,9 @@
 along the road geometry, sea legs dashed, numbered stops, lodging and ports, partner areas in
 both province schemes, a legend and the usual controls); :func:`explore_partnership` draws the
 partner areas of a partnership with its destinations. Both compose like GeoPandas ``explore``:
-pass ``m`` to draw on an existing map. ``offline=True`` inlines Leaflet and the plugins (see
-:mod:`tourlink.offline`) and uses a plain background instead of web tiles.
+pass ``m`` to draw on an existing map. Maps are offline by default: Leaflet and the plugins are
+inlined (see :mod:`tourlink.offline`) over a plain background; ``offline=False`` loads them and
+a tile layer from the web, an explicit choice.
 
 Every user string is escaped before it reaches HTML or the JavaScript folium writes.
 """
@@ -108,7 +109,7 @@ class Legend(MacroElement):
 
 
 # ------------------------------------------------------------------------- maps
-def new_map(*, offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium.Map:
+def new_map(*, offline: bool = True, tiles: str | None = DEFAULT_TILES) -> folium.Map:
     """Return an empty map.
 
     Offline the map has a plain background colour and no tile layer, unless ``tiles`` is a URL
@@ -133,7 +134,7 @@ def explore(
     itinerary: Itinerary,
     m: folium.Map | None = None,
     *,
-    offline: bool = False,
+    offline: bool = True,
     tiles: str | None = DEFAULT_TILES,
     controls: bool = True,
 ) -> folium.Map:
@@ -146,12 +147,13 @@ def explore(
     m
         A map to draw on; a new one is made when None.
     offline
-        Inline Leaflet and plugins into the page and draw no web tiles (plain background).
+        Inline Leaflet and plugins into the page and draw no web tiles (plain background); the
+        default. ``False`` loads them and the tiles from the web.
     tiles
         Tile layer name or URL template when online; None for none. Offline only a URL template
         (``.../{z}/{x}/{y}.png``, e.g. a local tile server) is drawn, over the plain background.
     controls
-        Add layer control, fullscreen, minimap, measure control and fit the bounds.
+        Add layer control, fullscreen, measure control (and online a minimap) and fit the bounds.
     """
     if m is None:
         m = new_map(offline=offline, tiles=tiles)
@@ -214,7 +216,7 @@ def explore_partnership(
     *,
     destinations: Any = None,
     m: folium.Map | None = None,
-    offline: bool = False,
+    offline: bool = True,
     tiles: str | None = DEFAULT_TILES,
 ) -> folium.Map:
     """Draw a partnership's areas in both schemes and (optionally) its destinations.
@@ -432,11 +434,7 @@ def _common_legend_rows(*, route: bool = True, partners: bool = True) -> list[tu
 
 def _add_controls(m: folium.Map, *, offline: bool, bounds: list[list[float]] | None) -> None:
     folium.plugins.Fullscreen(position="topleft").add_to(m)
-    if offline:
-        from tourlink.offline import blank_tile_layer
-
-        folium.plugins.MiniMap(tile_layer=blank_tile_layer(), toggle_display=True).add_to(m)
-    else:
+    if not offline:  # offline a minimap has no tiles to show: a blank box
         folium.plugins.MiniMap(toggle_display=True).add_to(m)
     folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -35,7 +35,7 @@ from tourlink.errors import NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 #: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
 MODES = ("road", "fast_boat", "car_ferry", "boat")
 
@@ -78,6 +78,8 @@ class _Csr:
         self.time = csr_matrix((tt, (rows, cols)), shape=(n, n))
         self.length = csr_matrix((ln, (rows, cols)), shape=(n, n))
         self.key = {a: best[a][2] for a in arcs}
+        self.arc_keys = rows * n + cols  # sorted: arcs are sorted by (row, col)
+        self.arc_lengths = ln
         self.length_of = {a: best[a][1] for a in arcs}
         h = hashlib.sha256()
         h.update(G.graph.get("fingerprint", "").encode())
@@ -86,24 +88,28 @@ class _Csr:
         self.fingerprint = h.hexdigest()[:20]
 
 
-def _tree_lengths(pred: np.ndarray, csr: _Csr, sources: np.ndarray) -> np.ndarray:
-    """Return the path length (m) from each source to every node along the predecessor tree."""
+def _tree_lengths(pred: np.ndarray, dist: np.ndarray, csr: _Csr) -> np.ndarray:
+    """Return the path length (m) from each source to every node along the predecessor tree.
+
+    Nodes are visited in order of their time from the source (a parent is always reached before
+    its child), one vectorised step over all sources per rank.
+    """
     S, N = pred.shape
     parent = pred.astype(np.int64)
     has = parent >= 0
+    cols = np.broadcast_to(np.arange(N)[None, :], (S, N))
+    parent = np.where(has, parent, cols)  # a root or an unreached node is its own parent
     step = np.zeros((S, N))
-    lengths = csr.length
-    rows, cols = np.nonzero(has)
-    if len(rows):
-        step[rows, cols] = np.asarray(lengths[parent[rows, cols], cols]).ravel()
-    anc = np.where(has, parent, np.arange(N)[None, :])
-    total = step.copy()
-    for _ in range(max(1, int(math.ceil(math.log2(max(N, 2)))) + 1)):  # pointer doubling
-        total = total + np.take_along_axis(total, anc, axis=1) * (anc != np.arange(N)[None, :])
-        new = np.take_along_axis(anc, anc, axis=1)
-        if np.array_equal(new, anc):
-            break
-        anc = new
+    if csr.arc_keys.size:
+        keys = parent * N + cols
+        pos = np.clip(np.searchsorted(csr.arc_keys, keys), 0, csr.arc_keys.size - 1)
+        step = np.where(has & (csr.arc_keys[pos] == keys), csr.arc_lengths[pos], 0.0)
+    order = np.argsort(dist, axis=1, kind="stable")
+    total = np.zeros((S, N))
+    r = np.arange(S)
+    for k in range(N):
+        node = order[:, k]
+        total[r, node] = total[r, parent[r, node]] + step[r, node]
     return total
 
 
@@ -124,8 +130,13 @@ class TravelMatrix:
 
     @property
     def access_km(self) -> np.ndarray:
-        """Access-leg length (km, with the detour factor) of each place to the network."""
+        """Access-leg length (km, straight line times the detour factor) of each place to its road."""
         return np.array([s["access_m"] / 1000 for s in self._d.get("snaps", [])])
+
+    @property
+    def local_km(self) -> np.ndarray:
+        """Length (km) of the modelled local road from each place's road to the main network."""
+        return np.array([s.get("local_m", 0.0) / 1000 for s in self._d.get("snaps", [])])
 
     def index(self, place_id: str) -> int:
         """Return the row/column of ``place_id``; NotFoundError with suggestions if unknown."""
@@ -381,7 +392,7 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
             in_t[k, 1], in_m[k, 1] = (1 - s.t) * tt, (1 - s.t) * ln
     sources = np.unique(out_node.ravel())
     dist, pred = dijkstra(csr.time, directed=True, indices=sources, return_predecessors=True)
-    tree_m = _tree_lengths(pred, csr, sources)
+    tree_m = _tree_lengths(pred, dist, csr)
     src_row = np.full(len(csr.nodes), -1, dtype=np.int64)
     src_row[sources] = np.arange(len(sources))
     best_t = np.full((n, n), inf)
@@ -421,8 +432,8 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
     total_m[cut, :] = total_m[:, cut] = np.inf
     np.fill_diagonal(minutes, 0.0)
     np.fill_diagonal(total_m, 0.0)
-    snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s}
-                 for s in snaps]
+    snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s,
+                  "local_m": s.local_m} for s in snaps]
     return {"minutes": minutes, "km": total_m / 1000, "choice": choice, "pred": pred.astype(np.int32),
             "src_row": src_row, "out_node": out_node, "in_node": in_node, "boat": boat,
             "snaps": snap_rows}
@@ -437,6 +448,7 @@ def _save_cache(path: Path, detail: dict) -> None:
                  snap_t=np.array([s["t"] for s in snaps]),
                  snap_am=np.array([s["access_m"] for s in snaps]),
                  snap_as=np.array([s["access_s"] for s in snaps]),
+                 snap_lm=np.array([s["local_m"] for s in snaps]),
                  snap_key=np.array([s["key"] for s in snaps], dtype=np.int64),
                  snap_u=np.array([str(s["u"]) for s in snaps]), snap_v=np.array([str(s["v"]) for s in snaps]))
 
@@ -446,9 +458,10 @@ def _load_cache(path: Path, csr: _Csr) -> dict:
         d = {k: z[k] for k in z.files}
     by_str = {str(n): n for n in csr.nodes}
     cols = (d.pop("snap_u"), d.pop("snap_v"), d.pop("snap_key"), d.pop("snap_t"), d.pop("snap_am"),
-            d.pop("snap_as"))
+            d.pop("snap_as"), d.pop("snap_lm"))
     d["snaps"] = [{"u": by_str[u], "v": by_str[v], "key": int(k), "t": float(t), "access_m": float(am),
-                   "access_s": float(a_s)} for u, v, k, t, am, a_s in zip(*cols, strict=True)]
+                   "access_s": float(a_s), "local_m": float(lm)}
+                  for u, v, k, t, am, a_s, lm in zip(*cols, strict=True)]
     d["nodes"] = csr.nodes
     return d
 

@@ -5,7 +5,7 @@ Folium links Leaflet, its plugins, jQuery, Bootstrap and Font Awesome from CDNs.
 files, keyed by the very CDN URLs folium uses; :func:`inline_assets` swaps every ``<script
 src>`` and ``<link href>`` folium puts in the page header for inline ``<script>`` / ``<style>``
 with that content. Tiles cannot be inlined: offline maps draw no tile layer (a plain
-background) and the minimap uses :func:`blank_tile_layer`.
+background) and no minimap.
 """
 
 from __future__ import annotations
@@ -16,12 +16,6 @@ import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 
 from tourlink.errors import DataError
-
-#: a 1×1 PNG of the offline background colour (#eef2f0), the tile of the offline minimap
-_BLANK_TILE = (
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4"
-    "nGN49+kDAAWiAtEBntntAAAAAElFTkSuQmCC"
-)
 
 
 @functools.cache
@@ -81,8 +75,3 @@ def inline_assets(m: folium.Map) -> folium.Map:
     if not any(isinstance(c, InlineAssets) for c in root._children.values()):
         root.add_child(InlineAssets(), name="tl_inline_assets")
     return m
-
-
-def blank_tile_layer() -> folium.TileLayer:
-    """A tile layer whose every tile is a plain light-grey image (no network)."""
-    return folium.TileLayer(tiles=_BLANK_TILE, attr="offline", name="blank", control=False)

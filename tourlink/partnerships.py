@@ -33,6 +33,7 @@ import yaml
 from tourlink.errors import NotFoundError, ValidationError
 from tourlink.paths import data_file
 from tourlink.regions import Region, current_of, normalise, resolve
+from tourlink.userfiles import load_yaml, read_text
 
 #: theme vocabulary shared with the destination catalog
 THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_island", "floating_market",
@@ -192,13 +193,7 @@ def partnerships_from_yaml(text: str, *, source: str = "<partnerships>") -> dict
     ValidationError
         Naming every problem (entry number and id, field, what is wrong) of ``source``.
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ValidationError(f"{at}not valid YAML ({problem})", source=source) from exc
+    data = load_yaml(text, source=source)
     if isinstance(data, dict) and set(data) == {"partnerships"}:
         data = data["partnerships"]
     if not isinstance(data, list) or not data:
@@ -232,14 +227,7 @@ def load_partnerships(path: str | os.PathLike | None = None) -> dict[str, Partne
     """
     if path is None:
         return dict(_bundled())
-    path = Path(path)
-    if not path.is_file():
-        raise ValidationError("file not found; pass the path of a partnerships YAML file", source=str(path))
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                              source=str(path)) from exc
+    text = read_text(path, what="a partnerships YAML file")
     return partnerships_from_yaml(text, source=str(path))
 
 
@@ -382,8 +370,8 @@ def add_partnership(path: str | os.PathLike, p: Partnership) -> Path:
         raise ValidationError(f"id {p.id!r} is a bundled programme; choose another id", source=str(path))
     text = ""
     if path.exists():
-        text = path.read_bytes().decode("utf-8-sig")
-        if not isinstance(yaml.safe_load(text), list):
+        text = read_text(path, what="a partnerships YAML file")
+        if not isinstance(load_yaml(text, source=str(path)), list):
             raise ValidationError("expected a YAML list of partnerships; add the entry by hand",
                                   source=str(path))
         if p.id in partnerships_from_yaml(text, source=str(path)):

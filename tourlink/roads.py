@@ -9,9 +9,10 @@ edges between a port and the road ``access``). OSMnx functions (``ox.shortest_pa
 
 The bundled network (``data/roads_nodes.csv`` + ``data/roads_edges.csv.gz``, built by
 ``tools/build_roads.py``) is a national skeleton: national and main provincial roads plus
-curated expressways. It has no streets inside towns, so a trip that starts or ends in a town
-centre is joined to the skeleton by an access leg (:func:`snap`) at
-:data:`ACCESS_SPEED_KPH` over the straight-line distance times :data:`ACCESS_DETOUR`.
+curated expressways, plus a modelled local road (``highway="local"``, a chain of commune
+points, see ``data/README.md``) to every catalogue place farther than 2 km from them. A trip
+that starts or ends off the roads is joined to the nearest one by an access leg (:func:`snap`)
+at :data:`ACCESS_SPEED_KPH` over the straight-line distance times :data:`ACCESS_DETOUR`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ FAR_SNAP_M = 5000.0
 #: a place farther than this (straight line, m) from any road is not reachable by road at all
 #: (offshore islands such as Thổ Chu): its matrix row and column are infinite
 MAX_ACCESS_M = 50_000.0
+#: the ``highway`` of the modelled local roads of the bundled network (tools/build_roads.py)
+LOCAL_HIGHWAY = "local"
+#: a place joins a main road rather than a modelled local road unless the local road is
+#: more than this much closer (straight line, m)
+LOCAL_PREFER_M = 2000.0
 #: walking/transfer minutes between a pier and the road at each end of a sea crossing
 PORT_ACCESS_MINUTES = 10.0
 #: coach speeds (km/h) for OSM highway classes (osmnx ``hwy_speeds``; coaches keep below
@@ -295,7 +301,8 @@ class Snap:
     ``u``, ``v``, ``key``: the road edge; ``t``: fraction of its length from ``u``;
     ``point``: the (lon, lat) joining point; ``distance_m``: straight-line distance from the
     place; ``access_m`` / ``access_s``: the access leg (distance times :data:`ACCESS_DETOUR`,
-    at :data:`ACCESS_SPEED_KPH`).
+    at :data:`ACCESS_SPEED_KPH`); ``local_m``: length of the modelled local road from the
+    joining point to the main network (0 on a main road).
     """
 
     lon: float
@@ -306,6 +313,7 @@ class Snap:
     t: float
     point: tuple[float, float]
     distance_m: float
+    local_m: float = 0.0
 
     @property
     def access_m(self) -> float:
@@ -317,20 +325,30 @@ class Snap:
 
 
 class _EdgeIndex:
-    def __init__(self, G: nx.MultiDiGraph):
-        self.edges = []
-        geoms = []
+    """Road edges for snapping: all of them, and (``main``) the main ones, not modelled local roads."""
+
+    def __init__(self, edges: list, geoms: list, *, local: list[bool] | None = None):
+        if not geoms:
+            raise DataError("the network has no road edges to snap to")
+        self.edges, self.geoms = edges, geoms
+        self.tree = shapely.STRtree(geoms)
+        self.main = None
+        if local and any(local) and not all(local):
+            keep = [i for i, is_local in enumerate(local) if not is_local]
+            self.main = _EdgeIndex([edges[i] for i in keep], [geoms[i] for i in keep])
+
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph) -> _EdgeIndex:
+        edges, geoms, local = [], [], []
         for u, v, k, d in G.edges(keys=True, data=True):
             if d.get("mode", "road") != "road" or d.get("reversed"):
                 continue
             g = d.get("geometry") or LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
                                                  (G.nodes[v]["x"], G.nodes[v]["y"])])
-            self.edges.append((u, v, k))
+            edges.append((u, v, k))
             geoms.append(g)
-        if not geoms:
-            raise DataError("the network has no road edges to snap to")
-        self.geoms = geoms
-        self.tree = shapely.STRtree(geoms)
+            local.append(d.get("highway") == LOCAL_HIGHWAY)
+        return cls(edges, geoms, local=local)
 
 
 _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -339,19 +357,30 @@ _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _index(G: nx.MultiDiGraph) -> _EdgeIndex:
     idx = _INDEX.get(G)
     if idx is None or len(idx.edges) == 0:
-        idx = _INDEX[G] = _EdgeIndex(G)
+        idx = _INDEX[G] = _EdgeIndex.of(G)
     return idx
 
 
 def snap(lon: float, lat: float, G: nx.MultiDiGraph, *, warn: bool = True) -> Snap:
     """Return where the point (lon, lat) joins the road network ``G`` (nearest road edge).
 
-    Warns (``UserWarning``, and a log message) when the place is more than
+    A modelled local road is taken only when it is more than :data:`LOCAL_PREFER_M` closer
+    than the nearest main road (a place near a main road does not ride another place's local
+    road). Warns (``UserWarning``, and a log message) when the place is more than
     :data:`FAR_SNAP_M` from any road: its times then rest on a long access leg.
     """
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         raise TourlinkError(f"({lon}, {lat}) is not a lon/lat point")
     idx = _index(G)
+    best = _nearest(lon, lat, idx)
+    if idx.main is not None:  # a modelled local road only where it brings the place much closer
+        main = _nearest(lon, lat, idx.main)
+        if main[0] <= best[0] + LOCAL_PREFER_M:
+            return _snap_result(G, lon, lat, idx.main, main, warn)
+    return _snap_result(G, lon, lat, idx, best, warn)
+
+
+def _nearest(lon: float, lat: float, idx: _EdgeIndex) -> tuple:
     pt = Point(lon, lat)
     first = int(idx.tree.nearest(pt))
     radius = idx.geoms[first].distance(pt) * 1.5 + 1e-6
@@ -363,15 +392,41 @@ def snap(lon: float, lat: float, G: nx.MultiDiGraph, *, warn: bool = True) -> Sn
         d = haversine_m(lon, lat, q.x, q.y)
         if best is None or d < best[0] - 1e-9:
             best = (d, i, along, (q.x, q.y))
+    return best
+
+
+def _snap_result(G: nx.MultiDiGraph, lon: float, lat: float, idx: _EdgeIndex, best: tuple,
+                 warn: bool) -> Snap:
     d, i, along, q = best
     u, v, k = idx.edges[i]
     t = along / idx.geoms[i].length if idx.geoms[i].length > 0 else 0.0
     if warn and d > FAR_SNAP_M:
         msg = (f"place at ({lon:.5f}, {lat:.5f}) is {d / 1000:.1f} km from the nearest road of the "
                "network; its travel times rest on a long access leg")
-        warnings.warn(msg, UserWarning, stacklevel=2)
+        warnings.warn(msg, UserWarning, stacklevel=3)
     return Snap(lon=float(lon), lat=float(lat), u=u, v=v, key=k, t=float(t),
-                point=(round(q[0], 6), round(q[1], 6)), distance_m=float(d))
+                point=(round(q[0], 6), round(q[1], 6)), distance_m=float(d),
+                local_m=_local_m(G, u, v, k, float(t)))
+
+
+def _local_m(G: nx.MultiDiGraph, u, v, key, t: float) -> float:
+    """Metres of modelled local road from fraction ``t`` of edge (u, v, key) to the main network.
+
+    A local road of the bundled network is one edge from its place to a main road: the way out
+    is towards the end that a main road touches (towards the nearer end if both or none do).
+    """
+    e = G.edges[u, v, key]
+    if e.get("highway") != LOCAL_HIGHWAY:
+        return 0.0
+
+    def on_main(n) -> bool:
+        return any(d.get("highway") != LOCAL_HIGHWAY and d.get("mode", "road") == "road"
+                   for _, _, d in G.edges(n, data=True))
+
+    to_u, to_v = t * e["length"], (1 - t) * e["length"]
+    if on_main(u) != on_main(v):
+        return float(to_u if on_main(u) else to_v)
+    return float(min(to_u, to_v))
 
 
 def edge_part(G: nx.MultiDiGraph, u, v, key, t0: float, t1: float) -> list[tuple[float, float]]:
@@ -387,4 +442,4 @@ def edge_part(G: nx.MultiDiGraph, u, v, key, t0: float, t1: float) -> list[tuple
 
 __all__ = ["load_network", "read_network", "network_from_xml", "network_from_place", "snap", "Snap",
            "add_sea_links", "split_edge", "edge_part", "haversine_m", "ACCESS_SPEED_KPH", "ACCESS_DETOUR",
-           "FAR_SNAP_M", "MAX_ACCESS_M", "PORT_ACCESS_MINUTES"]
+           "FAR_SNAP_M", "MAX_ACCESS_M", "PORT_ACCESS_MINUTES", "LOCAL_HIGHWAY"]

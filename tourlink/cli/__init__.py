@@ -12,14 +12,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Sequence
 
 from tourlink.errors import TourlinkError
 
 #: modules of tourlink.cli that define subcommands, in the order --help lists them
-COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "quote_cmd", "export_cmd", "review_cmd", "batch_cmd",
-                   "serve_cmd", "bench_cmd", "demo_cmd")
+COMMAND_MODULES = ("data_cmds", "route_cmd", "plan_cmd", "check_cmd", "quote_cmd", "export_cmd", "review_cmd",
+                   "batch_cmd", "serve_cmd", "bench_cmd", "demo_cmd")
+#: longest message the CLI prints on one line (a 100 KB name is cut, not echoed)
+MAX_MESSAGE = 1000
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error (a bug), 2 bad input or impossible request
 
@@ -29,6 +32,7 @@ examples:
   tourlink provinces resolve "Kien Giang"
   tourlink route "Cần Thơ" "Rạch Giá"
   tourlink plan --partnership kien-giang--hau-giang --days 4 --start "Cần Thơ" --date 2026-12-10 --out tour/
+  tourlink check tour/itinerary.json
   tourlink export tour/itinerary.json --out pack/
 """
 
@@ -37,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors are one line and exit code 2, like TourlinkError."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,8 +106,15 @@ def _unexpected(exc: Exception, *, verbose: bool) -> int:
 
 
 def _one_line(value: object) -> str:
-    """The CLI promises one line on stderr: show line breaks inside a message as \\n."""
-    return str(value).replace("\r", "\\r").replace("\n", "\\n")
+    """The CLI promises one short line on stderr: line breaks shown as \\n, long words and messages cut."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
+    text = re.sub(r"\S{201,}", lambda m: m.group(0)[:100] + f"…({len(m.group(0)):,} characters)", text)
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
+
+
+def warn(message: str) -> None:
+    """Print a warning for the user: one line on stderr."""
+    print(f"tourlink: warning: {_one_line(message)}", file=sys.stderr)
 
 
 def run() -> None:

@@ -91,10 +91,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        description="Write a Folium map: partner areas shaded in both schemes, "
                        "destinations as markers with popups.")
     m.add_argument("id", help="partnership id, e.g. kien-giang--hau-giang")
-    m.add_argument("--out", type=Path, required=True, help="HTML file to write, e.g. map.html")
+    m.add_argument("--out", type=_html_file, required=True, help="HTML file to write, e.g. map.html")
     _file_option(m)
-    m.add_argument("--offline", action="store_true",
-                   help="inline scripts so the map works without a connection")
+    m.add_argument("--online", action="store_true",
+                   help="load Leaflet and a tile layer from the web (default: offline, self-contained)")
+    m.add_argument("--offline", action="store_true", help=argparse.SUPPRESS)  # the default now
     m.set_defaults(func=cmd_partnerships_map)
     n = sub.add_parser("new", help="write a programme of your own between any provinces",
                        epilog=PARTNERSHIPS_EPILOG, formatter_class=fmt,
@@ -127,6 +128,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     d.set_defaults(func=cmd_destinations)
 
 
+def _html_file(text: str) -> Path:
+    """argparse type of ``partnerships map --out``: a file name, not empty and not a folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a file name, e.g. map.html")
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name, e.g. {path / 'map.html'}")
+    return path
+
+
 def _file_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, default=argparse.SUPPRESS,
                         help="a partnerships YAML file instead of the bundled one")
@@ -138,8 +149,12 @@ def cmd_provinces_resolve(args: argparse.Namespace) -> int:
     from tourlink import regions
 
     name = " ".join(args.name)
-    region = regions.resolve(name, scheme=args.scheme)
-    if region.scheme == "legacy":
+    keyed = name.strip().lower().startswith(("legacy:", "2025:"))  # a key names its scheme itself
+    region = regions.resolve(name, scheme=None if keyed else args.scheme)
+    if region.scheme == "2025" and args.scheme == "legacy":  # every legacy area it was made of
+        for part in regions.legacy_parts(region):
+            print(f"{name} → {part.key} {part.name} (until 2025) → {region}")
+    elif region.scheme == "legacy":
         print(f"{name} → {region.key} {region.name} (until 2025) → {regions.current_of(region)}")
     else:
         parts = ", ".join(f"{p.key} {p.name}" for p in regions.legacy_parts(region))
@@ -198,6 +213,7 @@ def cmd_partnerships_show(args: argparse.Namespace) -> int:
     for m in p.members:
         where = f"{m.region.key} {m.region.name} → {current_of(m.region)}" if m.region else "outside Vietnam"
         lines.append(f"  - {m.name}: {where}" + (f"  ({m.note})" if m.note else ""))
+    lines += _abroad_lines(p)
     print("\n".join(lines))
     return 0
 
@@ -215,6 +231,24 @@ def cmd_partnerships_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _abroad_lines(p) -> list[str]:
+    """The way to each partner area abroad, its sights and lodging (from data/abroad.geojson)."""
+    from tourlink.abroad import abroad_area
+
+    lines = []
+    for m in p.members:
+        if m.region is not None or not m.abroad:
+            continue
+        area = abroad_area(m.abroad)
+        lines += [f"{area.name_en} ({area.key}), capital {area.capital}:",
+                  f"  getting there: {area.access_en}", "  sights:"]
+        lines += [f"    - {r.name_en}" + ("  [restricted: permits needed]" if r.get("access") == "restricted"
+                                           else "") for _, r in area.destinations.iterrows()]
+        lines += [f"  lodging: {r.name_en}" for _, r in area.lodging.iterrows()]
+        lines.append(f"  sources: {'; '.join(area.access_sources)}")
+    return lines
+
+
 def cmd_partnerships_map(args: argparse.Namespace) -> int:
     """Write the partnership map (engineer D's ``tourlink.maps.explore_partnership``) atomically."""
     from tourlink import maps
@@ -222,9 +256,8 @@ def cmd_partnerships_map(args: argparse.Namespace) -> int:
 
     p = get_partnership(args.id, path=args.file)
     destinations = _destinations_or_none(p)
-    m = maps.explore_partnership(p, destinations=destinations, offline=args.offline)
-    html = maps.to_html(m) if hasattr(maps, "to_html") else m.get_root().render()
-    write_text(args.out, html)
+    m = maps.explore_partnership(p, destinations=destinations, offline=not args.online)
+    write_text(args.out, maps.to_html(m))
     n = 0 if destinations is None else len(destinations)
     log.info("wrote %s (%d partner areas, %d destinations)", args.out, len(p.regions), n)
     print(args.out)

@@ -32,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``demo`` subcommand."""
     p = subparsers.add_parser("demo", help="plan the Kiên Giang–Hậu Giang famtrip demo and write its pack",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR", help="folder for the pack")
+    from tourlink.cli.plan_cmd import add_output_arguments
+
+    add_output_arguments(p, default=Path("out/demo"), what="the pack (default out/demo)")
     p.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds of search")
     p.add_argument("--group-size", type=int, default=None, metavar="N",
                    help="guests the quote prices (default 10)")
@@ -47,21 +49,19 @@ def demo_request(**changes):
 
 def run(args: argparse.Namespace) -> int:
     """Plan the demo, print it, write the pack, say where; return 0."""
-    from tourlink.cli.plan_cmd import ensure_folder, plan_with_progress, write_outputs, writing_to
+    from tourlink.cli import plan_cmd as pc
+    from tourlink.export import pack_files
 
     changes = {"time_limit": args.time_limit} if args.time_limit is not None else {}
     if getattr(args, "group_size", None) is not None:
         changes["group_size"] = args.group_size
     request = demo_request(**changes)
-    ensure_folder(args.out)
-    itinerary = plan_with_progress(request, quiet=getattr(args, "quiet", False))
+    pc.ensure_folder(args.out)
+    itinerary = pc.plan_with_progress(request, quiet=getattr(args, "quiet", False))
     print(itinerary.summary(lang=getattr(args, "lang", "en")))
-    try:
-        import tourlink.export  # noqa: F401
-        pack = True
-    except ImportError:
-        pack = False
-    with writing_to(args.out):
-        files = write_outputs(itinerary, args.out, pack=pack)
+    replaced = pack_files(args.out)
+    with pc.writing_to(args.out):
+        files = pc.write_outputs(itinerary, args.out, pack=True, online=args.online)
+    pc.report_files([], args.out, replaced)
     print(f"\nwrote {len(files)} files to {args.out}/ — open {args.out / 'map.html'} in a browser")
     return 0

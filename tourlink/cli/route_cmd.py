@@ -152,6 +152,8 @@ def route(origin: str, destination: str, *, on: date | None = None, fly: bool = 
     """
     from tourlink import matrix, roads
     a, b = resolve_place(origin), resolve_place(destination)
+    if (a["lon"], a["lat"]) == (b["lon"], b["lat"]):  # not 4 km of "local roads" there and back
+        return {"from": a["label"], "to": b["label"], "km": 0.0, "minutes": 0.0, "legs": [], "by_air": None}
     places = pd.DataFrame([a, b]).rename(columns={"label": "id"})
     places["id"] = [f"FROM {a['label']}", f"TO {b['label']}"]
     G = roads.load_network(sea=True)
@@ -268,6 +270,9 @@ def run(args) -> int:
         if air:
             out["by_air"] = {"minutes": air["minutes"], "legs": [_public(leg) for leg in air["legs"]]}
         print(json.dumps(out, ensure_ascii=False))
+        return 0
+    if not result["legs"]:
+        print(f"{result['from']} → {result['to']}: the same place, 0 km")
         return 0
     road_km = sum(leg["km"] for leg in result["legs"] if leg["mode"] == "road")
     boat = any(leg["mode"] != "road" for leg in result["legs"])

@@ -2,19 +2,21 @@
 
 :func:`write_pack` writes, into one folder, ``itinerary.json``, ``map.html``, ``route.gpx``,
 ``route.kml``, ``route.kmz``, ``route.geojson``, ``timetable.csv``, ``timetable.xlsx``,
-``calendar.ics``, ``quote.xlsx``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf`` where
-Chromium is installed) and ``README.txt``. Every file is written atomically, and the same
-itinerary always gives byte-identical files.
+``calendar.ics``, ``quote.xlsx``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf``
+where Chromium is installed) and ``README.txt``. The pack is written whole or not at all, and
+the same itinerary always gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tourlink.atomic import write_text
+from tourlink.atomic import atomic_folder, write_text
 from tourlink.errors import ValidationError
+from tourlink.export._common import one_line
 from tourlink.itinerary import Itinerary
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,42 @@ def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def pack_names() -> set[str]:
+    """Names of every file a pack can hold (other files in a pack folder are the user's, and kept)."""
+    return {n for entries in FORMATS.values() for n, _ in entries} | {"README.txt"}
+
+
+def pack_files(folder: str | Path) -> list[Path]:
+    """The files of an earlier pack in ``folder`` (sorted by name; [] when there are none)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(folder / n for n in pack_names() if (folder / n).is_file())
+
+
+def check_folder(folder: str | Path) -> None:
+    """Raise ValidationError when ``folder`` cannot hold a pack; make nothing.
+
+    Used before a long run, so that a bad ``--out`` is refused before planning.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError("is a file, not a folder; choose a folder for the pack", source=str(folder))
+    for name in pack_names():
+        if (folder / name).is_dir():
+            raise ValidationError(f"holds a folder named {name}; choose another folder for the pack",
+                                  source=str(folder))
+    parent = folder.parent  # where the temporary folder goes
+    base = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if base is None or not base.is_dir():
+        raise ValidationError(f"cannot write ({base} is a file); choose a writable folder",
+                              source=str(folder))
+    need = [base, folder] if folder.is_dir() else [base]
+    if not all(os.access(p, os.W_OK | os.X_OK) for p in need):
+        raise ValidationError("cannot write (permission denied); choose a writable folder",
+                              source=str(folder))
+
+
 def write_pack(
     itinerary: Itinerary,
     out_dir: str | Path,
@@ -73,7 +111,12 @@ def write_pack(
     formats: str | Iterable[str] | None = None,
     offline: bool = True,
 ) -> list[Path]:
-    """Write the famtrip pack of ``itinerary`` into ``out_dir`` and return the files written.
+    """Write the famtrip pack of ``itinerary`` into ``out_dir`` at once and return the files written.
+
+    The pack is written into a temporary folder beside ``out_dir`` and moved in when complete
+    (:func:`tourlink.atomic.atomic_folder`): an error or Ctrl-C leaves ``out_dir`` as it was. The
+    folder then holds this pack only: files of an older pack there (see :func:`pack_files`) are
+    replaced, or removed when this pack has no such file; the user's other files are kept.
 
     Parameters
     ----------
@@ -90,30 +133,39 @@ def write_pack(
     Raises
     ------
     ValidationError
-        When ``formats`` names an unknown format.
+        When ``formats`` names an unknown format or ``out_dir`` cannot hold a pack.
     """
-    from tourlink.export import geojson, gpx, ical, kml, printable, quote_sheet, timetable
-
-    single = {"gpx": (gpx.write_gpx, "route.gpx"), "kml": (kml.write_kml, "route.kml"),
-              "kmz": (kml.write_kmz, "route.kmz"), "geojson": (geojson.write_geojson, "route.geojson"),
-              "csv": (timetable.write_csv, "timetable.csv"), "xlsx": (timetable.write_xlsx, "timetable.xlsx"),
-              "ics": (ical.write_ical, "calendar.ics"), "quote": (quote_sheet.write_quote_xlsx, "quote.xlsx")}
     chosen = parse_formats(formats)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_folder(out)
+    with atomic_folder(out, replaces=pack_names()) as tmp:
+        names = [p.name for p in _write_formats(itinerary, tmp, chosen, offline=offline)]
+        write_text(tmp / "README.txt", readme(itinerary, names))
+    return [out / n for n in (*names, "README.txt")]
+
+
+def _write_formats(itinerary: Itinerary, out: Path, chosen: tuple[str, ...], *, offline: bool) -> list[Path]:
+    """Write each chosen format into ``out`` (a fresh folder); return the files in pack order."""
+    from tourlink import maps
+    from tourlink.export import geojson, gpx, ical, kml, printable, quote_sheet, timetable
+
+    #: file name → writer(itinerary, path) of the formats with one file each
+    single: dict[str, tuple[str, Callable[[Itinerary, Path], Path]]] = {
+        "json": ("itinerary.json", _write_json),
+        "map": ("map.html", lambda it, p: write_text(p, maps.to_html(maps.explore(it, offline=offline)))),
+        "gpx": ("route.gpx", gpx.write_gpx),
+        "kml": ("route.kml", kml.write_kml),
+        "kmz": ("route.kmz", kml.write_kmz),
+        "geojson": ("route.geojson", geojson.write_geojson),
+        "csv": ("timetable.csv", timetable.write_csv),
+        "xlsx": ("timetable.xlsx", timetable.write_xlsx),
+        "ics": ("calendar.ics", ical.write_ical),
+        "quote": ("quote.xlsx", quote_sheet.write_quote_xlsx),
+    }
     written: list[Path] = []
     for fmt in chosen:
-        if fmt == "json":
-            itinerary.to_json(out / "itinerary.json")
-            written.append(out / "itinerary.json")
-        elif fmt == "map":
-            from tourlink import maps
-
-            written.append(
-                write_text(out / "map.html", maps.to_html(maps.explore(itinerary, offline=offline)))
-            )
-        elif fmt in single:
-            write, name = single[fmt]
+        if fmt in single:
+            name, write = single[fmt]
             written.append(write(itinerary, out / name))
         elif fmt == "html":
             for lang in ("vi", "en"):
@@ -129,16 +181,20 @@ def write_pack(
                 pdf = printable.html_to_pdf(page, out / f"itinerary.{lang}.pdf")
                 if pdf is not None:
                     written.append(pdf)
-    written.append(write_text(out / "README.txt", readme(itinerary, written)))
     return written
 
 
-def readme(itinerary: Itinerary, files: Iterable[Path]) -> str:
+def _write_json(itinerary: Itinerary, path: Path) -> Path:
+    itinerary.to_json(path)
+    return path
+
+
+def readme(itinerary: Itinerary, files: Iterable[Path | str]) -> str:
     """The pack's README.txt: what the tour is and what each file is for."""
     purpose = {fname: text for entries in FORMATS.values() for fname, text in entries}
-    names = [p.name for p in files]
+    names = [Path(p).name for p in files]
     width = max((len(n) for n in names), default=10) + 2
-    lines = [f"{itinerary.title or 'Itinerary'} — famtrip pack made by tourlink", ""]
+    lines = [f"{one_line(itinerary.title) or 'Itinerary'} — famtrip pack made by tourlink", ""]
     if itinerary.days:
         lines.append(
             f"{len(itinerary.days)} days, {itinerary.days[0].date} to {itinerary.days[-1].date}; "
@@ -160,4 +216,4 @@ def readme(itinerary: Itinerary, files: Iterable[Path]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["FORMATS", "write_pack", "parse_formats", "readme"]
+__all__ = ["FORMATS", "write_pack", "parse_formats", "readme", "pack_files", "pack_names", "check_folder"]

@@ -48,6 +48,11 @@ def clean(text: object) -> str:
     return _NOT_XML.sub("", str(text))
 
 
+def one_line(text: object) -> str:
+    """``text`` on one line: line breaks and runs of spaces become one space (names, titles)."""
+    return " ".join(str(text).split())
+
+
 def esc(text: object) -> str:
     """Escape ``text`` for HTML and for the JavaScript template literals folium puts it in."""
     return (

@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 
 from tourlink.atomic import write_bytes
-from tourlink.export._common import duration, hm, leg_ends, mode_label, name, stamp, tour_key, uid
+from tourlink.export._common import duration, hm, leg_ends, mode_label, name, one_line, stamp, tour_key, uid
 from tourlink.itinerary import TZ, Itinerary, Stop
 
 PRODID = "-//tourlink//famtrip pack//EN"
@@ -27,7 +27,7 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", itinerary.title or "Itinerary")
+    cal.add("x-wr-calname", one_line(itinerary.title) or "Itinerary")  # one line (icalendar asserts it)
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     key = tour_key(itinerary)
     dtstamp = stamp(itinerary)

@@ -26,6 +26,8 @@ from tourlink.request import TourRequest, minutes_of
 TOL = 1.0
 #: a day may start this much before day_start when it drives straight to a morning boat
 EARLY_BOAT_MINUTES = 90
+#: a stop may lie this far (km) from its catalogue place (coordinates rounded in exports)
+PLACE_KM = 0.5
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     ds, de = minutes_of(request.day_start), minutes_of(request.day_end)
     dawn = minutes_of(request.dawn_start) if request.dawn else ds
     ls, le, lm = minutes_of(request.lunch_start), minutes_of(request.lunch_end), request.lunch_minutes
+    es, ee = minutes_of(request.evening_start), minutes_of(request.evening_end)
     days = itinerary.days
     # ------------------------------------------------------------ days and nights
     if len(days) != request.days:
@@ -110,6 +113,7 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     seen: dict[str, int] = {}
     for d in days:
         n = d.index
+        _check_places(d, places, n, bad)
         located = [d.start] + [s for s in d.stops if s.kind != "lunch"] + [d.end]
         if len(d.legs) != len(located) - 1:
             bad("legs", n, "", f"{len(d.legs)} legs for {len(located)} places in a row")
@@ -129,9 +133,13 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
             _check_leg(leg, places, mat, links, request, n, bad, name, d.date)
         # order of everything on the day's timeline
         timeline = [(d.start.depart, d.start.depart, d.start.name)]
-        for s in d.stops:
+        for k, s in enumerate(d.stops):
             if s.depart < s.arrive:
                 bad("times", n, s.id, f"{s.name} departs {s.depart:%H:%M} before it arrives {s.arrive:%H:%M}")
+            wait = d.stops[k - 1] if k else None
+            if s.kind == "lunch" and wait is not None and wait.kind in ("port", "place", "lodging") \
+                    and wait.arrive <= s.arrive and s.depart <= wait.depart:
+                continue  # lunch during a stop: at the pier waiting for the boat, in a town on the way
             timeline.append((s.arrive, s.depart, s.name))
         timeline.append((d.end.arrive, d.end.arrive, d.end.name))
         for (_a1, b1, n1), (a2, _b2, n2) in zip(timeline[:-1], timeline[1:], strict=True):
@@ -149,10 +157,20 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
         if _minute(d.start.depart) < earliest - TOL or d.start.depart.date() != d.date:
             bad("daily window", n, d.start.id, f"leaves {d.start.name} at {d.start.depart:%H:%M}, before "
                 f"{request.dawn_start if first_boat else request.day_start}")
-        if _minute(d.end.arrive) > de + TOL or d.end.arrive.date() != d.date:
-            late = _minute(d.end.arrive) - de
-            bad("daily window", n, d.end.id, f"arrives at {d.end.name} at {d.end.arrive:%H:%M}, "
+        # an evening block follows a check-in at the night's hotel: its visits keep the evening window
+        inn = next((k for k, s in enumerate(d.stops) if s.kind == "lodging" and s.id == d.end.id
+                    and _minute(s.depart) >= es - TOL), None)
+        evening = set() if inn is None else {id(s) for s in d.stops[inn + 1:]}
+        if inn is not None and (not request.evening or not d.overnight):
+            bad("evening", n, d.end.id, "an evening block the request does not ask for (evening = false)")
+        back = d.stops[inn].arrive if inn is not None else d.end.arrive
+        if _minute(back) > de + TOL or back.date() != d.date:
+            late = _minute(back) - de
+            bad("daily window", n, d.end.id, f"arrives at {d.end.name} at {back:%H:%M}, "
                 f"{late:.0f} min after {request.day_end}")
+        if inn is not None and (_minute(d.end.arrive) > ee + TOL or d.end.arrive.date() != d.date):
+            bad("daily window", n, d.end.id, f"back from the evening at {d.end.arrive:%H:%M}, after "
+                f"{request.evening_end}")
         # visits
         for s in visits:
             seen[s.id] = seen.get(s.id, 0) + 1
@@ -171,15 +189,17 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
                 shown = ", ".join(f"{_hm(a)}-{_hm(b)}" for a, b in wins) or "closed"
                 bad("opening hours", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M} on "
                     f"{d.date:%a %Y-%m-%d}, open {shown}")
-            lo_day = dawn if _dawn_site(places, s.id) else ds
-            if lo < lo_day - TOL or hi > de + TOL:
-                bad("daily window", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M}, outside "
-                    f"{request.day_start}–{request.day_end}")
+            lo_day, hi_day = (es, ee) if id(s) in evening else (dawn if _dawn_site(places, s.id) else ds, de)
+            if lo < lo_day - TOL or hi > hi_day + TOL:
+                span = (f"{request.evening_start}–{request.evening_end}" if id(s) in evening
+                        else f"{request.day_start}–{request.day_end}")
+                bad("daily window", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M}, "
+                    f"outside {span}")
         # lunch
         if lm:
             lunch = [s for s in d.stops if s.kind == "lunch" and s.minutes >= lm - TOL
                      and _minute(s.arrive) >= ls - TOL and _minute(s.depart) <= le + TOL]
-            if not lunch and _onboard(d, ls, le) < lm - TOL:
+            if not lunch:
                 bad("lunch", n, "", f"no {lm}-min lunch pause within "
                     f"{request.lunch_start}–{request.lunch_end}")
         road = sum(leg.minutes for leg in d.legs if leg.mode == "road")
@@ -207,11 +227,13 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
             bad("exclude", 0, x, f"excluded {name(x)} is visited")
     k = request.min_stops_per_partner
     partners = [p.name for p in getattr(world, "partners", ())] if world is not None else []
+    why = {c.partner: c.reason for c in itinerary.coverage}
     if k and partners:
         for p in partners:
             got = sum(1 for v in seen if v in places.index and places.at[v, "partner"] == p)
-            if got < k:
-                bad("coverage", 0, p, f"{p} gets {got} stops, needs {k}")
+            if got < k and (request.strict_coverage or not why.get(p)):
+                bad("coverage", 0, p, f"{p} gets {got} stops, needs {k}"
+                    + ("" if request.strict_coverage else " and the itinerary does not say why"))
     nights = [d.end.id for d in days if d.overnight]
     for area in request.nights_in:
         key = _fold(area)
@@ -231,6 +253,23 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
             bad("budget", 0, "", f"fees and fares {cost:,} VND, {cost - request.budget_vnd:,} VND over the "
                 f"budget of {request.budget_vnd:,} VND")
     return out
+
+
+def check_itinerary(itinerary: Itinerary, *, world: Any = None) -> list[Violation]:
+    """Check ``itinerary`` against the request it carries (the ``request`` of itinerary.json).
+
+    Raises
+    ------
+    ValidationError
+        When the itinerary carries no request or an invalid one.
+    """
+    from tourlink.errors import ValidationError
+
+    if not itinerary.request:
+        raise ValidationError("the itinerary carries no request, so its rules are unknown; plan it with "
+                              "`tourlink plan`", source="itinerary")
+    request = TourRequest.from_dict(itinerary.request, source="the itinerary's request")
+    return check(itinerary, request, world=world)
 
 
 def assert_feasible(itinerary: Itinerary, request: TourRequest, **kwargs: Any) -> None:
@@ -259,6 +298,23 @@ def _boat_site(places, pid: str) -> bool:
     return isinstance(v, str) and bool(v)
 
 
+def _check_places(d, places, n: int, bad) -> None:
+    """Each located stop lies where the catalogue puts it and carries its province."""
+    from tourlink.roads import haversine_m
+
+    for s in (d.start, *d.stops, d.end):
+        if s.kind == "lunch" or s.id not in places.index:
+            continue
+        lon, lat = float(places.at[s.id, "lon"]), float(places.at[s.id, "lat"])
+        km = haversine_m(s.lon, s.lat, lon, lat) / 1000
+        if km > PLACE_KM:
+            bad("places", n, s.id, f"{s.name} is at {s.lon:.5f}, {s.lat:.5f}, {km:,.1f} km from where the "
+                f"catalogue puts it ({lon:.5f}, {lat:.5f})")
+        prov = str(places.at[s.id, "province_legacy"]) if "province_legacy" in places else ""
+        if s.province_legacy and prov and s.province_legacy != prov:
+            bad("places", n, s.id, f"{s.name} is labelled {s.province_legacy}; the catalogue says {prov}")
+
+
 def _dawn_site(places, pid: str) -> bool:
     """A floating market reached by boat (a day may start at dawn for it)."""
     if not _boat_site(places, pid) or "themes" not in places:
@@ -271,13 +327,6 @@ def _departures(link, on) -> tuple[int, ...]:
     """Departures of ``link`` valid on date ``on`` (links without a calendar: every day)."""
     by_date = getattr(link, "departures_on", None)
     return tuple(by_date(on)) if by_date is not None else tuple(link.departures)
-
-
-def _onboard(d, ls: int, le: int) -> float:
-    """Minutes of the lunch window at a sea port or on a sea crossing."""
-    spans = [(s.arrive, s.depart) for s in d.stops if s.kind == "port"]
-    spans += [(leg.depart, leg.arrive) for leg in d.legs if leg.mode in ("fast_boat", "car_ferry", "flight")]
-    return sum(max(0.0, min(_minute(b), le) - max(_minute(a), ls)) for a, b in spans)
 
 
 def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name, on) -> None:
@@ -327,4 +376,4 @@ def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name,
     bad("legs", n, leg.from_id, f"unknown leg mode {leg.mode!r}")
 
 
-__all__ = ["Violation", "check", "assert_feasible"]
+__all__ = ["Violation", "check", "check_itinerary", "assert_feasible"]

@@ -24,6 +24,11 @@ def precheck(pl: Planning) -> None:
                                 difflib.get_close_matches(m, world.candidates, n=3, cutoff=0.5))
         if m not in world.candidates:
             reasons.append(f"must-visit {world.name(m)} is excluded")
+    dests = sorted(places.index[places["kind"] == "destination"])
+    for x in request.exclude:  # a typo would silently exclude nothing
+        if x not in places.index or places.at[x, "kind"] != "destination":
+            raise NotFoundError("destination to exclude", x,
+                                difflib.get_close_matches(x, dests, n=3, cutoff=0.5))
     if not world.candidates:
         reasons.append("no candidate destinations in the partner areas")
     else:
@@ -47,7 +52,7 @@ def precheck(pl: Planning) -> None:
         reasons.append(f"end place {world.name(world.end)} is reached only by boat but sea crossings "
                        "are not allowed (set sea = true)")
     k = request.min_stops_per_partner
-    if k and world.partners:
+    if k and world.partners and request.strict_coverage:
         for p in world.partners:
             n = sum(1 for c in world.candidates if places.at[c, "partner"] == p.name)
             if n < k:

@@ -191,13 +191,17 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
     from tourlink import catalog, regions
 
     partnership_id = ""
+    p = None
     if request.partnership:
-        from tourlink import partnerships
+        from tourlink import abroad, partnerships
         p = partnerships.get_partnership(request.partnership)
-        areas = list(p.regions)
         partnership_id = p.id
+        if not (request.provinces and any(m.region is None for m in p.members)):
+            abroad.check_plannable(p)  # a partner abroad (Xaisomboun) is no coach stop: say so, never drop it
+    if p is not None and not (request.provinces and any(m.region is None for m in p.members)):
+        areas = list(p.regions)
         source: Any = p
-    else:
+    else:  # provinces, or the Vietnamese side of a programme with a partner abroad
         areas = []
         for name in request.provinces:
             reg = regions.resolve(name)
@@ -219,8 +223,9 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
         if places.at[extra, "kind"] == "lodging" and extra not in hub_pool:
             hub_pool.append(extra)
     port_ids = {lk.from_port for lk in links} | {lk.to_port for lk in links}
+    airports = set(places.index[places.get("category", pd.Series(dtype=str)) == "airport"])
     used_ports = sorted(p for p in places.index[places["kind"] == "port"]
-                        if (p in port_ids and in_area.get(p, False))
+                        if (p in port_ids and (in_area.get(p, False) or p in airports))
                         or p in set(dests.get("access_port", pd.Series(dtype=str)).dropna()))
     keep = sorted(set(dests["id"]) | set(hub_pool) | set(used_ports) | {start, end})
     places = places.loc[keep]
