@@ -223,5 +223,6 @@ def test_default_shares_in_the_readme_are_measured_from_the_bundled_file():
     a, b = _shares(d), _shares(top)
     for f in build_catalog.FACTS:
         assert f"| {f} | {a[f]:.1f}% | {b[f]:.1f}% |" in readme
+        assert b[f] < 10, f"{f}: {b[f]} % of the top 25 per partner area is the kind's default (goal < 10 %)"
     osm = d[d["id"].str.startswith("osm-") & (d["source"].str.startswith("OpenStreetMap"))]
     assert (osm["defaults"].map(len) == 3).all()  # an OSM row has no fact of its own

@@ -59,7 +59,7 @@ from pathlib import Path
 import shapely
 import shapely.ops
 import yaml
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, mapping, shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -596,12 +596,13 @@ class Catalogue:
     ports: list[dict]
     curated: set[str]
     report: clean.Report
+    abroad: str = ""
 
     def files(self) -> dict[str, str]:
         """Return the text of each CSV file by name."""
         return {"destinations.csv": to_csv(list(self.destinations.values()), DEST_COLUMNS),
                 "lodging.csv": to_csv(self.lodging, LODGING_COLUMNS),
-                "ports.csv": to_csv(self.ports, PORT_COLUMNS)}
+                "ports.csv": to_csv(self.ports, PORT_COLUMNS), "abroad.geojson": self.abroad}
 
     def markdown(self) -> str:
         """Return the cleaning report block of ``data/README.md``."""
@@ -644,13 +645,15 @@ def assemble(raw: Path, out: Path) -> Catalogue:
                        problems,
                        ("id", "name_vi", "name_en", "lon", "lat", "province", "town", "price_band",
                         "price_vnd_per_night", "source"))
+    abroad = abroad_geojson(raw, CURATED / "abroad.yaml", problems)
     if problems:
         raise CuratedError(f"{len(problems)} problem(s) in tools/curated: " + "; ".join(problems))
-    return Catalogue(kept, lodging, ports, curated, report)
+    return Catalogue(kept, lodging, ports, curated, report, abroad)
 
 
 def build(raw: Path, out: Path) -> list[Path]:
-    """Build the three catalog CSV files of ``out`` from ``raw`` and the curated YAML; return their paths.
+    """Build the catalog files of ``out`` (destinations, lodging and ports CSV, ``abroad.geojson``) from
+    ``raw`` and the curated YAML; return their paths.
 
     Logs the cleaning report and writes it into the ``catalog-report`` block of ``out/README.md``
     when that file has one.
@@ -674,6 +677,77 @@ def build(raw: Path, out: Path) -> list[Path]:
         if new != old:
             write_text(readme, new)
     return files
+
+
+# --------------------------------------------------------------------------- partners abroad
+
+ABROAD_KINDS = ("destination", "lodging")
+
+
+def _rounded(coords, nd: int = 5):
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), nd) for c in coords]
+    return [_rounded(c, nd) for c in coords]
+
+
+def abroad_geojson(raw: Path, path: Path, problems: list[str]) -> str:
+    """Return ``data/abroad.geojson``: each foreign partner area of ``path`` (``tools/curated/abroad.yaml``)
+    as its boundary polygon (from ``raw``) with the access statement, then its destinations and lodging as
+    points; every point must lie inside its area. One feature per line, keys sorted."""
+    features = []
+    for i, item in enumerate(read_yaml(path, "partners")):
+        where = f"{path.name} partner {i + 1} ({item.get('key', '?')})"
+        required = ("key", "name", "name_vi", "name_en", "country", "capital", "boundary", "boundary_source",
+                    "route_en", "route_vi", "access_en", "access_vi", "access_sources")
+        missing = [f for f in required if not item.get(f)]
+        if missing:
+            problems.append(f"{where}: required {', '.join(missing)}")
+            continue
+        b = item["boundary"]
+        try:
+            doc = json.loads((Path(raw) / b["file"]).read_text(encoding="utf-8"))
+            geom = next(shape(f["geometry"]) for f in doc["features"]
+                        if str(f["properties"].get(b["property"])) == str(b["value"]))
+        except (OSError, KeyError, StopIteration, ValueError) as exc:
+            problems.append(f"{where} field boundary: {b} not found in RAW ({exc.__class__.__name__})")
+            continue
+        area = {k: nfc(str(item[k])) for k in ("key", "name", "name_vi", "name_en", "country", "capital",
+                                                 "route_en", "route_vi", "access_en", "access_vi",
+                                                 "boundary_source")}
+        area["access_sources"] = [nfc(str(x)) for x in item["access_sources"]]
+        outline = {"type": geom.geom_type, "coordinates": _rounded(mapping(geom)["coordinates"])}
+        features.append({"type": "Feature", "properties": {"feature": "area", **area}, "geometry": outline})
+        seen = set()
+        for kind, key, fields in (("destination", "destinations", ("id", "name_vi", "name_en", "lon", "lat",
+                                                                     "kind", "themes", "source")),
+                                  ("lodging", "lodging", ("id", "name_vi", "name_en", "lon", "lat", "town",
+                                                          "price_band", "price_vnd_per_night", "source"))):
+            for j, rec in enumerate(item.get(key) or []):
+                w = f"{where} {key} entry {j + 1} ({rec.get('id', '?')})"
+                lack = [f for f in fields if rec.get(f) in (None, "", [])]
+                if lack:
+                    problems.append(f"{w}: required {', '.join(lack)}")
+                    continue
+                if not str(rec["id"]).startswith("abroad-") or rec["id"] in seen:
+                    problems.append(f"{w} field id: a new id starting with abroad- is required")
+                seen.add(rec["id"])
+                if kind == "destination" and rec["kind"] not in KINDS:
+                    problems.append(f"{w} field kind: {rec['kind']!r} is not one of {', '.join(KINDS)}")
+                if kind == "destination" and set(rec["themes"]) - set(THEMES):
+                    problems.append(f"{w} field themes: {sorted(set(rec['themes']) - set(THEMES))} not in "
+                                    "the vocabulary")
+                lon, lat = float(rec["lon"]), float(rec["lat"])
+                if not geom.contains(Point(lon, lat)):
+                    problems.append(f"{w} field lon/lat: {lon},{lat} lies outside {item['name']}")
+                props = {k: (nfc(v) if isinstance(v, str) else v) for k, v in rec.items()
+                         if k not in ("lon", "lat")}
+                if "themes" in props:
+                    props["themes"] = ";".join(props["themes"])
+                props.update(feature=kind, area=area["key"])
+                point = {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+                features.append({"type": "Feature", "properties": props, "geometry": point})
+    lines = [json.dumps(f, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for f in features]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
 # --------------------------------------------------------------------------- report

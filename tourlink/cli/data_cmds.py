@@ -213,6 +213,7 @@ def cmd_partnerships_show(args: argparse.Namespace) -> int:
     for m in p.members:
         where = f"{m.region.key} {m.region.name} → {current_of(m.region)}" if m.region else "outside Vietnam"
         lines.append(f"  - {m.name}: {where}" + (f"  ({m.note})" if m.note else ""))
+    lines += _abroad_lines(p)
     print("\n".join(lines))
     return 0
 
@@ -228,6 +229,24 @@ def cmd_partnerships_new(args: argparse.Namespace) -> int:
     print(f"{args.out}: {p.id} — plan it with: tourlink plan --partnerships {args.out} --partnership {p.id} "
           "--days N --start TOWN --date YYYY-MM-DD")
     return 0
+
+
+def _abroad_lines(p) -> list[str]:
+    """The way to each partner area abroad, its sights and lodging (from data/abroad.geojson)."""
+    from tourlink.abroad import abroad_area
+
+    lines = []
+    for m in p.members:
+        if m.region is not None or not m.abroad:
+            continue
+        area = abroad_area(m.abroad)
+        lines += [f"{area.name_en} ({area.key}), capital {area.capital}:",
+                  f"  getting there: {area.access_en}", "  sights:"]
+        lines += [f"    - {r.name_en}" + ("  [restricted: permits needed]" if r.get("access") == "restricted"
+                                           else "") for _, r in area.destinations.iterrows()]
+        lines += [f"  lodging: {r.name_en}" for _, r in area.lodging.iterrows()]
+        lines.append(f"  sources: {'; '.join(area.access_sources)}")
+    return lines
 
 
 def cmd_partnerships_map(args: argparse.Namespace) -> int:
