@@ -19,6 +19,7 @@ from tourlink.atomic import atomic_folder, write_text
 from tourlink.errors import ValidationError
 from tourlink.export._common import one_line
 from tourlink.itinerary import Itinerary
+from tourlink.labels import count
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,8 @@ def readme(itinerary: Itinerary, files: Iterable[Path | str]) -> str:
     if itinerary.days:
         lines.append(
             f"{len(itinerary.days)} days, {itinerary.days[0].date} to {itinerary.days[-1].date}; "
-            f"{len(itinerary.visits)} visits, {itinerary.km:.0f} km"
+            f"{count(len(itinerary.visits), 'visit')}, "
+            f"{sum(d.road_km for d in itinerary.days):.0f} km by road"
             + (f"; partnership {itinerary.partnership}" if itinerary.partnership else "")
         )
         from tourlink.quote import quote_of

@@ -14,6 +14,7 @@ import simplekml
 from tourlink.atomic import write_bytes, write_text
 from tourlink.export._common import clean, hm, leg_ends, mode_label, name
 from tourlink.itinerary import SEA_MODES, Itinerary, Stop
+from tourlink.labels import without_ids
 
 #: line colour (KML aabbggrr) and width by mode
 MODE_STYLE = {
@@ -107,7 +108,8 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
                 name=_text(f"{mode_label(leg.mode)} {hm(leg.depart)}: {name(a)} → {name(b)}"),
                 coords=[(round(x, 6), round(y, 6)) for x, y in path],
             )
-            ls.description = _html(f"{leg.km:.1f} km, {round(leg.minutes)} min {leg.name}".strip())
+            via = without_ids(leg.name)
+            ls.description = _html(f"{leg.km:.1f} km, {round(leg.minutes)} min {via}".strip())
             ls.timespan.begin, ls.timespan.end = leg.depart.isoformat(), leg.arrive.isoformat()
             for k, v in {
                 "day": str(d.index),
