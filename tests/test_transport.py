@@ -104,7 +104,9 @@ def test_build_writes_both_directions_and_seasons():
     rows, deps = bt.links_of(items, {"p": "sea_port", "q": "river_pier"})
     assert [r["id"] for r in rows] == ["a--b", "b--a"]
     assert rows[1]["from_port"] == "q" and rows[1]["vehicle_fare_vnd"] == 900
-    assert rows[0]["estimates"] == "vehicle_fare_vnd: a guess" and rows[0]["checkin_min"] == 45
+    assert rows[0]["estimates"] == ("checkin_min: the planning default for a car_ferry (45 min), not a "
+                                    "published time | vehicle_fare_vnd: a guess")
+    assert rows[0]["checkin_min"] == 45
     assert {(d["link_id"], d["time"], d["days"], d["first_day"]) for d in deps} == {
         ("a--b", "08:00", "Mo-Su", ""), ("a--b", "17:00", "Sa,Su", "2026-06-01"),
         ("b--a", "10:00", "Mo-Su", "")}

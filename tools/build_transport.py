@@ -151,6 +151,9 @@ def _link(item: dict, where: str, ports: dict[str, str], problems: list[str]) ->
     if not isinstance(est, dict) or any(k not in ESTIMABLE or not str(v).strip() for k, v in est.items()):
         problems.append(f"{where} estimates: a mapping of {', '.join(ESTIMABLE)} to what the guess rests on")
         est = {}
+    if "checkin_min" not in item and "checkin_min" not in est:
+        est = {**est, "checkin_min": f"the planning default for a {mode} ({checkin} min), "
+                                     "not a published time"}
     deps = _timetable(item.get("timetable"), where, problems)
     row = {"id": lid, "mode": mode, "from_port": item.get("from"), "to_port": item.get("to"),
            "operator": str(item.get("operator", "")).strip(), "duration_min": item.get("duration_min"),
