@@ -69,3 +69,21 @@ def test_pdf_where_chromium_is_installed(itinerary, tmp_path):
     pdf = html_to_pdf(page, tmp_path / "itinerary.en.pdf")
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
     assert b"(D:20000101000000" in pdf.read_bytes()  # fixed dates: reproducible bytes
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_one_holds_the_title_and_day_one(lang, tmp_path):
+    """Bug 12: a day never broke across pages, so a long day 1 left the title alone on page 1."""
+    from dataclasses import replace
+
+    pypdf = pytest.importorskip("pypdf")
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed: no PDF")
+    it = famtrip()
+    long_title = "Famtrip Kiên Giang – Hậu Giang: Phú Quốc by boat, floating market at dawn, " * 3
+    d1 = it.days[0]
+    it = replace(it, title=long_title, days=(replace(d1, stops=d1.stops * 3, legs=d1.legs * 3), *it.days[1:]))
+    page = write_html(it, tmp_path / f"itinerary.{lang}.html", lang=lang)
+    pdf = html_to_pdf(page, tmp_path / f"itinerary.{lang}.pdf")
+    first = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert ("NGÀY 1" if lang == "vi" else "DAY 1") in first, first[:300]

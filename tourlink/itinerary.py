@@ -325,7 +325,7 @@ def _leg_to_dict(leg: Leg) -> dict[str, Any]:
     return {"from": leg.from_id, "to": leg.to_id, "mode": leg.mode, "name": leg.name,
             "km": round(leg.km, 2), "minutes": round(leg.minutes, 1),
             "depart": _iso(leg.depart), "arrive": _iso(leg.arrive), "fare_vnd": leg.fare_vnd,
-            "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry],
+            "geometry": [[round(x, 6), round(y, 6)] for x, y in leg.geometry],
             **({"code": leg.code} if leg.code else {})}
 
 

@@ -3,8 +3,9 @@
 :func:`write_pack` writes, into one folder, ``itinerary.json``, ``map.html``, ``route.gpx``,
 ``route.kml``, ``route.kmz``, ``route.geojson``, ``timetable.csv``, ``timetable.xlsx``,
 ``calendar.ics``, ``quote.xlsx``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf``
-where Chromium is installed) and ``README.txt``. The pack is written whole or not at all, and
-the same itinerary always gives byte-identical files.
+where Chromium is installed) and ``README.txt``. The pack is written whole or not at all. The same
+itinerary gives the same files but for the time they were made (the "created" time of GPX,
+XLSX and the calendar's DTSTAMP); with ``SOURCE_DATE_EPOCH`` set they are byte-identical.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
     cal.add("x-wr-calname", one_line(itinerary.title) or "Itinerary")  # one line (icalendar asserts it)
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     key = tour_key(itinerary)
-    dtstamp = stamp(itinerary)
+    dtstamp = stamp()
     first = min((d.start.depart for d in itinerary.days), default=dtstamp)
     last = max((d.end.arrive for d in itinerary.days), default=dtstamp)
     cal.add_component(

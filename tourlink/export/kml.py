@@ -36,13 +36,17 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _text(text: object) -> str:
-    """Plain text for simplekml: no XML-invalid characters, no ``<![CDATA[`` (simplekml keeps CDATA raw)."""
-    return clean(text).replace("<![CDATA[", "<! [CDATA[")
+    """Plain text for a KML element (simplekml writes values as given: see ``parsetext(False)``)."""
+    return xml_escape(clean(text))
 
 
 def _html(text: object) -> str:
-    """Text for <description>, which Google Earth renders as HTML: escaped, so names show as text."""
-    return html.escape(_text(text), quote=False)
+    """Text for <description>, which Google Earth renders as HTML: escaped HTML inside CDATA.
+
+    Readers get the HTML once escaped (``&amp;`` for ``&``), so a name shows as text; the escaped
+    text holds no ``>`` and so cannot end the CDATA section.
+    """
+    return f"<![CDATA[{html.escape(clean(text), quote=False)}]]>"
 
 
 def _stop_data(day: int, order: int, s: Stop) -> dict[str, str]:
@@ -67,6 +71,7 @@ def _stop_data(day: int, order: int, s: Stop) -> dict[str, str]:
 def itinerary_to_kml(itinerary: Itinerary) -> str:
     """Return the KML document of ``itinerary`` (ids numbered in document order)."""
     kml = simplekml.Kml(name=_text(itinerary.title or "Itinerary"))
+    kml.parsetext(False)  # we escape every value ourselves: simplekml kept any "<![CDATA[" raw
     kml.document.name = _text(itinerary.title or "Itinerary")
     styles = {}
     for mode, (colour, width) in MODE_STYLE.items():
@@ -81,12 +86,14 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
         point_styles[kind] = st
         kml.document.styles.append(st)
     for d in itinerary.days:
-        folder = kml.newfolder(name=d.title)
+        folder = kml.newfolder(name=_text(d.title))
         folder.description = _html(f"{name(d.start)} → {name(d.end)}, {d.km:.1f} km")
         order = 0
+        seen: set[str] = set()  # a pier passed twice in a day is one placemark
         for s in (d.start, *d.stops, d.end):
-            if s.kind == "lunch" or (s is d.start and d.index > 1):
+            if s.kind == "lunch" or (s is d.start and d.index > 1) or s.id in seen:
                 continue
+            seen.add(s.id)
             order += 1
             p = folder.newpoint(name=_text(s.name), coords=[(round(s.lon, 6), round(s.lat, 6))])
             p.description = _html(f"{hm(s.arrive)}–{hm(s.depart)} {s.name_en}".strip())

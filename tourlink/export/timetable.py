@@ -121,7 +121,7 @@ def timetable_xlsx(itinerary: Itinerary) -> bytes:
 
 def workbook_bytes(wb: Any, itinerary: Itinerary, *, title: str) -> bytes:
     """The bytes of an openpyxl workbook, the same for the same itinerary (fixed times, creator)."""
-    when = stamp(itinerary).replace(tzinfo=None)
+    when = stamp().replace(tzinfo=None)
     wb.properties.creator = "tourlink"
     wb.properties.title = title
     wb.properties.created = wb.properties.modified = when
