@@ -201,17 +201,14 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
     from tourlink import catalog, regions
 
     partnership_id = ""
-    p = None
     if request.partnership:
         from tourlink import abroad, partnerships
         p = partnerships.get_partnership(request.partnership)
-        partnership_id = p.id
-        if not (request.provinces and any(m.region is None for m in p.members)):
-            abroad.check_plannable(p)  # a partner abroad (Xaisomboun) is no coach stop: say so, never drop it
-    if p is not None and not (request.provinces and any(m.region is None for m in p.members)):
+        abroad.check_plannable(p)  # a partner abroad (Xaisomboun) is no coach stop: say so, never drop it
         areas = list(p.regions)
+        partnership_id = p.id
         source: Any = p
-    else:  # provinces, or the Vietnamese side of a programme with a partner abroad
+    else:
         areas = []
         for name in request.provinces:
             reg = regions.resolve(name)
