@@ -160,7 +160,7 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                                   name=f"lunch {k}"))
             copies.append(Copy("", k, e, lt + pl.lunch_minutes, 0, place))
             first = False
-    prov = [str(pl.row(x)["province_legacy"]) for x in locs]
+    prov = [str(pl.get(x, "province_legacy")) for x in locs]
     vehicles = []
     for s in segs:
         off = s.day * 1440

@@ -64,8 +64,9 @@ class World:
         if not self.comp:
             self.comp = land_components(self.matrix, list(self.places.index), cut=self.offshore)
         self.info = {col: self.places[col].to_dict() for col in
-                     ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner")
-                     if col in self.places}
+                     ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner", "lon",
+                      "lat", "themes", "province_legacy") if col in self.places}
+        self._minutes: tuple[dict[str, int], list[list[int]]] | None = None
 
     def get(self, pid: str, col: str) -> Any:
         """Value of column ``col`` for place ``pid`` (fast dictionary lookup)."""
@@ -75,6 +76,15 @@ class World:
         """Road minutes a → b, rounded up (``NO_ROAD`` or more when there is no road)."""
         if a != b and (a in self.offshore or b in self.offshore):
             return NO_ROAD
+        if self._minutes is None:  # the places' minutes as plain ints, once (the planner asks often)
+            ids = list(self.places.index)
+            idx = [self.matrix.index(i) for i in ids]
+            m = np.asarray(self.matrix.minutes, dtype=float)[np.ix_(idx, idx)]
+            whole = np.where(np.isfinite(m) & (m < NO_ROAD), np.ceil(m - 1e-9), NO_ROAD).astype(np.int64)
+            self._minutes = ({p: k for k, p in enumerate(ids)}, whole.tolist())
+        where, rows = self._minutes
+        if a in where and b in where:
+            return rows[where[a]][where[b]]
         m = self.matrix.minutes[self.matrix.index(a), self.matrix.index(b)]
         return NO_ROAD if not np.isfinite(m) or m >= NO_ROAD else int(math.ceil(m - 1e-9))
 
