@@ -169,7 +169,7 @@ def test_daily_window_shorter_than_the_shortest_visit(world):
 
 
 def test_coverage_no_itinerary_can_meet(world):
-    r = req(days=1, pace=2, min_stops_per_partner=3)
+    r = req(days=1, pace=2, min_stops_per_partner=3, strict_coverage=True)
     _explained(world, r, "coverage", "3 stops", "pace 2")
 
 
@@ -178,12 +178,12 @@ def test_coverage_of_a_partner_with_every_destination_excluded(world):
     from tourlink.optimise.world import load_world
     hau_giang = tuple(c for c in world.candidates if world.places.at[c, "partner"] == "Hậu Giang")
     assert hau_giang
-    r = req(days=2, exclude=hau_giang, min_stops_per_partner=1)
+    r = req(days=2, exclude=hau_giang, min_stops_per_partner=1, strict_coverage=True)
     _explained(load_world(r), r, "coverage", "Hậu Giang", "0 candidate")
 
 
 def test_coverage_explanation_names_the_partner_areas(world):
-    r = req(days=1, pace=2, min_stops_per_partner=3)
+    r = req(days=1, pace=2, min_stops_per_partner=3, strict_coverage=True)
     _explained(world, r, "coverage", "Kiên Giang", "Hậu Giang")
 
 

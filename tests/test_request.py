@@ -21,9 +21,20 @@ def test_defaults_and_derived_fields():
     assert r.start_date == date(2026, 12, 10)
     assert r.end == "Cần Thơ" and r.nights == 3
     assert (r.day_start, r.day_end, r.lunch_start, r.lunch_end, r.lunch_minutes) == (
-        "07:30", "18:00", "11:30", "13:30", 60)
+        "07:30", "18:00", "11:00", "13:30", 60)
     assert r.minutes("day_start") == 450
     assert r.sea and r.dawn and r.dawn_start == "05:00"
+    assert r.min_stops_per_partner == 1 and not r.strict_coverage and r.max_per_kind == {}
+    assert not r.evening and (r.evening_start, r.evening_end) == ("18:30", "21:30") and r.island_nights == 2
+
+
+def test_kind_caps_name_catalogue_kinds_and_whole_numbers():
+    assert make(max_per_kind={"floating_market": 2}).max_per_kind == {"floating_market": 2}
+    with pytest.raises(ValidationError) as e:
+        make(max_per_kind={"floatin_market": 2, "museum": -1}, evening_start="17:00")
+    text = str(e.value)
+    assert "did you mean 'floating_market'" in text and "museum = -1" in text
+    assert "evening_start 17:00 must not be before day_end" in text
 
 
 def test_theme_weight_is_the_largest_listed_weight_else_one():

@@ -76,7 +76,9 @@ class TourRequest:
     day_start, day_end
         Daily window of the group (default 07:30–18:00).
     lunch_start, lunch_end, lunch_minutes
-        Lunch is a pause of ``lunch_minutes`` that starts and ends inside the lunch window.
+        Lunch is a pause of ``lunch_minutes`` that starts and ends inside the lunch window
+        (default 11:00–13:30, 60 minutes), every day: at a place of the day, at the pier, or on
+        board when a crossing spans the window.
     max_road_hours
         Cap on hours on the road per day (boat time does not count).
     pace
@@ -87,7 +89,14 @@ class TourRequest:
     must, exclude
         Destination ids that must be visited / must not be.
     min_stops_per_partner
-        Coverage: each partner legacy area gets at least this many stops (0 = no rule).
+        Coverage: each partner legacy area gets at least this many stops when the days allow
+        (0 = no rule); the itinerary's coverage says why a partner got fewer.
+    strict_coverage
+        Refuse the request (InfeasibleError) when a partner cannot get its stops, instead of
+        planning without them.
+    max_per_kind
+        Kind → most visits of that kind in the tour (default: one floating market); 0 leaves
+        the kind out. Kinds are those of the catalogue (museum, pagoda, floating_market, ...).
     nights_in
         Areas (partner names) that must host at least one night.
     spread_nights
@@ -113,6 +122,13 @@ class TourRequest:
         a day whose next night is too far by road or on another land mass may fly).
     dawn, dawn_start
         Allow a day to start at ``dawn_start`` to reach a floating market.
+    evening, evening_start, evening_end
+        Add an evening block after check-in (a night market, a dinner cruise, a show) between
+        ``evening_start`` and ``evening_end`` on the nights an evening place near the hotel is
+        worth it (off by default: the day then ends at the hotel).
+    island_nights
+        Nights to spend where a long crossing (90 minutes or more) lands, unless the tour ends
+        there (0 or 1: no rule).
     seed, time_limit
         Search seed and seconds of search (None = the planner's default).
     title
@@ -127,7 +143,7 @@ class TourRequest:
     provinces: tuple[str, ...] = ()
     day_start: str = "07:30"
     day_end: str = "18:00"
-    lunch_start: str = "11:30"
+    lunch_start: str = "11:00"
     lunch_end: str = "13:30"
     lunch_minutes: int = 60
     max_road_hours: float = 6.0
@@ -136,6 +152,8 @@ class TourRequest:
     must: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     min_stops_per_partner: int = 1
+    strict_coverage: bool = False
+    max_per_kind: Mapping[str, int] = field(default_factory=dict)
     nights_in: tuple[str, ...] = ()
     spread_nights: bool = False
     partner_hubs_first: bool = True
@@ -147,6 +165,10 @@ class TourRequest:
     modes: tuple[str, ...] = ("road", "boat")
     dawn: bool = True
     dawn_start: str = "05:00"
+    evening: bool = False
+    evening_start: str = "18:30"
+    evening_end: str = "21:30"
+    island_nights: int = 2
     seed: int = 0
     time_limit: float | None = None
     title: str = ""
@@ -171,7 +193,7 @@ class TourRequest:
         put(self, "start_date", sd)
         for name, lo, hi in (("days", 1, 14), ("pace", 1, 20), ("lunch_minutes", 0, 180),
                              ("min_stops_per_partner", 0, 20), ("group_size", 1, 200),
-                             ("lodging_grade", 2, 5)):
+                             ("island_nights", 0, 14), ("lodging_grade", 2, 5)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 problems.append(f"{name}: expected an integer, got {v!r}")
@@ -205,12 +227,13 @@ class TourRequest:
             problems.append(f"seed: expected an integer, got {self.seed!r}")
         elif not 0 <= self.seed < 2**32:
             problems.append(f"seed: {self.seed} is outside 0..{2**32 - 1} (PyVRP's seed range)")
-        for name in ("sea", "dawn", "spread_nights", "partner_hubs_first"):
+        for name in ("sea", "dawn", "spread_nights", "partner_hubs_first", "strict_coverage", "evening"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(f"{name}: expected true or false, got {getattr(self, name)!r}")
         # times of day -----------------------------------------------------------------
         tm: dict[str, int] = {}
-        for name in ("day_start", "day_end", "lunch_start", "lunch_end", "dawn_start"):
+        for name in ("day_start", "day_end", "lunch_start", "lunch_end", "dawn_start", "evening_start",
+                     "evening_end"):
             try:
                 tm[name] = minutes_of(getattr(self, name))
                 put(self, name, hhmm(tm[name]))
@@ -225,6 +248,13 @@ class TourRequest:
                                 f"lunch_minutes={self.lunch_minutes}")
         if {"dawn_start", "day_start"} <= tm.keys() and tm["dawn_start"] > tm["day_start"]:
             problems.append(f"dawn_start {self.dawn_start} must not be after day_start {self.day_start}")
+        if {"evening_start", "evening_end", "day_end"} <= tm.keys():
+            if tm["evening_start"] < tm["day_end"]:
+                problems.append(f"evening_start {self.evening_start} must not be before day_end "
+                                f"{self.day_end}")
+            if tm["evening_end"] - tm["evening_start"] < 30:
+                problems.append(f"evening_end {self.evening_end} must be at least 30 min after evening_start "
+                                f"{self.evening_start}")
         # places and lists -------------------------------------------------------------
         if not isinstance(self.start, str) or not self.start.strip():
             problems.append("start: give the place where day 1 starts (a town, port or hub)")
@@ -287,6 +317,7 @@ class TourRequest:
             problems.append("themes: every theme has weight 0, so no destination is worth a visit; give "
                             "a theme a weight above 0")
         put(self, "themes", dict(sorted(themes.items())))
+        put(self, "max_per_kind", _kind_caps(self.max_per_kind, problems))
         if problems:
             raise ValidationError(problems, source="TourRequest")
 
@@ -362,6 +393,27 @@ class TourRequest:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d.update(changes)
         return type(self)(**d)
+
+
+def _kind_caps(raw: Any, problems: list[str]) -> dict[str, int]:
+    """``max_per_kind`` validated: catalogue kinds → whole numbers >= 0 (problems appended)."""
+    if not isinstance(raw, Mapping):
+        problems.append(f"max_per_kind: expected a table kind = count, got {raw!r}")
+        return {}
+    if not raw:
+        return {}
+    from tourlink.catalog import KINDS
+    out: dict[str, int] = {}
+    for k, n in raw.items():
+        if k not in KINDS:
+            near = difflib.get_close_matches(str(k), list(KINDS), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; known: {', '.join(KINDS)}"
+            problems.append(f"max_per_kind: unknown kind {k!r}{hint}")
+        elif isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 50:
+            problems.append(f"max_per_kind: {k} = {n!r}, expected a whole number 0..50")
+        else:
+            out[k] = n
+    return dict(sorted(out.items()))
 
 
 __all__ = ["TourRequest", "THEMES", "MODES", "minutes_of", "hhmm"]

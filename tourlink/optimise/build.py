@@ -3,58 +3,94 @@
 Modelling rules (minutes on one global timeline, day ``d`` (0-based) at ``d * 1440``):
 
 * every *segment* of a day (a day without a crossing has one; a crossing day has the part
-  before the boat and the part after it) is one vehicle from its start place to its end place;
-  ``max_distance`` caps its road minutes (the distance matrix holds road minutes);
+  before the crossing and the part after it) is one vehicle from its start place to its end
+  place; its distance matrix holds road minutes and ``max_distance`` is its road-hours cap,
+  exactly; ``capacity`` = ``pace`` with one unit of load per visit;
 * each candidate gets one client copy per (segment, open interval of that date) that can be
-  reached, visited and left inside the segment, all copies in one mutually exclusive group;
-  the window is on the visit start, ``[open, close - visit]`` ∩ the daily window;
-* prize = ``round(10 * score * weight)`` where ``weight`` is the request's largest weight of
-  the destination's themes (1.0 when none is listed): one tenth of a score point resolution;
+  reached, visited and left inside the segment; the window is on the visit start,
+  ``[open, close - visit]`` ∩ the daily window. All copies of a destination share a mutually
+  exclusive group, and so do destinations that are one site or of a kind capped at one visit
+  (:mod:`tourlink.optimise.variety`);
 * a floating market (``access_port``) is served at its pier: service = visit + 2 × boat
   minutes, window shifted by the boat minutes; such days may start at ``dawn_start``, while
   other visits keep the daily window (their earliest start allows the drive from the day's
   start after ``day_start``);
-* lunch is reserved by ending the segment that holds the lunch window ``lunch_minutes``
-  earlier and by closing the windows of visits after the lunch window ``lunch_minutes``
-  earlier; the day timing (:mod:`tourlink.optimise.timing`) inserts the pause;
-* pace: the distance matrix is road minutes plus ``pace_unit`` per arrival at a visit, and
-  ``max_distance = road cap + pace * pace_unit``, so no segment takes more than ``pace``
-  visits (the road cap is exact for full segments and re-checked on every timed day);
+* lunch is a client too: a segment that holds the lunch pause gets a *required* group of lunch
+  clients, one at each place the segment may pass (its start and end, the road place of each
+  candidate offered to it, and the lodging towns), with service ``lunch_minutes`` and a window
+  that keeps the pause inside the lunch window. So the solver plans the day the timing keeps;
+* the objective weighs value against time: a visit earns its value
+  (:meth:`~tourlink.optimise.planning.Planning.value`, ten units per score point above the
+  floor, times the theme weight); every minute of a segment costs ``DAY_MINUTE_COST`` units and
+  every road minute ``ROAD_MINUTE_COST`` more. A stop is planned only when it is worth its
+  visit, its detour and its wait; a flagship outweighs minor stops at equal cost;
+* geography: a visit that would be an out-and-back of ``MAX_EXCURSION_KM`` or more of road
+  from the day's line (start to end) is not offered to that day; a drive between two places in
+  different legacy provinces counts
+  ``BORDER_MINUTES`` more in the distance matrix (the cost), and a segment's ``max_distance`` is
+  its road cap plus one such allowance when its start and end lie in different provinces —
+  every route then crosses at least that once, so the cap on real road minutes stays exact
+  while each extra crossing (a zigzag, an out-and-back over a border) costs;
+* an evening block (``request.evening``) is a vehicle from the night's hotel and back between
+  ``evening_start`` and ``evening_end``, offered only evening places (open after dark: a night
+  market, a dinner cruise, a show) for one visit; its minutes are the group's own, only its
+  road minutes cost;
 * each segment is offered only its shortlist of candidates (:func:`shortlist`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
+from tourlink.optimise import variety
 from tourlink.optimise.days import Plan, Segment
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.problem import Client, Problem, Vehicle
 from tourlink.optimise.world import NO_ROAD
 
+#: value units (a tenth of a score point) a minute of the day costs: visiting, driving, waiting
+DAY_MINUTE_COST = 1
+#: value units a minute on the road costs on top of that
+ROAD_MINUTE_COST = 2
+#: road minutes a drive across a (legacy) province border counts for in the cost, so that a day
+#: reads as a line and does not cross back and forth; never in the road-hours cap
+BORDER_MINUTES = 20
+#: road km of detour from a day's line (:meth:`Planning.excursion_km`) beyond which a visit is
+#: not offered to that day (a must-visit always is): no out-and-backs of 110 km or more
+MAX_EXCURSION_KM = 110
+
 
 @dataclass(frozen=True)
 class Copy:
-    """What a client of the Problem stands for: a destination in a segment interval."""
+    """What a client of the Problem stands for: a visit of ``dest`` (or the lunch pause, ``dest`` "")
+    in segment ``segment``, at road place ``place``."""
 
     dest: str
     segment: int
     early: int  # window on the visit start at the destination, minutes after midnight
     late: int
     lead: int  # minutes between the service start at the road place and the visit start
+    place: str = ""
+
+    @property
+    def lunch(self) -> bool:
+        return not self.dest
 
 
 def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozenset(),
-                  allowed: frozenset[str] | None = None) -> tuple[Problem, list[Copy], list[str]]:
+                  banned: frozenset[tuple[str, int]] = frozenset(), values: dict[str, int] | None = None,
+                  bonus: dict[str, int] | None = None) -> tuple[Problem, list[Copy], list[str]]:
     """Return the Problem of ``plan``, what each client stands for, and the location ids.
 
     ``required`` destinations get a required copy (``request.must`` are always required);
-    ``allowed`` limits the candidates (None = all).
+    ``banned`` holds ``(destination, day)`` pairs not to offer (day -1: the whole tour);
+    ``values`` overrides :meth:`Planning.value` (repetition decay); ``bonus`` adds to the value of
+    some destinations (partner coverage). A bonus destination is always offered.
     """
     world, request = pl.world, pl.request
-    segs = plan.segments
+    segs = plan.parts
     locs: list[str] = []
     where: dict[str, int] = {}
 
@@ -66,65 +102,85 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
 
     for s in segs:
         loc(s.start), loc(s.end)
-    ls, lm = pl.lunch_start, pl.lunch_minutes
     clients: list[Client] = []
     copies: list[Copy] = []
     must = set(request.must) | set(required)
-    keep = shortlist(pl, segs, must=must)
-    for g, dest in enumerate(world.candidates):
-        if allowed is not None and dest not in allowed and dest not in must:
-            continue
+    bonus = bonus or {}
+    caps = variety.caps(pl)
+    group_of = dict(variety.groups(pl))
+    taken = {group_of[m] for m in must if m in group_of}
+    for n, m in enumerate(sorted(must & set(group_of))):  # a required stop: a group of its own
+        group_of[m] = len(world.candidates) + len(plan.parts) + n
+    keep = shortlist(pl, segs, must=must | set(bonus))
+    for dest in world.candidates:
+        if dest not in must and (group_of[dest] in taken or caps.get(pl.kind(dest)) == 0
+                                 or (dest, -1) in banned):
+            continue  # one of its site / kind group is required, its kind is left out, or banned
         road = pl.road_id(dest)
         boat = pl.boat_minutes(dest)
         service = int(pl.get(dest, "visit_minutes")) + 2 * boat
-        prize = pl.prize(dest)
+        value = (pl.value(dest) if values is None else values.get(dest, pl.value(dest))) + bonus.get(dest, 0)
         first = True
         for k, s in enumerate(segs):
-            if pl.land(road) != pl.land(s.start):
-                continue
-            if dest not in keep[k]:
+            if dest not in keep[k] or (dest, s.day) in banned or pl.land(road) != pl.land(s.start):
                 continue
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
             if t_in + t_out > s.cap or t_in >= NO_ROAD:
                 continue
-            late_seg = s.late - (lm if s.lunch else 0)
+            if dest not in request.must and pl.excursion_km(road, s.start, s.end) >= MAX_EXCURSION_KM:
+                continue  # an out-and-back off the day's line
             base = pl.dawn_start if s.dawn and pl.dawn_site(dest) else s.early
-            for e, lt in pl.windows(dest, s.day):
+            for e, lt in (pl.evening_windows(dest, s.day) if s.evening else pl.windows(dest, s.day)):
                 e_srv = max(e - boat, base + t_in)
-                l_srv = min(lt - boat, late_seg - service - t_out)
-                if s.lunch and l_srv > ls:  # a visit after the lunch window may be pushed back by lunch
-                    l_srv = max(min(ls, l_srv), l_srv - lm)
+                l_srv = min(lt - boat, s.late - service - t_out)
                 if e_srv > l_srv:
                     continue
                 off = s.day * 1440
                 clients.append(Client(location=loc(road), service=service, tw_early=off + e_srv,
-                                      tw_late=off + l_srv, prize=prize,
-                                      required=dest in must and first, group=g, name=dest))
-                copies.append(Copy(dest, k, e, lt, boat))
+                                      tw_late=off + l_srv, prize=value, required=dest in must and first,
+                                      group=group_of[dest], name=dest, load=1))
+                copies.append(Copy(dest, k, e, lt, boat, road))
                 first = False
-    vehicles = []
+    n_groups = len(world.candidates)
     for k, s in enumerate(segs):
+        if not s.lunch or pl.lunch_minutes <= 0:
+            continue
+        towns = [h for h in world.hubs if pl.land(h) == pl.land(s.start)]
+        places = dict.fromkeys([s.start, *sorted({c.place for c in copies if c.segment == k}), *towns, s.end])
+        first = True
+        for place in places:
+            t_in, t_out = pl.minutes(s.start, place), pl.minutes(place, s.end)
+            e = max(pl.lunch_start, s.early + t_in)
+            lt = min(pl.lunch_end, s.late - t_out) - pl.lunch_minutes
+            if t_in + t_out > s.cap or e > lt:
+                continue
+            off = s.day * 1440
+            clients.append(Client(location=loc(place), service=pl.lunch_minutes, tw_early=off + e,
+                                  tw_late=off + lt, prize=0, required=first, group=n_groups + k,
+                                  name=f"lunch {k}"))
+            copies.append(Copy("", k, e, lt + pl.lunch_minutes, 0, place))
+            first = False
+    prov = [str(pl.get(x, "province_legacy")) for x in locs]
+    vehicles = []
+    for s in segs:
         off = s.day * 1440
-        late = s.late - (lm if s.lunch else 0)
         early = pl.dawn_start if s.dawn else s.early
+        border = BORDER_MINUTES if prov[loc(s.start)] != prov[loc(s.end)] else 0
+        what = "evening at" if s.evening else f"{pl.name(s.start)} →"
         vehicles.append(Vehicle(start=loc(s.start), end=loc(s.end), tw_early=off + early,
-                                tw_late=off + max(early, late), max_distance=s.cap, name=f"segment {k}"))
+                                tw_late=off + max(early, s.late), max_distance=s.cap + border,
+                                name=f"day {s.day + 1} {what} {pl.name(s.end)}",
+                                capacity=1 if s.evening else request.pace, distance_cost=ROAD_MINUTE_COST,
+                                duration_cost=0 if s.evening else DAY_MINUTE_COST))
     idx = [world.matrix.index(x) for x in locs]
     sub = np.asarray(world.matrix.minutes, dtype=float)[np.ix_(idx, idx)]
     sub = np.where(np.isfinite(sub) & (sub < NO_ROAD), np.ceil(sub - 1e-9), NO_ROAD)
     dur = sub.astype(np.int64)
     np.fill_diagonal(dur, 0)
-    # distance = road minutes + PACE_UNIT per arrival at a visit, so max_distance holds the pace
-    # exactly (a route with pace + 1 visits is over whatever its road minutes); the road cap is
-    # exact on routes with pace visits and re-checked on the timed day otherwise
-    unit = pace_unit(pl)
-    at_client = np.zeros(len(locs), dtype=np.int64)
-    at_client[sorted({c.location for c in clients})] = unit
-    dist = dur + at_client[None, :]
-    np.fill_diagonal(dist, 0)
-    vehicles = [replace(v, max_distance=v.max_distance + request.pace * unit) for v in vehicles]
-    return Problem(duration=dur, distance=dist, clients=tuple(clients),
-                   vehicles=tuple(vehicles)), copies, locs
+    p = np.array(prov)
+    dist = dur + BORDER_MINUTES * (p[:, None] != p[None, :]).astype(np.int64)
+    return Problem(duration=dur, distance=dist, clients=tuple(clients), vehicles=tuple(vehicles),
+                   prize_scale=1), copies, locs
 
 
 #: candidates offered to one segment: this many per allowed visit, best value per minute first
@@ -135,7 +191,7 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
     """Per segment, the candidates worth offering to the solver.
 
     A segment can take at most ``pace`` visits, so only the ``SHORTLIST_PER_VISIT * pace`` best by
-    prize per minute spent (visit + detour from the segment's direct drive) are offered, plus the
+    value per minute spent (visit + detour from the segment's direct drive) are offered, plus the
     must-visits. Keeps the problem small on large catalogs without losing what a day could use.
     """
     n = SHORTLIST_PER_VISIT * pl.request.pace
@@ -145,21 +201,18 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
         scored = []
         for dest in pl.world.candidates:
             road = pl.road_id(dest)
-            if pl.land(road) != pl.land(s.start):
+            if pl.land(road) != pl.land(s.start) or (s.evening and not pl.evening_windows(dest, s.day)):
                 continue
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
-            if t_in + t_out > s.cap:
+            if t_in + t_out > s.cap or (dest not in must and pl.excursion_km(road, s.start, s.end)
+                                        >= MAX_EXCURSION_KM):
                 continue
             spend = int(pl.get(dest, "visit_minutes")) + max(0, t_in + t_out - direct) + 10
-            scored.append((-pl.prize(dest) / spend, dest))
+            scored.append((-pl.value(dest) / spend, dest))
         scored.sort()
         out.append({d for _v, d in scored[:n]} | (set(must) & {d for _v, d in scored}))
     return out
 
 
-def pace_unit(pl: Planning) -> int:
-    """Distance added per visit so that ``max_distance`` also caps the visits per segment."""
-    return pl.road_cap + 1
-
-
-__all__ = ["Copy", "build_problem", "shortlist", "pace_unit", "SHORTLIST_PER_VISIT"]
+__all__ = ["Copy", "build_problem", "shortlist", "SHORTLIST_PER_VISIT", "DAY_MINUTE_COST", "ROAD_MINUTE_COST",
+           "BORDER_MINUTES", "MAX_EXCURSION_KM"]

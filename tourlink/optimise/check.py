@@ -88,6 +88,7 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
     ds, de = minutes_of(request.day_start), minutes_of(request.day_end)
     dawn = minutes_of(request.dawn_start) if request.dawn else ds
     ls, le, lm = minutes_of(request.lunch_start), minutes_of(request.lunch_end), request.lunch_minutes
+    es, ee = minutes_of(request.evening_start), minutes_of(request.evening_end)
     days = itinerary.days
     # ------------------------------------------------------------ days and nights
     if len(days) != request.days:
@@ -132,9 +133,13 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
             _check_leg(leg, places, mat, links, request, n, bad, name, d.date)
         # order of everything on the day's timeline
         timeline = [(d.start.depart, d.start.depart, d.start.name)]
-        for s in d.stops:
+        for k, s in enumerate(d.stops):
             if s.depart < s.arrive:
                 bad("times", n, s.id, f"{s.name} departs {s.depart:%H:%M} before it arrives {s.arrive:%H:%M}")
+            wait = d.stops[k - 1] if k else None
+            if s.kind == "lunch" and wait is not None and wait.kind in ("port", "place", "lodging") \
+                    and wait.arrive <= s.arrive and s.depart <= wait.depart:
+                continue  # lunch during a stop: at the pier waiting for the boat, in a town on the way
             timeline.append((s.arrive, s.depart, s.name))
         timeline.append((d.end.arrive, d.end.arrive, d.end.name))
         for (_a1, b1, n1), (a2, _b2, n2) in zip(timeline[:-1], timeline[1:], strict=True):
@@ -152,10 +157,20 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
         if _minute(d.start.depart) < earliest - TOL or d.start.depart.date() != d.date:
             bad("daily window", n, d.start.id, f"leaves {d.start.name} at {d.start.depart:%H:%M}, before "
                 f"{request.dawn_start if first_boat else request.day_start}")
-        if _minute(d.end.arrive) > de + TOL or d.end.arrive.date() != d.date:
-            late = _minute(d.end.arrive) - de
-            bad("daily window", n, d.end.id, f"arrives at {d.end.name} at {d.end.arrive:%H:%M}, "
+        # an evening block follows a check-in at the night's hotel: its visits keep the evening window
+        inn = next((k for k, s in enumerate(d.stops) if s.kind == "lodging" and s.id == d.end.id
+                    and _minute(s.depart) >= es - TOL), None)
+        evening = set() if inn is None else {id(s) for s in d.stops[inn + 1:]}
+        if inn is not None and (not request.evening or not d.overnight):
+            bad("evening", n, d.end.id, "an evening block the request does not ask for (evening = false)")
+        back = d.stops[inn].arrive if inn is not None else d.end.arrive
+        if _minute(back) > de + TOL or back.date() != d.date:
+            late = _minute(back) - de
+            bad("daily window", n, d.end.id, f"arrives at {d.end.name} at {back:%H:%M}, "
                 f"{late:.0f} min after {request.day_end}")
+        if inn is not None and (_minute(d.end.arrive) > ee + TOL or d.end.arrive.date() != d.date):
+            bad("daily window", n, d.end.id, f"back from the evening at {d.end.arrive:%H:%M}, after "
+                f"{request.evening_end}")
         # visits
         for s in visits:
             seen[s.id] = seen.get(s.id, 0) + 1
@@ -174,15 +189,17 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
                 shown = ", ".join(f"{_hm(a)}-{_hm(b)}" for a, b in wins) or "closed"
                 bad("opening hours", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M} on "
                     f"{d.date:%a %Y-%m-%d}, open {shown}")
-            lo_day = dawn if _dawn_site(places, s.id) else ds
-            if lo < lo_day - TOL or hi > de + TOL:
-                bad("daily window", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M}, outside "
-                    f"{request.day_start}–{request.day_end}")
+            lo_day, hi_day = (es, ee) if id(s) in evening else (dawn if _dawn_site(places, s.id) else ds, de)
+            if lo < lo_day - TOL or hi > hi_day + TOL:
+                span = (f"{request.evening_start}–{request.evening_end}" if id(s) in evening
+                        else f"{request.day_start}–{request.day_end}")
+                bad("daily window", n, s.id, f"{s.name} visited {start:%H:%M}–{s.depart:%H:%M}, "
+                    f"outside {span}")
         # lunch
         if lm:
             lunch = [s for s in d.stops if s.kind == "lunch" and s.minutes >= lm - TOL
                      and _minute(s.arrive) >= ls - TOL and _minute(s.depart) <= le + TOL]
-            if not lunch and _onboard(d, ls, le) < lm - TOL:
+            if not lunch:
                 bad("lunch", n, "", f"no {lm}-min lunch pause within "
                     f"{request.lunch_start}–{request.lunch_end}")
         road = sum(leg.minutes for leg in d.legs if leg.mode == "road")
@@ -210,11 +227,13 @@ def check(itinerary: Itinerary, request: TourRequest, *, catalog: Any = None, ma
             bad("exclude", 0, x, f"excluded {name(x)} is visited")
     k = request.min_stops_per_partner
     partners = [p.name for p in getattr(world, "partners", ())] if world is not None else []
+    why = {c.partner: c.reason for c in itinerary.coverage}
     if k and partners:
         for p in partners:
             got = sum(1 for v in seen if v in places.index and places.at[v, "partner"] == p)
-            if got < k:
-                bad("coverage", 0, p, f"{p} gets {got} stops, needs {k}")
+            if got < k and (request.strict_coverage or not why.get(p)):
+                bad("coverage", 0, p, f"{p} gets {got} stops, needs {k}"
+                    + ("" if request.strict_coverage else " and the itinerary does not say why"))
     nights = [d.end.id for d in days if d.overnight]
     for area in request.nights_in:
         key = _fold(area)
@@ -308,13 +327,6 @@ def _departures(link, on) -> tuple[int, ...]:
     """Departures of ``link`` valid on date ``on`` (links without a calendar: every day)."""
     by_date = getattr(link, "departures_on", None)
     return tuple(by_date(on)) if by_date is not None else tuple(link.departures)
-
-
-def _onboard(d, ls: int, le: int) -> float:
-    """Minutes of the lunch window at a sea port or on a sea crossing."""
-    spans = [(s.arrive, s.depart) for s in d.stops if s.kind == "port"]
-    spans += [(leg.depart, leg.arrive) for leg in d.legs if leg.mode in ("fast_boat", "car_ferry", "flight")]
-    return sum(max(0.0, min(_minute(b), le) - max(_minute(a), ls)) for a, b in spans)
 
 
 def _check_leg(leg, places, mat, links, request: TourRequest, n: int, bad, name, on) -> None:

@@ -30,6 +30,9 @@ DISEMBARK_MINUTES = 10
 BAGGAGE_MINUTES = 20
 #: how long before ``day_start`` a day may start to catch a morning boat
 EARLY_BOAT_MINUTES = 90
+#: a crossing this long or longer (there or back) is worth more than one night where it lands
+#: (``island_nights``): Phú Quốc by any boat
+LONG_CROSSING_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -184,5 +187,5 @@ def day_trip_reason(pl: Planning, dest: str, day: int = 0) -> str:
 
 
 __all__ = ["Crossing", "CHECKIN_MINUTES", "DISEMBARK_MINUTES", "BAGGAGE_MINUTES", "EARLY_BOAT_MINUTES",
-           "checkin", "disembark", "needs_crossing", "links_between", "crossing_options", "crossing_stops",
-           "island_port", "day_trip_reason"]
+           "LONG_CROSSING_MINUTES", "checkin", "disembark", "needs_crossing", "links_between",
+           "crossing_options", "crossing_stops", "island_port", "day_trip_reason"]

@@ -27,22 +27,32 @@ class Segment:
     cap: int  # road minutes allowed
     lunch: bool = False  # the lunch pause is reserved in this segment
     dawn: bool = False  # may start at dawn for a floating market
+    evening: bool = False  # the evening block after check-in (hotel to hotel)
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Overnight hubs (one per night) and the crossings; segments derive from them."""
+    """Overnight hubs (one per night) and the crossings; segments derive from them.
+
+    ``segments`` are the day parts (start to the night's hub); ``evenings`` the optional evening
+    blocks from the night's hub and back; ``parts`` both, the solver's vehicles.
+    """
 
     nights: tuple[str, ...]
     crossings: tuple[Crossing, ...] = ()
     segments: tuple[Segment, ...] = ()
+    evenings: tuple[Segment, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Segment, ...]:
+        return self.segments + self.evenings
 
     def key(self) -> tuple[str, ...]:
         return self.nights + tuple(c.key() for c in self.crossings)
 
     def day_segments(self, day: int) -> list[int]:
-        """Indices of the segments of tour day ``day`` (0-based), in order."""
-        return [k for k, s in enumerate(self.segments) if s.day == day]
+        """Indices into :attr:`parts` of tour day ``day`` (0-based): its segments, then its evening."""
+        return [k for k, s in enumerate(self.parts) if s.day == day]
 
     def crossing_on(self, day: int) -> Crossing | None:
         return next((c for c in self.crossings if c.day == day), None)
@@ -75,12 +85,25 @@ def make_segments(pl: Planning, nights: tuple[str, ...],
     return tuple(out)
 
 
+#: road minutes an evening block may spend (there and back)
+EVENING_ROAD_MINUTES = 60
+
+
+def evening_segments(pl: Planning, nights: tuple[str, ...]) -> tuple[Segment, ...]:
+    """The evening block of each night (hotel to hotel, ``evening_start``–``evening_end``), when asked."""
+    if not pl.request.evening:
+        return ()
+    lo, hi = pl.request.minutes("evening_start"), pl.request.minutes("evening_end")
+    return tuple(Segment(d, hub, hub, lo, hi, EVENING_ROAD_MINUTES, evening=True)
+                 for d, hub in enumerate(nights))
+
+
 def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> tuple[Segment, Segment] | None:
     """The two segments of a day from ``a`` to ``b`` that takes crossing ``c``.
 
-    The road cap is shared in proportion to the segments' lengths; the lunch pause goes on
-    board (or at the port) when the check-in and the crossing cover the lunch window, else into
-    the longer segment that can hold it.
+    The road cap is shared in proportion to the segments' lengths. Lunch is on board when the
+    crossing itself spans ``lunch_minutes`` of the lunch window; else it goes into the longer
+    segment that can hold it (lunch at the pier before boarding is one way to hold it).
     """
     ds, de, cap = pl.day_start, pl.day_end, pl.road_cap
     ls, le, lm = pl.lunch_start, pl.lunch_end, pl.lunch_minutes
@@ -90,15 +113,30 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
     if early_a < ds - EARLY_BOAT_MINUTES or early_b + pl.minutes(q, b) > de:
         return None
     len_a, len_b = max(0, late_a - ds), de - early_b
-    on_board = min(c.arrive, le) - max(late_a, ls) >= lm
-    lunch_a = not on_board and min(late_a, le) - max(ds, ls) >= lm and len_a >= len_b
+    on_board = lunch_on_board(pl, c) is not None
+    fits_a = min(late_a, le) - max(ds, ls) >= lm
+    fits_b = min(de, le) - max(early_b, ls) >= lm
+    lunch_a = not on_board and fits_a and (len_a >= len_b or not fits_b)
+    lunch_b = not on_board and not lunch_a and fits_b
+    if lm and not (on_board or lunch_a or lunch_b):
+        return None  # e.g. a midday flight: no lunch on that day
     share = len_a / max(1, len_a + len_b)
     cap_a = max(int(cap * share), pl.minutes(a, p))
     if cap - cap_a < pl.minutes(q, b):
         return None
     return (Segment(c.day, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds),
-            Segment(c.day, q, b, early_b, de, cap - cap_a,
-                    lunch=not lunch_a and not on_board and min(de, le) - max(early_b, ls) >= lm))
+            Segment(c.day, q, b, early_b, de, cap - cap_a, lunch=lunch_b))
 
 
-__all__ = ["Segment", "Plan", "day_places", "make_segments"]
+def lunch_on_board(pl: Planning, c: Crossing) -> tuple[int, int] | None:
+    """The lunch pause on board crossing ``c`` (start, end), when the boat (or a flight of two hours,
+    which serves a meal) spans it."""
+    lm = pl.lunch_minutes
+    start = max(c.depart, pl.lunch_start)
+    if lm <= 0 or min(c.arrive, pl.lunch_end) - start < lm:
+        return None
+    return start, start + lm
+
+
+__all__ = ["Segment", "Plan", "day_places", "make_segments", "evening_segments", "lunch_on_board",
+           "EVENING_ROAD_MINUTES"]

@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 Seq = TypeVar("Seq", bound=Hashable)
 
 
-def _key(sol: Solution) -> tuple[int, int, int]:
-    return (int(sol.feasible), sol.prize, -sol.distance)
+def _key(sol: Solution) -> tuple[int, int]:
+    return sol.key()
 
 
 def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *, seed: int = 0,
@@ -79,7 +79,7 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         order = sorted(range(len(candidates)), key=lambda k: (-rank(candidates[k]), k))
         candidates = [candidates[k] for k in sorted(order[:max(screen, keep)])]
     problems: dict[int, Problem] = {}
-    screened: list[tuple[tuple[int, int, int], int, Seq, Solution]] = []
+    screened: list[tuple[tuple[int, int], int, Seq, Solution]] = []
     its = None if max_iterations is None else max(1, max_iterations // 4)
     for k, seq in enumerate(candidates):
         per = None

@@ -5,12 +5,14 @@ depots share one); each distinct vehicle start/end location is a depot; each veh
 vehicle type with one vehicle; each client an optional (or required) PyVRP client; each
 group a mutually exclusive PyVRP client group (required when one of its members is).
 
-Objective: maximise the collected prize, then minimise the summed distance. Prizes are
-multiplied by ``scale = (n_clients + n_vehicles) * max(distance) + 1``, more than any set of
-routes can travel, so one point of prize always outweighs all travel. Time-warp and excess
-distance penalties are bounded from above by a multiple of the largest scaled prize, so an
-infeasible solution can never pay for itself by collecting one more client; the best
-solution is taken among feasible ones only.
+Objective: maximise ``prize * problem.scale - cost`` (see :mod:`tourlink.optimise.problem`):
+each route costs its vehicle's ``distance_cost`` per unit of distance and ``duration_cost`` per
+unit of duration. Without an explicit ``prize_scale``, prizes are multiplied by
+``(n_clients + n_vehicles) * max(distance) + 1``, more than any set of routes can travel, so
+one point of prize always outweighs all travel. A vehicle's ``capacity`` and the clients'
+``load`` are one PyVRP load dimension. Time-warp and excess distance penalties are bounded
+from above by a multiple of the largest scaled prize, so an infeasible solution can never pay
+for itself by collecting one more client; the best solution is taken among feasible ones only.
 
 Search: PyVRP's iterated local search, run twice, 80 % then 20 % of the budget: from a greedy
 insertion solution (:func:`greedy`, or the caller's ``initial``), then from PyVRP's own
@@ -54,14 +56,13 @@ SETTINGS = {"num_neighbours": 50, "num_iters_no_improvement": 150_000, "history_
 
 
 def prize_scale(problem: Problem) -> int:
-    """Multiplier that makes one point of prize worth more than all travel of a solution."""
-    max_edge = int(problem.distance.max()) if problem.distance.size else 0
-    return (len(problem.clients) + len(problem.vehicles)) * max_edge + 1
+    """Cost units one point of prize is worth (:attr:`Problem.scale`)."""
+    return problem.scale
 
 
 def to_pyvrp(problem: Problem) -> tuple[ProblemData, int]:
     """Return the PyVRP data of ``problem`` and the prize multiplier used."""
-    scale = prize_scale(problem)
+    scale = problem.scale
     if scale * (sum(c.prize for c in problem.clients) + 1) > _COST_CAP:
         raise ValidationError(f"prizes x travel too large for integer costs (scale {scale}): express "
                               "distance in coarser units (e.g. 100 m) or prizes in fewer points",
@@ -72,18 +73,23 @@ def to_pyvrp(problem: Problem) -> tuple[ProblemData, int]:
     depots = [pyvrp.Depot(location=loc) for loc in ends]
     groups = problem.groups()
     group_index = {g: k for k, g in enumerate(groups)}
-    clients = [pyvrp.Client(location=c.location, service_duration=c.service, tw_early=c.tw_early,
+    loads = any(c.load for c in problem.clients) or any(v.capacity is not None for v in problem.vehicles)
+    clients = [pyvrp.Client(location=c.location, delivery=[c.load] if loads else [],
+                            service_duration=c.service, tw_early=c.tw_early,
                             tw_late=c.tw_late, prize=c.prize * scale,
                             required=c.required and c.group is None,
                             group=None if c.group is None else group_index[c.group], name=c.name)
                for c in problem.clients]
     client_groups = [pyvrp.ClientGroup(members, required=any(problem.clients[i].required for i in members))
                      for members in groups.values()]
+    big = sum(c.load for c in problem.clients) + 1
     vehicle_types = [pyvrp.VehicleType(
-        1, start_depot=depot_of[v.start], end_depot=depot_of[v.end], tw_early=v.tw_early,
+        1, capacity=[big if v.capacity is None else v.capacity] if loads else [],
+        start_depot=depot_of[v.start], end_depot=depot_of[v.end], tw_early=v.tw_early,
         tw_late=v.tw_late, shift_duration=_INF if v.max_duration is None else v.max_duration,
-        max_distance=_INF if v.max_distance is None else v.max_distance, unit_distance_cost=1,
-        unit_duration_cost=0, name=v.name) for v in problem.vehicles]
+        max_distance=_INF if v.max_distance is None else v.max_distance,
+        unit_distance_cost=v.distance_cost, unit_duration_cost=v.duration_cost, name=v.name)
+        for v in problem.vehicles]
     data = ProblemData(locations, clients, depots, vehicle_types, [problem.distance], [problem.duration],
                        client_groups)
     return data, scale
@@ -128,9 +134,11 @@ def _routes_of(sol: pyvrp.Solution) -> list[tuple[int, list[int]]]:
 def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
     """A feasible start: repeatedly insert the client of best prize per added minute.
 
-    Required clients go first. Feasibility of an insertion is checked in O(1) with the
-    latest feasible service starts of the route (forward / backward time slack), vectorised
-    over every client and position; ``max_duration`` by recomputing the chosen route.
+    Required clients (and the members of a required group) go first. Feasibility of an
+    insertion is checked in O(1) with the latest feasible service starts of the route (forward /
+    backward time slack), vectorised over every client and position; ``max_duration`` by
+    recomputing the chosen route. With an explicit ``prize_scale``, an optional client is
+    inserted only where its scaled prize pays for the cost it adds.
     """
     dur, dist = problem.duration, problem.distance
     cl = problem.clients
@@ -138,9 +146,14 @@ def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
     svc = np.array([c.service for c in cl], dtype=np.int64)
     early = np.array([c.tw_early for c in cl], dtype=np.int64)
     late = np.array([c.tw_late for c in cl], dtype=np.int64)
-    weight = np.array([c.prize + (10**9 if c.required else 0) for c in cl], dtype=np.float64)
-    open_ = np.array([c.prize > 0 or c.required for c in cl])
     groups = problem.groups()
+    must_group = {g for g, members in groups.items() if any(cl[i].required for i in members)}
+    must = np.array([c.required or c.group in must_group for c in cl])
+    weight = np.array([c.prize + (10**9 if m else 0) for c, m in zip(cl, must, strict=True)], dtype=float)
+    open_ = np.array([c.prize > 0 for c in cl]) | must
+    load = np.array([c.load for c in cl], dtype=np.int64)
+    gain = np.array([c.prize for c in cl], dtype=np.float64) * problem.scale
+    traded = problem.prize_scale is not None
     routes: list[list[int]] = [[] for _ in problem.vehicles]
     banned: set[tuple[int, int]] = set()
     while open_.any():
@@ -172,8 +185,13 @@ def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
                 - dist[prev, nxt][None, :]
             if v.max_distance is not None:
                 ok &= length + added_d <= v.max_distance
+            if v.capacity is not None:
+                ok &= (int(load[r].sum()) + load[cand] <= v.capacity)[:, None]
             added_t = dur[prev[None, :], loc[cand][:, None]] + dur[loc[cand][:, None], nxt[None, :]] \
                 - dur[prev, nxt][None, :] + svc[cand][:, None]
+            if traded:  # an optional visit must pay for the distance and time it adds
+                ok &= must[cand][:, None] | (gain[cand][:, None] > v.distance_cost * added_d
+                                             + v.duration_cost * np.maximum(added_t, 0))
             value = np.where(ok, weight[cand][:, None] / (1.0 + np.maximum(added_t, 0)), -1.0)
             for c_i, c in enumerate(cand):
                 if (int(c), k) in banned:
@@ -255,7 +273,7 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         starts.append(pyvrp.Solution(data, [pyvrp.Route(data, r, k) for k, r in first]))
     if not starts or SETTINGS["random_restart"]:
         starts.append(None)
-    best: tuple[tuple[int, int, int], Solution] | None = None
+    best: tuple[tuple[int, int], Solution] | None = None
     iterations = 0
     for n, init in enumerate(starts):
         share = 1.0 if n == len(starts) - 1 else SETTINGS["first_share"]
@@ -279,11 +297,10 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         mismatch = [p for p in problems if not any(p.startswith(f"vehicle {k}:") for k in idle)]
         if result.best.is_feasible() and mismatch:
             log.warning("PyVRP solution fails the independent check: %s", "; ".join(mismatch[:3]))
-        key = (int(sol.feasible), sol.prize, -sol.distance)
-        if best is None or key > best[0]:
-            best = (key, sol)
+        if best is None or sol.key() > best[0]:
+            best = (sol.key(), sol)
     sol = replace(best[1], iterations=iterations, runtime=time.perf_counter() - t0)
-    if initial is not None and initial.feasible and (not sol.feasible or initial.prize > sol.prize):
+    if initial is not None and initial.feasible and (not sol.feasible or initial.objective > sol.objective):
         again, problems = evaluate(problem, initial.routes, iterations=sol.iterations, runtime=sol.runtime)
         if again.feasible:
             return again

@@ -15,13 +15,23 @@ import itertools
 from collections.abc import Iterator
 
 from tourlink.errors import InfeasibleError
-from tourlink.optimise.crossings import crossing_options, day_trip_reason, island_port
-from tourlink.optimise.days import Plan, make_segments
+from tourlink.optimise.build import DAY_MINUTE_COST, ROAD_MINUTE_COST
+from tourlink.optimise.coverage import fits
+from tourlink.optimise.crossings import (
+    LONG_CROSSING_MINUTES,
+    Crossing,
+    crossing_options,
+    day_trip_reason,
+    island_port,
+)
+from tourlink.optimise.days import Plan, evening_segments, make_segments
 from tourlink.optimise.planning import Planning
 
-#: hubs per land mass considered for the nights, and plans solved after screening
+#: hubs per land mass considered for the nights (on the start's: up to MAX_HUBS with one per
+#: partner), and plans solved after screening
 TOP_HUBS = 5
 OTHER_HUBS = 2
+MAX_HUBS = 7
 TOP_PLANS = 8
 
 
@@ -32,8 +42,9 @@ def hub_value(pl: Planning, hub: str, *, radius: int = 120) -> float:
 
 def hub_pool(pl: Planning) -> list[str]:
     """The hubs worth a night: the best ``TOP_HUBS`` of the start's zone and of the zone with the most
-    partner hubs, ``OTHER_HUBS`` of others (zones are land masses, split into regions a day's drive
-    apart when the request may fly: Hà Nội and the Mekong Delta)."""
+    partner hubs, with the best hub of each partner not among them (up to ``MAX_HUBS``), and
+    ``OTHER_HUBS`` of others (zones are land masses, split into regions a day's drive apart when the
+    request may fly: Hà Nội and the Mekong Delta)."""
     world, request = pl.world, pl.request
     home = pl.zone(world.start)
     pool: list[str] = []
@@ -47,7 +58,16 @@ def hub_pool(pl: Planning) -> list[str]:
         hubs = [h for h in world.hubs if pl.zone(h) == z]
         prefer = [h for h in hubs if world.places.at[h, "partner"]] if request.partner_hubs_first else []
         rank = sorted(hubs, key=lambda h: (h not in prefer, -hub_value(pl, h), h))
-        pool.extend(rank[:TOP_HUBS if z in (home, main) else OTHER_HUBS])
+        take = rank[:TOP_HUBS if z in (home, main) else OTHER_HUBS]
+        if z in (home, main):  # and the best hub of each partner not yet in (a tour shows every partner)
+            partners = {world.get(h, "partner") for h in take}
+            for h in rank:
+                if len(take) >= MAX_HUBS:
+                    break
+                if world.get(h, "partner") and world.get(h, "partner") not in partners:
+                    take.append(h)
+                    partners.add(world.get(h, "partner"))
+        pool.extend(take)
     return pool
 
 
@@ -61,9 +81,13 @@ def candidate_plans(pl: Planning) -> list[Plan]:
         if not nights_ok(pl, seq):
             continue
         for crossings in crossing_options(pl, [pl.world.start, *seq, pl.world.end], reasons):
+            if not island_nights_ok(pl, seq, crossings):
+                reasons.add(f"a long crossing lands where the tour cannot stay {pl.request.island_nights} "
+                            "nights (add a day, or set island_nights = 1)")
+                continue
             segs = make_segments(pl, seq, crossings)
             if segs is not None:
-                plans.append(Plan(seq, crossings, segs))
+                plans.append(Plan(seq, crossings, segs, evening_segments(pl, seq)))
     if not plans:
         if not reasons:
             reasons.add("no sequence of overnight hubs fits the daily window, road-hours cap and "
@@ -95,6 +119,31 @@ def nights_ok(pl: Planning, seq: tuple[str, ...]) -> bool:
     chain = [world.start, *seq, world.end]
     changes = sum(pl.zone(a) != pl.zone(b) for a, b in zip(chain[:-1], chain[1:], strict=True))
     return changes <= 2 and (request.sea or all(world.comp[h] == home for h in chain))
+
+
+def island_nights_ok(pl: Planning, seq: tuple[str, ...], crossings: tuple[Crossing, ...]) -> bool:
+    """Whether the group stays ``island_nights`` nights wherever a crossing lands when the
+    crossing there or back is a long one (90 minutes or more), unless the tour ends there: one
+    night after a long crossing is a wasted trip."""
+    need = pl.request.island_nights
+    if need <= 1:
+        return True
+    chain = [pl.world.start, *seq, pl.world.end]
+    by_day = {c.day: c for c in crossings}
+    for c in crossings:
+        zone = pl.zone(chain[c.day + 1])
+        stay = 0
+        for place in chain[c.day + 1:]:
+            if pl.zone(place) != zone:
+                break
+            stay += 1
+        if c.day + stay == len(chain) - 1:
+            continue  # the tour ends there
+        back = by_day.get(c.day + stay)
+        longest = max(c.link.duration_min, back.link.duration_min if back else 0)
+        if longest >= LONG_CROSSING_MINUTES and stay < need:
+            return False
+    return True
 
 
 def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
@@ -135,48 +184,65 @@ def _why_not_a_day_trip(pl: Planning, dest: str) -> str:
 
 
 def estimate(pl: Planning, p: Plan) -> float:
-    """Quick upper-bound-like value of a plan: best prizes each day can reach, minus driving."""
+    """Quick value of a plan in the solver's units: the best net values its days can reach, minus
+    the cost of the drives between the nights, minus a partner no day can reach."""
     memo = pl.memo.setdefault("estimate", {})
     if p.key() not in memo:
         memo[p.key()] = _estimate(pl, p)
     return memo[p.key()]
 
 
+#: what a partner the plan cannot reach at all costs in the estimate (value units)
+MISSED_PARTNER = 1000
+
+
 def _estimate(pl: Planning, p: Plan) -> float:
     cache = pl.memo.setdefault("segment options", {})
+    road_cost = DAY_MINUTE_COST + ROAD_MINUTE_COST
     items = []
+    best_of: dict[str, float] = {}  # the best net value of each partner's visits, worth it or not
     for k, s in enumerate(p.segments):
         if s not in cache:
-            opts = []
+            direct = pl.minutes(s.start, s.end)
+            opts, best = [], {}
             for c in pl.world.candidates:
+                if not fits(pl, c, s):
+                    continue
                 road = pl.road_id(c)
-                if pl.land(road) != pl.land(s.start):
-                    continue
                 t = pl.minutes(s.start, road) + pl.minutes(road, s.end)
-                if t > s.cap:
-                    continue
-                if pl.windows(c, s.day):
-                    opts.append((pl.prize(c), c, t))
-            cache[s] = opts
-        items.extend((pr, c, t, k) for pr, c, t in cache[s])
+                visit = int(pl.get(c, "visit_minutes")) + 2 * pl.boat_minutes(c)
+                net = pl.value(c) - DAY_MINUTE_COST * visit - road_cost * max(0, t - direct)
+                partner = pl.get(c, "partner")
+                best[partner] = max(best.get(partner, net), net)
+                if net > 0:  # only a visit worth its minutes is ever taken
+                    opts.append((net, c, t, int(pl.get(c, "visit_minutes")) + 30))
+            cache[s] = (opts, best)
+        opts, best = cache[s]
+        items.extend((net, c, t, k, cost) for net, c, t, cost in opts)
+        for partner, net in best.items():
+            best_of[partner] = max(best_of.get(partner, net), net)
     items.sort(key=lambda x: (-x[0], x[2], x[1]))
     used: set[str] = set()
     per_day: dict[int, int] = {}
     time_left = {k: s.late - s.early - (pl.lunch_minutes if s.lunch else 0) - pl.minutes(s.start, s.end)
                  for k, s in enumerate(p.segments)}
     value = 0.0
-    for pr, c, _t, k in items:
+    for net, c, _t, k, cost in items:
         day = p.segments[k].day
-        cost = int(pl.get(c, "visit_minutes")) + 30
         if c in used or per_day.get(day, 0) >= pl.request.pace or time_left[k] < cost:
             continue
         used.add(c)
         per_day[day] = per_day.get(day, 0) + 1
         time_left[k] -= cost
-        value += pr
+        value += net
+    if pl.request.min_stops_per_partner:
+        covered = {pl.get(c, "partner") for c in used}
+        for partner in pl.world.partners:
+            if partner.name not in covered:
+                value += min(0.0, best_of[partner.name]) if partner.name in best_of else -MISSED_PARTNER
     drive = sum(pl.minutes(s.start, s.end) for s in p.segments)
-    return value - drive
+    return value - road_cost * drive
 
 
 __all__ = ["candidate_plans", "rank_plans", "estimate", "hub_pool", "hub_value", "sequences", "nights_ok",
-           "TOP_HUBS", "OTHER_HUBS", "TOP_PLANS"]
+           "island_nights_ok", "TOP_HUBS", "OTHER_HUBS", "MAX_HUBS", "TOP_PLANS"]

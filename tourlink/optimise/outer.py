@@ -33,22 +33,27 @@ from datetime import timedelta
 
 from tourlink.errors import InfeasibleError
 from tourlink.itinerary import Coverage, Day, Dropped, Itinerary
-from tourlink.optimise import inner
+from tourlink.optimise import coverage, inner, variety
 from tourlink.optimise.build import Copy, build_problem
-from tourlink.optimise.coverage import best_reachable, uncovered
 from tourlink.optimise.days import Plan
 from tourlink.optimise.nights import candidate_plans, rank_plans
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.precheck import precheck, why_unreachable
 from tourlink.optimise.problem import Problem, Solution
 from tourlink.optimise.stops import place_stop
-from tourlink.optimise.timing import Timed, time_days
+from tourlink.optimise.timing import Timed, day_plans, time_days
 from tourlink.optimise.world import World, load_world
 from tourlink.request import TourRequest
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIME_LIMIT = 20.0
+#: solves of one plan at most: the first, then rounds for coverage, variety and repetition
+MAX_ROUNDS = 4
+#: share of the time left that a round's re-solve gets (unless it is the last possible round), and
+#: the least time worth a re-solve
+ROUND_SHARE = 0.7
+MIN_SOLVE_SECONDS = 0.2
 
 
 def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | None = None,
@@ -93,7 +98,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     errors: list[str] = []
     built: dict[tuple[str, ...], tuple[Plan, Problem, list[Copy]]] = {}
     for p in ranked:
-        problem, copies, _locs = build_problem(pl, p)
+        problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p))
         missing = [m for m in request.must if not any(c.dest == m for c in copies)]
         if missing:
             errors.extend(why_unreachable(pl, p, m) for m in missing)
@@ -151,12 +156,13 @@ class _Result:
     plan: Plan
     days: list[Timed]
     score: float
-    road: float
     problem: Problem
     copies: list[Copy]
     solution: Solution
     removed: dict[str, str]
     iterations: int
+    uncovered: dict[str, str]  # partner → why it has no stop
+    planned: int  # visits the solver planned; the timed days keep ``len(visits)`` of them
 
 
 def _same_clients(a: Problem, b: Problem) -> bool:
@@ -167,51 +173,111 @@ def _same_clients(a: Problem, b: Problem) -> bool:
 
 def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max_iterations: int | None,
                 first: tuple[Problem, list[Copy], Solution] | None = None) -> _Result:
-    """Solve (or take ``first``), time the days, force coverage stops and re-solve if needed."""
+    """Solve (or take ``first``), time the days, and solve again while the tour breaks a tour rule.
+
+    Each round may force in a stop for each partner without one (coverage), ban the visits over a
+    kind's cap (variety), and — once — reprice the candidates by the kinds already visited
+    (repetition decay). A partner the plan cannot serve gets a reason; with ``strict_coverage``
+    that is an InfeasibleError.
+    """
     request = pl.request
     required: frozenset[str] = frozenset()
+    banned: frozenset[tuple[str, int]] = frozenset()
+    values: dict[str, int] | None = None
+    cannot = coverage.why_uncovered(pl, p) if request.min_stops_per_partner else {}
+    if cannot and request.strict_coverage:
+        raise InfeasibleError([f"coverage: {who} gets no stop: {why}" for who, why in cannot.items()])
+    given_up: dict[str, str] = dict(cannot)
+    bonus = coverage.picks(pl, p)
     previous: tuple[Problem, Solution] | None = None
-    for _round in range(1 + len(pl.world.partners)):
+    forced_last: frozenset[str] = frozenset()
+    result = None
+    for _round in range(MAX_ROUNDS):
         if first is not None:
             problem, copies, sol = first
             first = None
         else:
-            problem, copies, _locs = build_problem(pl, p, required=required)
-            missing = [m for m in (*request.must, *sorted(required)) if not any(c.dest == m for c in copies)]
+            problem, copies, _locs = build_problem(pl, p, required=required, banned=banned, values=values,
+                                                   bonus=bonus)
+            offered = {c.dest for c in copies}
+            missing = [m for m in request.must if m not in offered]
             if missing:
                 raise InfeasibleError([why_unreachable(pl, p, m) for m in missing])
-            # start from the previous round's answer when the clients are the same (only `required`
-            # changed); a re-solve gets what is left of the time limit (at least a second)
+            lost = sorted(m for m in required if m not in offered)  # a coverage stop that cannot be offered
+            if lost:
+                for m in lost:
+                    given_up[pl.get(m, "partner")] = f"its stop {pl.name(m)} does not fit the days' hours"
+                required = required - frozenset(lost)
+                continue
+            # start from the previous round's answer when the clients are the same; a re-solve
+            # gets a share of what is left of the time limit (all of it in the last round), none
+            # when nothing is left: the tour is then the last round's
             start = previous[1] if previous and _same_clients(previous[0], problem) else None
-            left = None if deadline is None else max(1.0, deadline - time.perf_counter())
+            left = None if deadline is None else deadline - time.perf_counter()
+            if left is not None and left < MIN_SOLVE_SECONDS and result is not None:
+                for partner in coverage.uncovered(pl, [v for d in result[3] for v in d.visits]):
+                    given_up.setdefault(partner, "the time limit was reached before its stop could be fitted")
+                break
+            if left is not None and _round < MAX_ROUNDS - 1:
+                left = max(MIN_SOLVE_SECONDS, ROUND_SHARE * left)
             with _quiet_solver():
                 sol = inner.solve(problem, seed=seed, time_limit=left, max_iterations=max_iterations,
                                   initial=start)
-        previous = (problem, sol)
+        if not sol.feasible and forced_last and result is not None:
+            # the coverage stops forced last do not fit together: keep the cheapest half
+            drop = sorted(forced_last, key=lambda d: (pl.value(d), d))[:max(1, len(forced_last) // 2)]
+            for d in drop:
+                given_up[pl.get(d, "partner")] = "no room: the days are full with the other partners' stops"
+            required = required - frozenset(drop)
+            forced_last = forced_last - frozenset(drop)
+            continue
         if not sol.feasible:
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(pl.name, p.nights)) or '-'}"
                                   + (f" with must-visits {', '.join(map(pl.name, request.must))}"
                                      if request.must else ""))
-        days, removed = time_days(pl, p, problem, copies, sol)
+        previous = (problem, sol)
+        plans, leave = day_plans(p, copies, sol)
+        days, plans, removed = time_days(pl, p, plans, leave)
         visited = [v for d in days for v in d.visits]
-        lacking = uncovered(pl, visited)
-        if not lacking:
-            break
-        add = set()
-        for partner in lacking:
-            best = best_reachable(pl, copies, partner, set(visited) | required, p, days)
+        result = (problem, copies, sol, days, plans, removed)
+        over = variety.over_caps(pl, [d.visits for d in days])
+        add: set[str] = set()
+        for partner in coverage.uncovered(pl, visited):
+            if partner in given_up:
+                continue
+            best = coverage.best_reachable(pl, copies, partner, set(visited) | required, p, days)
             if best is None:
-                raise InfeasibleError(f"coverage: no stop in {partner} fits the tour (needs "
-                                      f"{request.min_stops_per_partner}; add days, raise max_road_hours "
-                                      "or set min_stops_per_partner = 0)")
-            add.add(best)
+                given_up[partner] = "no stop of it fits the days of this tour"
+            else:
+                add.add(best)
+        reprice = values is None and len({pl.kind(v) for v in visited}) < len(visited)
+        if not over and not add and not reprice:
+            break
+        banned = banned | frozenset((v, d) for v, d, _why in over)
         required = required | frozenset(add)
-    else:
-        raise InfeasibleError(f"coverage: {', '.join(lacking)} still below "
-                              f"{request.min_stops_per_partner} stops")
-    score = sum(pl.prize(v) for v in visited) / 10
-    road = sum(leg.minutes for d in days for leg in d.legs if leg.mode == "road")
-    return _Result(p, days, score, road, problem, copies, sol, removed, sol.iterations)
+        forced_last = frozenset(add)
+        if reprice:
+            values = variety.repriced(pl, visited)
+    if result is None:
+        raise InfeasibleError("no feasible tour with the partners' coverage stops")
+    problem, copies, sol, days, plans, removed = result
+    leave = day_plans(p, copies, sol)[1]
+    over = variety.over_caps(pl, [d.visits for d in days])
+    if over:  # rounds ran out: the timing drops what is over a cap
+        ban = {(v, d) for v, d, _why in over}
+        plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]
+                 for d, segs in enumerate(plans)]
+        days, plans, more = time_days(pl, p, plans, leave)
+        removed = {**removed, **more, **{v: why for v, _d, why in over}}
+    visited = [v for d in days for v in d.visits]
+    lacking = coverage.uncovered(pl, visited)
+    if lacking and request.strict_coverage:
+        raise InfeasibleError([f"coverage: {who} gets fewer than {request.min_stops_per_partner} stops: "
+                               f"{given_up.get(who, 'no room in the days of this tour')}" for who in lacking])
+    planned = sum(1 for c in sol.visited() if copies[c].dest)
+    why = {who: given_up.get(who, "no room in the days of this tour") for who in lacking}
+    return _Result(p, days, variety.tour_value(pl, visited) / 10, problem, copies, sol, removed,
+                   sol.iterations, why, planned)
 
 
 def assemble(pl: Planning, res: _Result, *, seed: int) -> Itinerary:
@@ -242,17 +308,21 @@ def assemble(pl: Planning, res: _Result, *, seed: int) -> Itinerary:
         else:
             why = "time: out of reach of the day's hubs within the daily window and road cap"
         dropped.append(Dropped(c, world.name(c), why))
-    coverage = []
+    cover = []
     for pt in world.partners:
         stops = sum(1 for v in visited if world.places.at[v, "partner"] == pt.name)
         nights = sum(1 for h in p.nights if world.places.at[h, "partner"] == pt.name)
-        coverage.append(Coverage(pt.name, pt.province_legacy, pt.province_2025, stops, nights))
+        why = "" if stops >= max(1, request.min_stops_per_partner) else \
+            res.uncovered.get(pt.name, "coverage is off (min_stops_per_partner = 0)")
+        cover.append(Coverage(pt.name, pt.province_legacy, pt.province_2025, stops, nights, reason=why))
     names = [pt.name for pt in world.partners]
     title = request.title or (f"{request.days}-day tour: " + " – ".join(names) if names else "Tour")
     return Itinerary(days=tuple(days), request=request.to_dict(), title=title, partnership=world.partnership,
-                     dropped=tuple(dropped), coverage=tuple(coverage), score=round(res.score, 1),
-                     meta={"seed": seed, "iterations": res.iterations,
-                           "plan": list(p.key()), "prize_rule": "score x largest theme weight"})
+                     dropped=tuple(dropped), coverage=tuple(cover), score=round(res.score, 1),
+                     meta={"seed": seed, "iterations": res.iterations, "plan": list(p.key()),
+                           "prize_rule": "value = (score - 25) x largest theme weight; the n-th visit of a "
+                                         "kind counts decay^(n-1)",
+                           "solver_visits": res.planned, "timed_visits": len(visited)})
 
 
 def _kind(pl: Planning, pid: str) -> str:

@@ -9,6 +9,11 @@ and can be read and tested alone.
 
 Times are minutes after midnight of a tour day; day ``d`` (0-based) of the solver's global
 timeline starts at ``d * 1440``.
+
+Two numbers rate a destination: its *prize* ``10 * score * theme weight`` (what the itinerary
+reports as a stop's score, in tenths of a point) and its *value* to the solver
+``10 * theme weight * (score - SCORE_FLOOR)``, weighed against the minutes a visit costs
+(:mod:`tourlink.optimise.build`): above the floor, a flagship sight is worth several minor ones.
 """
 
 from __future__ import annotations
@@ -19,8 +24,14 @@ from typing import Any
 import pandas as pd
 
 from tourlink.itinerary import TZ
-from tourlink.optimise.world import World, fold, is_boat_site, is_dawn_site
+from tourlink.optimise.world import World, fold, is_dawn_site
 from tourlink.request import TourRequest
+
+#: catalogue score worth nothing to the solver: a place this minor never earns its minutes
+SCORE_FLOOR = 25.0
+#: kinds and themes of the places an evening block goes to (when open late)
+EVENING_KINDS = ("market", "performance_venue", "landmark")
+EVENING_THEMES = ("market_food",)
 
 
 class Planning:
@@ -44,8 +55,10 @@ class Planning:
         self.lunch_minutes = request.lunch_minutes
         self.dawn_start = request.minutes("dawn_start")
         self.road_cap = int(request.max_road_hours * 60)
-        self._windows: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._windows: dict[tuple, list[tuple[int, int]]] = {}
         self._prizes: dict[str, int] = {}
+        self._values: dict[str, int] = {}
+        self._kinds = world.places["category"].to_dict() if "category" in world.places else {}
         self._zones: dict[str, tuple[int, int]] | None = None
         self.memo: dict[Any, Any] = {}  # per-concern caches (estimates, segment options)
 
@@ -90,12 +103,15 @@ class Planning:
 
     def dawn_site(self, dest: str) -> bool:
         """Whether a day may start at dawn for ``dest`` (a floating market reached by boat)."""
-        return is_dawn_site(self.world.row(dest))
+        key = ("dawn site", dest)
+        if key not in self.memo:
+            self.memo[key] = is_dawn_site(self.world.row(dest))
+        return self.memo[key]
 
     def boat_minutes(self, dest: str) -> int:
         """One-way boat minutes from the pier of a boat-access site (0 for others)."""
-        r = self.world.row(dest)
-        return int(r["access_boat_minutes"]) if is_boat_site(r) else 0
+        port = self.world.get(dest, "access_port")
+        return int(self.world.get(dest, "access_boat_minutes")) if isinstance(port, str) and port else 0
 
     def in_area(self, pid: str, area: str) -> bool:
         """Whether place ``pid`` lies in ``area`` (a partner, legacy or 2025 province name)."""
@@ -110,6 +126,19 @@ class Planning:
             r = self.world.row(dest)
             self._prizes[dest] = int(round(10 * float(r["score"]) * self.request.weight(tuple(r["themes"]))))
         return self._prizes[dest]
+
+    def value(self, dest: str) -> int:
+        """The solver's value of a visit: ``round(10 * theme weight * (score - SCORE_FLOOR))``, >= 0."""
+        if dest not in self._values:
+            r = self.world.row(dest)
+            above = max(0.0, float(r["score"]) - SCORE_FLOOR)
+            self._values[dest] = int(round(10 * above * self.request.weight(tuple(r["themes"]))))
+        return self._values[dest]
+
+    def kind(self, dest: str) -> str:
+        """The catalogue kind of a destination (museum, pagoda, floating_market, ...; "" if none)."""
+        k = self._kinds.get(dest, "")
+        return k if isinstance(k, str) else ""
 
     def windows(self, dest: str, day: int) -> list[tuple[int, int]]:
         """Windows on the visit start of ``dest`` on tour day ``day`` (minutes after midnight).
@@ -136,10 +165,48 @@ class Planning:
                 out.append((e, late))
         return out
 
+    def evening_windows(self, dest: str, day: int) -> list[tuple[int, int]]:
+        """Windows on the visit start of ``dest`` in the evening block of day ``day``, when it is
+        an evening place: open after dark for a night market, a dinner cruise or a show (opening
+        at 15:00 or later, or a market, show or food place open until 20:00 or later)."""
+        key = ("evening", dest, day)
+        if key not in self._windows:
+            from tourlink import hours
+
+            r = self.world.row(dest)
+            lo, hi = self.request.minutes("evening_start"), self.request.minutes("evening_end")
+            kindly = self.kind(dest) in EVENING_KINDS or bool(set(r["themes"]) & set(EVENING_THEMES))
+            visit = int(r["visit_minutes"])
+            out = []
+            for o, c in hours.windows(str(r["opening_hours"] or "24/7"), self.request.start_date
+                                      + timedelta(days=day)):
+                if o >= 15 * 60 or (kindly and c >= 20 * 60 and o > 0):
+                    e, late = max(o, lo), min(c, hi) - visit
+                    if e <= late:
+                        out.append((e, late))
+            self._windows[key] = out
+        return self._windows[key]
+
+    def excursion_km(self, place: str, start: str, end: str) -> float:
+        """Road km a visit at ``place`` adds to a drive from ``start`` to ``end``, measured as an
+        operator reads a route: ``km(start, place) + km(place, end) - 1.25 * crow-fly km(start, end)``
+        (the road's usual detour factor); an out-and-back from a base is all excursion."""
+        w = self.world
+        crow = _crow_km(float(w.get(start, "lon")), float(w.get(start, "lat")), float(w.get(end, "lon")),
+                        float(w.get(end, "lat")))
+        return w.km(start, place) + w.km(place, end) - 1.25 * crow
+
     def dt(self, day: int, minute: float) -> datetime:
         """The aware datetime of ``minute`` after midnight of tour day ``day``."""
         base = datetime.combine(self.request.start_date + timedelta(days=day), datetime.min.time(), tzinfo=TZ)
         return base + timedelta(minutes=int(minute))
+
+
+def _crow_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    import math
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def zones(pl: Planning) -> dict[str, tuple[int, int]]:
@@ -177,4 +244,4 @@ def zones(pl: Planning) -> dict[str, tuple[int, int]]:
     return out
 
 
-__all__ = ["Planning", "zones"]
+__all__ = ["Planning", "zones", "SCORE_FLOOR"]

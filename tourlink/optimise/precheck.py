@@ -52,7 +52,7 @@ def precheck(pl: Planning) -> None:
         reasons.append(f"end place {world.name(world.end)} is reached only by boat but sea crossings "
                        "are not allowed (set sea = true)")
     k = request.min_stops_per_partner
-    if k and world.partners:
+    if k and world.partners and request.strict_coverage:
         for p in world.partners:
             n = sum(1 for c in world.candidates if places.at[c, "partner"] == p.name)
             if n < k:

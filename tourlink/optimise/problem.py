@@ -13,6 +13,12 @@ Schedule convention (the solver and every verifier use it): a route leaves its s
 ``depart >= tw_early``; at each client, service starts at ``max(arrival, client.tw_early)``
 and must not be later than ``client.tw_late``; waiting is allowed; the route reaches its end
 at ``arrive <= vehicle.tw_late``.
+
+Objective: maximise ``prize * scale - cost`` where ``cost`` sums, over the routes,
+``distance_cost * distance + duration_cost * duration`` (duration: ``arrive - depart``, the
+shortest the route's windows allow). ``Problem.prize_scale`` sets ``scale``; when it is None
+the scale makes one point of prize worth more than all travel (the orienteering objective:
+most prize first, then the shortest routes).
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ class Client:
         one when any member is ``required``).
     name
         Free label, carried through for the caller.
+    load
+        What a visit takes of a vehicle's ``capacity`` (e.g. 1 per visit to cap visits a day).
     """
 
     location: int
@@ -56,6 +64,7 @@ class Client:
     required: bool = False
     group: int | None = None
     name: str = ""
+    load: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,10 @@ class Vehicle:
 
     The route leaves ``start`` no earlier than ``tw_early`` and reaches ``end`` no later than
     ``tw_late``. ``max_duration`` bounds ``arrive - depart`` (time unit, waiting included),
-    ``max_distance`` the summed ``distance`` of its legs. A vehicle whose ``start`` differs
-    from its ``end`` always runs (a chained day or trip), if need be without clients; one with
-    ``start == end`` may stay unused.
+    ``max_distance`` the summed ``distance`` of its legs, ``capacity`` the summed ``load`` of
+    its clients. A vehicle whose ``start`` differs from its ``end`` always runs (a chained day or
+    trip), if need be without clients; one with ``start == end`` may stay unused. Its route
+    costs ``distance_cost`` per unit of distance and ``duration_cost`` per unit of duration.
     """
 
     start: int
@@ -76,6 +86,9 @@ class Vehicle:
     max_duration: int | None = None
     max_distance: int | None = None
     name: str = ""
+    capacity: int | None = None
+    distance_cost: int = 1
+    duration_cost: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,13 +96,15 @@ class Problem:
     """Travel matrices, clients and vehicles; validated on construction.
 
     ``duration[i, j]`` and ``distance[i, j]`` are integer travel time / length from location
-    ``i`` to ``j`` (``n_locations x n_locations``, non-negative).
+    ``i`` to ``j`` (``n_locations x n_locations``, non-negative). ``prize_scale`` weighs a point
+    of prize against a unit of cost (None: prize first, see :attr:`scale`).
     """
 
     duration: np.ndarray
     distance: np.ndarray
     clients: tuple[Client, ...]
     vehicles: tuple[Vehicle, ...]
+    prize_scale: int | None = None
 
     def __post_init__(self):
         problems: list[str] = []
@@ -125,6 +140,8 @@ class Problem:
                 problems.append(f"{where}: negative prize {c.prize}")
             if c.group is not None and c.group < 0:
                 problems.append(f"{where}: group id must be >= 0, got {c.group}")
+            if c.load < 0:
+                problems.append(f"{where}: negative load {c.load}")
         for k, v in enumerate(self.vehicles):
             where = f"vehicle {k}" + (f" ({v.name})" if v.name else "")
             for attr in ("start", "end"):
@@ -132,14 +149,27 @@ class Problem:
                     problems.append(f"{where}: {attr} location {getattr(v, attr)} outside 0..{n - 1}")
             if v.tw_early > v.tw_late:
                 problems.append(f"{where}: time window {v.tw_early} > {v.tw_late}")
-            for attr in ("max_duration", "max_distance"):
+            for attr in ("max_duration", "max_distance", "capacity"):
                 if getattr(v, attr) is not None and getattr(v, attr) < 0:
                     problems.append(f"{where}: negative {attr}")
+            if v.distance_cost < 0 or v.duration_cost < 0:
+                problems.append(f"{where}: negative unit cost")
+        if self.prize_scale is not None and self.prize_scale < 1:
+            problems.append(f"prize_scale must be a positive integer, got {self.prize_scale}")
         for g, members in self.groups().items():
             if sum(self.clients[i].required for i in members) > 1:
                 problems.append(f"group {g}: more than one required client in a mutually exclusive group")
         if problems:
             raise ValidationError(problems, source="Problem")
+
+    @property
+    def scale(self) -> int:
+        """Cost units one point of prize is worth: ``prize_scale``, or (when None) more than all
+        travel any solution can cost, so that the most prize always wins."""
+        if self.prize_scale is not None:
+            return self.prize_scale
+        max_edge = int(self.distance.max()) if self.distance.size else 0
+        return (len(self.clients) + len(self.vehicles)) * max_edge + 1
 
     @property
     def n_locations(self) -> int:
@@ -171,9 +201,10 @@ class Solution:
     """Routes (one per used vehicle) with totals recomputed from the problem.
 
     ``prize`` is the summed prize of visited clients, ``distance`` / ``duration`` the summed
-    route lengths / durations (``arrive - depart``); ``feasible`` is False when some
-    constraint is broken (the solver could not find a feasible solution); ``iterations`` and
-    ``runtime`` (seconds) describe the search.
+    route lengths / durations (``arrive - depart``), ``cost`` the routes' summed cost and
+    ``objective`` = ``prize * problem.scale - cost`` (what the solver maximises); ``feasible``
+    is False when some constraint is broken (the solver could not find a feasible solution);
+    ``iterations`` and ``runtime`` (seconds) describe the search.
     """
 
     routes: tuple[Route, ...]
@@ -183,13 +214,16 @@ class Solution:
     feasible: bool
     iterations: int = 0
     runtime: float = 0.0
+    cost: int = 0
+    objective: int = 0
+
+    def key(self) -> tuple[int, int]:
+        """Order of solutions: feasible first, then the higher objective."""
+        return int(self.feasible), self.objective
 
     def visited(self) -> set[int]:
         """Indices of all visited clients."""
         return {c for r in self.routes for c in r.clients}
-
-
-
 
 
 def schedule(problem: Problem, vehicle: int, clients: tuple[int, ...] | list[int]) -> tuple[Route, list[str]]:
@@ -237,6 +271,9 @@ def schedule(problem: Problem, vehicle: int, clients: tuple[int, ...] | list[int
     length = sum(int(dist[a, b]) for a, b in pairwise(locs))
     if v.max_distance is not None and length > v.max_distance:
         problems.append(f"vehicle {vehicle}: distance {length} exceeds {v.max_distance}")
+    load = sum(problem.clients[c].load for c in clients)
+    if v.capacity is not None and load > v.capacity:
+        problems.append(f"vehicle {vehicle}: load {load} exceeds the capacity {v.capacity}")
     return Route(vehicle, tuple(clients), tuple(starts), depart, arrive), problems
 
 
@@ -289,11 +326,13 @@ def evaluate(problem: Problem, routes: list[tuple[int, list[int]]] | tuple[Route
         if cl.required and cl.group is None and c not in count:
             problems.append(f"required client {c}" + (f" ({cl.name})" if cl.name else "") + " not visited")
     out.sort(key=lambda r: r.vehicle)
-    sol = Solution(routes=tuple(out), prize=sum(problem.clients[c].prize for c in count),
-                   distance=sum(int(problem.distance[a, b]) for r in out
-                                for a, b in _legs(problem, r)),
+    lengths = [sum(int(problem.distance[a, b]) for a, b in _legs(problem, r)) for r in out]
+    cost = sum(problem.vehicles[r.vehicle].distance_cost * n + problem.vehicles[r.vehicle].duration_cost
+               * (r.arrive - r.depart) for r, n in zip(out, lengths, strict=True))
+    prize = sum(problem.clients[c].prize for c in count)
+    sol = Solution(routes=tuple(out), prize=prize, distance=sum(lengths),
                    duration=sum(r.arrive - r.depart for r in out), feasible=not problems,
-                   iterations=iterations, runtime=runtime)
+                   iterations=iterations, runtime=runtime, cost=cost, objective=prize * problem.scale - cost)
     return sol, problems
 
 

@@ -36,9 +36,10 @@ def dest_stop(pl: Planning, pid: str, day: int, arrive: int, depart: int) -> Sto
 
 
 def lunch_stop(pl: Planning, pid: str, day: int, a: int, b: int) -> Stop:
-    """The lunch pause from ``a`` to ``b`` near place ``pid``."""
+    """The lunch pause from ``a`` to ``b`` at or near place ``pid``."""
     r = pl.row(pid)
-    return Stop(id=f"lunch-{day + 1}", name=f"Lunch near {r['name']}",
+    where = "at" if r["kind"] in ("port", "lodging") else "near"
+    return Stop(id=f"lunch-{day + 1}", name=f"Lunch {where} {r['name']}",
                 lon=float(r["lon"]), lat=float(r["lat"]), arrive=pl.dt(day, a),
                 depart=pl.dt(day, b), kind="lunch", name_en="Lunch")
 
