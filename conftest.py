@@ -1,5 +1,6 @@
 """Project-wide pytest options: where ../shared is, and the opt-in live-network marker."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,11 @@ def pytest_addoption(parser):
     parser.addoption("--shared", default=str(Path(__file__).parent.parent / "shared"),
                      help="folder of the shared raw data and benchmarks (skip tests if absent)")
     parser.addoption("--run-live", action="store_true", help="run tests that need the internet")
+
+
+def pytest_configure(config):
+    """Exports carry the time they are made; a fixed one keeps the tests' files byte-identical."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
 
 
 def pytest_collection_modifyitems(config, items):

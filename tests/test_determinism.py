@@ -79,6 +79,16 @@ def test_same_itinerary_written_twice_is_byte_identical(tmp_path):
     assert sorted(n for n in ba if ba[n] != bb[n]) == []
 
 
+def test_re_export_from_itinerary_json_gives_the_same_pack(two_plans, tmp_path):
+    """Bug 12: itinerary.json kept 5 decimals of the leg geometry, so a re-export moved GPX/KML points."""
+    a, _ = two_plans
+    write_pack(a, tmp_path / "planned", formats=PACK_FORMATS)
+    again = Itinerary.from_json(tmp_path / "planned" / "itinerary.json")
+    write_pack(again, tmp_path / "again", formats=PACK_FORMATS)
+    ba, bb = _files(tmp_path / "planned"), _files(tmp_path / "again")
+    assert sorted(n for n in ba if ba[n] != bb.get(n)) == []
+
+
 def test_planned_itinerary_json_round_trip_is_byte_identical(two_plans, tmp_path):
     """itinerary.json read back and written again is the same file (re-export keeps the plan as it was)."""
     a, _ = two_plans

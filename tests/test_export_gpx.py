@@ -28,12 +28,10 @@ def test_valid_against_gpx_11_schema(text, shared_dir):
 
 def test_waypoints_agree_with_the_stops(itinerary, text):
     gpx = gpxpy.parse(text)
-    expected = [
-        s
-        for d in itinerary.days
-        for s in (d.start, *d.stops, d.end)
-        if s.kind != "lunch" and not (s is d.start and d.index > 1)
-    ]
+    first: dict = {}
+    for s in (s for d in itinerary.days for s in (d.start, *d.stops, d.end) if s.kind != "lunch"):
+        first.setdefault(s.id, s)  # each place once, at its first visit
+    expected = list(first.values())
     assert [w.name for w in gpx.waypoints] == [s.name for s in expected]
     assert [w.time for w in gpx.waypoints] == [s.arrive for s in expected]
     assert [(w.latitude, w.longitude) for w in gpx.waypoints] == [(s.lat, s.lon) for s in expected]
@@ -74,3 +72,12 @@ def test_write_gpx_is_reproducible(itinerary, tmp_path):
     a = write_gpx(itinerary, tmp_path / "a.gpx").read_bytes()
     b = write_gpx(itinerary, tmp_path / "b.gpx").read_bytes()
     assert a == b
+
+
+def test_each_place_is_one_waypoint(itinerary, text):
+    """Bug 12: the GPX repeated waypoints (the pier before and after a market, the start hub at the end)."""
+    gpx = gpxpy.parse(text)
+    names = [(w.name, round(w.latitude, 6), round(w.longitude, 6)) for w in gpx.waypoints]
+    assert len(names) == len(set(names))
+    located = {s.id for d in itinerary.days for s in (d.start, *d.stops, d.end) if s.kind != "lunch"}
+    assert len(gpx.waypoints) == len(located)

@@ -69,3 +69,17 @@ def test_a_title_with_line_breaks_gives_a_calendar_and_a_whole_pack(tmp_path):
     assert str(cal["x-wr-calname"]) == "line one line two three"
     files = write_pack(it, tmp_path / "pack", formats="json,gpx,kml,csv,xlsx,ics,html")
     assert len(files) == 9 and (tmp_path / "pack" / "calendar.ics").is_file()
+
+
+def test_dtstamp_is_when_the_calendar_is_made(monkeypatch):
+    """Bug 12: DTSTAMP was the tour's first day (a date in the future); RFC 5545 wants the creation time."""
+    from datetime import UTC, timedelta
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = datetime.now(UTC).replace(microsecond=0)
+    cal = icalendar.Calendar.from_ical(itinerary_to_ical(famtrip()))
+    stamps = {e.decoded("dtstamp") for e in cal.walk("VEVENT")}
+    assert len(stamps) == 1 and before <= stamps.pop() <= datetime.now(UTC) + timedelta(seconds=1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # reproducible builds: a fixed time
+    cal = icalendar.Calendar.from_ical(itinerary_to_ical(famtrip()))
+    assert {e.decoded("dtstamp") for e in cal.walk("VEVENT")} == {datetime(2026, 1, 1, tzinfo=UTC)}

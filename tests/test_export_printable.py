@@ -27,10 +27,12 @@ def en(itinerary):
 def test_vietnamese_form(vi):
     assert "NGÀY 1 (10/12/2026): CẦN THƠ – HẬU GIANG" in vi
     assert '<td class="time">05h30–07h00</td><td>Tham quan Chợ nổi Cái Răng' in vi
-    assert '<td class="time">08h00–10h45</td><td>Đi tàu cao tốc đến Cảng Bãi Vòng' in vi
+    assert ('<td class="time">08h00–10h45</td><td>Đi tàu cao tốc từ Cảng tàu khách Rạch Giá đến Cảng Bãi Vòng'
+            in vi)
     assert "Nghỉ đêm tại Khách sạn Vị Thanh." in vi
     assert "Bữa ăn: sáng, trưa, tối" in vi  # day 2
-    assert "Quãng đường 92 km" in vi
+    assert "Đường bộ 79 km, 2 h 40 · đường thủy 13 km, 45 phút" in vi  # day 1: road km are not boat km
+    assert "khởi hành trước 07h30 để kịp tàu cao tốc 08h00." in vi  # day 3: for the boat
     assert "Giá bao gồm" in vi and "Giá không bao gồm" in vi and "Liên hệ" in vi
     assert "Nguyễn Văn A" in vi  # contact from itinerary.meta
     assert "Vé tàu cao tốc: Cảng tàu khách Rạch Giá – Cảng Bãi Vòng (08h00)" in vi
@@ -69,3 +71,37 @@ def test_pdf_where_chromium_is_installed(itinerary, tmp_path):
     pdf = html_to_pdf(page, tmp_path / "itinerary.en.pdf")
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
     assert b"(D:20000101000000" in pdf.read_bytes()  # fixed dates: reproducible bytes
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_one_holds_the_title_and_day_one(lang, tmp_path):
+    """Bug 12: a day never broke across pages, so a long day 1 left the title alone on page 1."""
+    from dataclasses import replace
+
+    pypdf = pytest.importorskip("pypdf")
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed: no PDF")
+    it = famtrip()
+    long_title = "Famtrip Kiên Giang – Hậu Giang: Phú Quốc by boat, floating market at dawn, " * 3
+    d1 = it.days[0]
+    it = replace(it, title=long_title, days=(replace(d1, stops=d1.stops * 3, legs=d1.legs * 3), *it.days[1:]))
+    page = write_html(it, tmp_path / f"itinerary.{lang}.html", lang=lang)
+    pdf = html_to_pdf(page, tmp_path / f"itinerary.{lang}.pdf")
+    first = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert ("NGÀY 1" if lang == "vi" else "DAY 1") in first, first[:300]
+
+
+def test_piers_are_no_sightseeing_stops_and_ids_stay_inside(vi, en):
+    """Polish: "05:53–05:53 Bến tàu …" before and after a market; "Superdong sd-…" and the partnership id."""
+    for page in (vi, en):
+        assert "sd-rach-gia--bai-vong" not in page and "kien-giang--hau-giang" not in page
+        assert "Bến tàu du lịch Ninh Kiều.</td>" not in page and "Ninh Kieu tourist wharf.</td>" not in page
+    assert "Đi thuyền từ Bến tàu du lịch Ninh Kiều đến Chợ nổi Cái Răng" in vi
+    assert "Chương trình liên kết: Chương trình hợp tác phát triển văn hóa, thể thao và du lịch" in vi
+    assert "3 days, 2 nights" in en and "3 ngày 2 đêm" in vi
+
+
+def test_an_early_start_says_why(vi, en):
+    """Bug 9: a day that leaves before day_start (07:30) says why (here the market at dawn)."""
+    assert "khởi hành trước 07h30 để đến Chợ nổi Cái Răng lúc bình minh." in vi
+    assert "departure before 07:30 to reach Cai Rang floating market at dawn." in en

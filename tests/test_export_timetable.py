@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime, time
 
 import openpyxl
 import pytest
@@ -42,8 +43,21 @@ def test_xlsx_matches_csv(itinerary, tmp_path):
     with open(write_csv(itinerary, tmp_path / "t.csv"), encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert len(values) == len(rows)
-    assert [str(v) for v in values[5]] == rows[5]
+    shown = [v.strftime("%H:%M") if isinstance(v, time) else f"{v:%Y-%m-%d}" if isinstance(v, datetime)
+             else str(v) for v in values[5]]
+    assert shown == rows[5]
     assert ws.freeze_panes == "A2"
+
+
+def test_xlsx_times_are_times_with_a_filter(itinerary, tmp_path):
+    """Polish: times were text ("08:00"), so Excel could not sort or sum them; no autofilter."""
+    ws = openpyxl.load_workbook(write_xlsx(itinerary, tmp_path / "t.xlsx"))["Timetable"]
+    assert ws.auto_filter.ref == ws.dimensions
+    row = next(ws.iter_rows(min_row=2, max_row=2))
+    by = dict(zip(COLUMNS, row, strict=True))
+    assert by["departure"].is_date and by["departure"].number_format == "hh:mm"
+    assert isinstance(by["departure"].value, time) and isinstance(by["date"].value, datetime)
+    assert by["date"].number_format == "yyyy-mm-dd"
 
 
 def test_xlsx_is_reproducible(itinerary, tmp_path):

@@ -79,3 +79,23 @@ def test_folder_deep_json_and_bom(tiny, tmp_path):
     bom = tmp_path / "bom.json"
     bom.write_text("\ufeff" + tiny.to_json(), encoding="utf-8")
     assert Itinerary.from_json(bom) == tiny
+
+
+def test_summary_reads_as_an_operator_would_print_it():
+    """Polish: no pier "05:10–05:10" rows, road km apart from boat km, "1 night" not "1 nights",
+    an early start with its reason (bug 9), the Vietnamese words with --lang vi."""
+    from dataclasses import replace
+
+    from fixtures_itinerary import famtrip
+    it = famtrip()
+    en, vi = it.summary(), it.summary(lang="vi")
+    assert "Bến tàu du lịch Ninh Kiều  [" not in en  # the pier passed twice is no stop
+    assert "Chợ nổi Cái Răng  [Cần Thơ]  (by boat from Bến tàu du lịch Ninh Kiều)" in en
+    assert "(79 km by road, 2.7 h on the road; 13 km by boat)" in en
+    assert "(đường bộ 79 km, 2,7 giờ; đường thủy 13 km)" in vi
+    assert "05:00  depart Khách sạn Ninh Kiều  (before 07:30 to reach Cai Rang floating market at dawn)" in en
+    assert "07:00  khởi hành Khách sạn Rạch Giá  (trước 07h30 để kịp tàu cao tốc 08h00)" in vi
+    assert "fast boat → Cảng Bãi Vòng" in en and "tàu cao tốc → Cảng Bãi Vòng" in vi
+    assert "1 nights" not in en and "1 stops" not in en
+    default = replace(it, title="3-day tour: Hậu Giang – Kiên Giang", request={"title": ""})
+    assert default.summary(lang="vi").splitlines()[0] == "Tour 3 ngày: Hậu Giang – Kiên Giang"

@@ -159,7 +159,8 @@ def test_explore_partnership_with_destinations():
     assert _overlays(html) == ["Hậu Giang (1)", "Kiên Giang (1)"]
     assert "Chợ nổi Ngã Bảy" in html and "Mo-Su 05:00-08:00" in html
     assert "<i>Đền</i>" not in html and "&lt;i&gt;Đền&lt;/i&gt;" in html
-    assert "Hậu Giang: 1 destinations" in html and "floating market" in html  # legend
+    assert "Hậu Giang (1)" in html and "floating markets" in html  # legend: theme names, not ids
+    assert "floating_market" not in html.split("tl-popup")[-1]  # the popups name themes as people do
     assert not re.search(r"<script[^>]+src=", html)
 
 
@@ -195,3 +196,13 @@ def test_template_literal_characters_are_neutralised(itinerary):
     html = maps.to_html(maps.explore(Itinerary(days=(replace(d1, stops=stops),))))
     assert odd not in html and "${alert(2)}" not in html
     assert "&#96;&#36;{alert(2)}&#96; &#92;u00" in html
+
+
+def test_popups_legend_and_view_read_well(itinerary):
+    """Polish: raw theme ids in popups, a paragraph as the legend title, islands at the edge of the view."""
+    html = maps.to_html(maps.explore(itinerary))
+    assert "Themes</td><td>floating markets" in html and "Themes</td><td>floating_market" not in html
+    assert '"padding": [50, 50]' in html and '"zoomSnap": 0.25' in html  # room round the tour, finer zoom
+    from tourlink.partnerships import get_partnership
+    assert maps._short_title(get_partnership("mekong-13--ha-noi")) == "14 partners, 2016–2020"
+    assert maps._short_title(get_partnership("kien-giang--hau-giang")) == "Kiên Giang – Hậu Giang, 2022–2025"

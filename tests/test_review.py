@@ -154,6 +154,18 @@ def test_zigzag_across_a_border():
     assert rules_of(with_day(it, 2, zig)) == ["zigzag"]
 
 
+def test_an_islet_by_boat_counts_where_the_coach_waits():
+    it = clean_tour()
+    d2 = it.days[1]
+    pier = place("pier-my-tho", 106.37, 10.35, 2, "09:45", "09:50", kind="port", where=HG, name="Bến tàu")
+    islet = place("con-phung", 106.38, 10.33, 2, "10:05", "10:35", visit_minutes=30, where=CT, name="Cồn")
+    back = replace(pier, arrive=at(2, "10:50"), depart=at(2, "10:50"))
+    day = make_day(2, d2.start, [d2.stops[0], pier, islet, back, *d2.stops[1:]], d2.end, overnight=False,
+                   modes={"con-phung": "boat", "pier-my-tho": "boat"},
+                   km={"pier-my-tho": 20.0, "e-canal": 20.0})
+    assert "zigzag" not in rules_of(with_day(it, 2, day))  # Hậu Giang pier, islet by boat, Hậu Giang
+
+
 def test_out_and_back():
     it = clean_tour()
     d1 = it.days[0]

@@ -101,11 +101,12 @@ beach island islet cave grotto lake pond spring springs waterfall fall falls riv
 peak rock rocks viewpoint view point lookout park garden gardens forest field fields sand dune dunes
 bridge street road market square village villages farm factory workshop pool waterpark zoo pottery craft
 entrance exit sign board strand large small big little great beautiful nice free empty local swimming hot
+tomb emperor king royal mausoleum imperial
 """.split())
 
 #: folded name words of signs, boards and kilometre markers
 SIGN_WORDS = (r"^(noi quy|bang (tin|chi dan|thong tin|gioi thieu)|bien bao|cot km|km ?\d+|\d+ ?km)\b"
-              r"|\bcong chao\b")
+              r"|\bcong chao\b|^to quoc ghi cong$")
 #: names that are addresses, administrative units or road objects, not places to visit
 ADDRESS_WORDS = (r"^(phuong|xa|ap|thi tran|thanh pho|huyen|duong|nga|vong xoay|tram dung chan|photocopy"
                  r"|bia|nha bia|cong ty|co\.|cx|truong|nha van hoa)\b|car ferry|ben pha|ben tau")

@@ -120,8 +120,8 @@ def check_plannable(partnership) -> None:
     home = " ".join(f'"{r.name}"' for r in partnership.regions)
     raise InfeasibleError(
         f"{partnership.id} cannot be planned as one coach tour: {'; '.join(parts)}; plan the Vietnamese "
-        f"side with --provinces {home} (`tourlink partnerships show {partnership.id}` lists the sights "
-        "abroad)")
+        f"side with --provinces {home} instead of --partnership (`tourlink partnerships show "
+        f"{partnership.id}` lists the sights abroad)")
 
 
 __all__ = ["AbroadArea", "abroad_area", "abroad_areas", "check_plannable"]

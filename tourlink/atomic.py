@@ -101,9 +101,11 @@ def atomic_folder(folder: str | os.PathLike, *, replaces: Collection[str] = ()) 
     """
     folder = Path(folder)
     made = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name[:80]}.", suffix=".tmp", dir=folder.parent))
+    tmp: Path | None = None
     try:
+        with held_interrupts():  # a Ctrl-C between making the folder and the try would leave it
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name[:80]}.", suffix=".tmp", dir=folder.parent))
         yield tmp
         with held_interrupts():
             os.chmod(tmp, 0o777 & ~_umask())
@@ -117,12 +119,13 @@ def atomic_folder(folder: str | os.PathLike, *, replaces: Collection[str] = ()) 
                 tmp.rmdir()
     except BaseException as exc:
         with held_interrupts():
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
             for p in made:  # deepest first
                 with contextlib.suppress(OSError):
                     p.rmdir()
         name = getattr(exc, "filename", None)
-        if isinstance(exc, OSError) and isinstance(name, str) and Path(name).is_relative_to(tmp):
+        if isinstance(exc, OSError) and isinstance(name, str) and tmp and Path(name).is_relative_to(tmp):
             # name the file the user asked for, not the temporary folder
             raise type(exc)(exc.errno, exc.strerror, str(folder / Path(name).relative_to(tmp))) from None
         raise

@@ -117,6 +117,11 @@ class Day:
         return sum(leg.minutes for leg in self.legs if leg.mode == "road")
 
     @property
+    def road_km(self) -> float:
+        """Km on the road (boats and flights are not "on the road")."""
+        return sum(leg.km for leg in self.legs if leg.mode in ("road", "walk"))
+
+    @property
     def title(self) -> str:
         """"Day N – YYYY-MM-DD"."""
         return f"Day {self.index} – {self.date.isoformat()}"
@@ -180,23 +185,27 @@ class Itinerary:
 
     def summary(self, *, lang: str = "en") -> str:
         """A readable day-by-day table for terminals and notebooks (``lang`` "en" or "vi")."""
+        from tourlink import labels
+
         t = _LABELS["vi" if lang == "vi" else "en"]
-        lines = [self.title or t["itinerary"]]
+        lines = [labels.tour_title(self, lang)]
         for d in self.days:
             title = d.title if lang != "vi" else f"Ngày {d.index} – {d.date:%d/%m/%Y}"
-            lines.append(f"\n{title}: {d.start.name} → {d.end.name}  "
-                         f"({d.km:.0f} km, {d.road_minutes / 60:.1f} h {t['on_road']})")
-            lines.append(f"  {d.start.depart:%H:%M}  {t['depart']} {d.start.name}")
-            for s in d.stops:
-                where = f"  [{s.province_legacy}]" if s.province_legacy else ""
-                lines.append(f"  {s.arrive:%H:%M}–{s.depart:%H:%M}  {s.name}{where}")
+            lines.append(f"\n{title}: {d.start.name} → {d.end.name}  ({_distances(d.legs, t)})")
+            early = labels.early_start(d, self.request, lang)
+            lines.append(f"  {d.start.depart:%H:%M}  {t['depart']} {d.start.name}"
+                         + (f"  ({early})" if early else ""))
+            lines += _day_lines(d, t, lang)
             lines.append(f"  {d.end.arrive:%H:%M}  {t['arrive']} {d.end.name}"
                          + (f"  ({t['overnight']})" if d.overnight else ""))
-        lines.append(t["total"].format(n=len(self.visits), km=self.km, h=self.road_hours,
-                                       fees=self.fees_vnd, fares=self.fares_vnd, score=self.score))
+        legs = [leg for d in self.days for leg in d.legs]
+        lines.append(t["total"].format(n=labels.count(len(self.visits), "visit", lang),
+                                       dist=_distances(legs, t), fees=self.fees_vnd, fares=self.fares_vnd,
+                                       score=self.score))
         if self.coverage:
             lines.append(t["coverage"] + ", ".join(
-                t["cov_item"].format(p=c.partner, s=c.stops, n=c.nights) for c in self.coverage))
+                f"{c.partner} {labels.count(c.stops, 'stop', lang)}, {labels.count(c.nights, 'night', lang)}"
+                for c in self.coverage))
         if self.quote is not None:
             lines += self.quote.lines(lang=lang)
         return "\n".join(lines)
@@ -297,17 +306,69 @@ class Itinerary:
 
 # ---------------------------------------------------------------------- helpers
 _LABELS = {
-    "en": {"itinerary": "Itinerary", "on_road": "on the road", "depart": "depart",
-           "arrive": "arrive", "overnight": "overnight",
-           "total": "\nTotal: {n} visits, {km:.0f} km, {h:.1f} h on the road, fees {fees:,} VND, "
-                    "fares {fares:,} VND, score {score:.0f}",
-           "coverage": "Coverage: ", "cov_item": "{p} {s} stops/{n} nights"},
-    "vi": {"itinerary": "Lịch trình", "on_road": "di chuyển", "depart": "khởi hành",
-           "arrive": "đến", "overnight": "nghỉ đêm",
-           "total": "\nTổng: {n} điểm tham quan, {km:.0f} km, {h:.1f} giờ di chuyển, "
-                    "phí tham quan {fees:,} đ, vé tàu {fares:,} đ, điểm {score:.0f}",
-           "coverage": "Phân bố: ", "cov_item": "{p} {s} điểm/{n} đêm"},
+    "en": {"itinerary": "Itinerary", "depart": "depart", "arrive": "arrive", "overnight": "overnight",
+           "road": "{km:.0f} km by road, {h} h on the road", "water": "{km:.0f} km by boat", "dec": ".",
+           "air": "{km:.0f} km by air", "check_in": "{place}: check in for the {what}",
+           "by_boat": "by boat from {place}", "lunch_on_board": "{name}",
+           "total": "\nTotal: {n}, {dist}, fees {fees:,} VND, fares {fares:,} VND, score {score:.0f}",
+           "coverage": "Coverage: "},
+    "vi": {"itinerary": "Lịch trình", "depart": "khởi hành", "arrive": "đến", "overnight": "nghỉ đêm",
+           "road": "đường bộ {km:.0f} km, {h} giờ", "water": "đường thủy {km:.0f} km", "dec": ",",
+           "air": "hàng không {km:.0f} km", "check_in": "có mặt tại {place}, làm thủ tục lên {what}",
+           "by_boat": "đi thuyền từ {place}", "lunch_on_board": "Ăn trưa",
+           "total": "\nTổng: {n}, {dist}, phí tham quan {fees:,} đ, vé tàu/máy bay {fares:,} đ, "
+                    "điểm {score:.0f}",
+           "coverage": "Phân bố: "},
 }
+
+
+def _distances(legs: Any, t: dict[str, str]) -> str:
+    """ "183 km by road, 4.8 h on the road; 120 km by boat" (sea and air km are not road km)."""
+    legs = list(legs)
+    road = [leg for leg in legs if leg.mode in ("road", "walk")]
+    hours = sum(leg.minutes for leg in road if leg.mode == "road") / 60
+    parts = [t["road"].format(km=sum(leg.km for leg in road), h=f"{hours:.1f}".replace(".", t["dec"]))]
+    for key, modes in (("water", SEA_MODES), ("air", ("flight",))):
+        km = sum(leg.km for leg in legs if leg.mode in modes)
+        if km >= 0.5:
+            parts.append(t[key].format(km=km))
+    return "; ".join(parts)
+
+
+def _day_lines(d: Day, t: dict[str, str], lang: str) -> list[str]:
+    """The day's stops as summary lines: piers passed and ports landed at are left out, a port
+    where the group waits says so, boats, ferries and flights get a line of their own."""
+    from tourlink import labels
+
+    located = [d.start] + [s for s in d.stops if s.kind != "lunch"] + [d.end]
+    arriving = {id(b): leg for b, leg in zip(located[1:], d.legs, strict=False)}
+    leaving = {id(a): leg for a, leg in zip(located, d.legs, strict=False)}
+    out = []
+    for s in d.stops:
+        into, onward = arriving.get(id(s)), leaving.get(id(s))
+        if s.kind == "port":
+            timed = onward is not None and onward.mode in (*SEA_MODES, "flight") and onward.mode != "boat"
+            what = labels.mode_word(onward.mode, lang) if timed else ""
+            if timed and s.depart > s.arrive:  # waits for its boat: a row; a pier passed: none
+                out.append(f"  {s.arrive:%H:%M}–{s.depart:%H:%M}  "
+                           + t["check_in"].format(place=s.name, what=what))
+            if timed:
+                via = labels.without_ids(onward.name)
+                out.append(f"  {onward.depart:%H:%M}–{onward.arrive:%H:%M}  {what} → "
+                           f"{_name_of(d, onward.to_id)}" + (f" ({via})" if via else ""))
+            continue
+        name = labels.without_ids(s.name)
+        if s.kind == "lunch" and lang == "vi":
+            name = t["lunch_on_board"] + (" trên tàu" if "on board" in s.name else "")
+        where = f"  [{s.province_legacy}]" if s.province_legacy else ""
+        if into is not None and into.mode == "boat" and s.kind == "destination":
+            where += f"  ({t['by_boat'].format(place=_name_of(d, into.from_id))})"
+        out.append(f"  {s.arrive:%H:%M}–{s.depart:%H:%M}  {name}{where}")
+    return out
+
+
+def _name_of(d: Day, pid: str) -> str:
+    return next((s.name for s in (d.start, *d.stops, d.end) if s.id == pid), pid)
 
 
 def _iso(t: datetime) -> str:
@@ -325,7 +386,7 @@ def _leg_to_dict(leg: Leg) -> dict[str, Any]:
     return {"from": leg.from_id, "to": leg.to_id, "mode": leg.mode, "name": leg.name,
             "km": round(leg.km, 2), "minutes": round(leg.minutes, 1),
             "depart": _iso(leg.depart), "arrive": _iso(leg.arrive), "fare_vnd": leg.fare_vnd,
-            "geometry": [[round(x, 5), round(y, 5)] for x, y in leg.geometry],
+            "geometry": [[round(x, 6), round(y, 6)] for x, y in leg.geometry],
             **({"code": leg.code} if leg.code else {})}
 
 

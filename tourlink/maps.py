@@ -24,6 +24,7 @@ from branca.element import Element, MacroElement, Template
 
 from tourlink.export._common import esc, hm, leg_ends, mode_label, name
 from tourlink.itinerary import SEA_MODES, Itinerary, Stop
+from tourlink.labels import theme_name, tour_title, without_ids
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,12 @@ THEME_STYLE = {
     "market_food": ("#e08214", "☕"),
 }
 DEFAULT_THEME_STYLE = ("#333333", "●")
+#: colours of partner provinces on a partnership map (Tableau 20: 14 provinces, no repeat)
+AREA_COLOURS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+    "#7f7f7f", "#aec7e8", "#ff9896", "#98df8a", "#c5b0d5", "#ffbb78", "#c49c94", "#f7b6d2", "#9edae5",
+    "#dbdb8d", "#c7c7c7",
+)
 LEGACY_STYLE = {"color": "#444444", "weight": 2, "dashArray": "6 4", "fill": False}
 CURRENT_STYLE = {"color": "#e6a100", "weight": 1, "fillColor": "#ffd54f", "fillOpacity": 0.18}
 #: background of the map when no tiles are drawn (offline)
@@ -75,8 +82,11 @@ _CSS = """
 .tl-area-label{font:bold 11px sans-serif;color:#6b4e00;white-space:nowrap;text-shadow:0 0 3px #fff}
 .tl-area-label.legacy{color:#333;font-weight:normal;font-style:italic}
 .tl-legend{position:fixed;bottom:40px;left:10px;z-index:9999;background:rgba(255,255,255,.92);
- padding:6px 9px;border:1px solid #999;border-radius:4px;font:12px/1.45 sans-serif;max-width:280px}
-.tl-legend b{display:block;margin-bottom:2px}
+ padding:6px 9px;border:1px solid #999;border-radius:4px;font:12px/1.45 sans-serif;max-width:280px;
+ max-height:calc(100% - 180px);overflow-y:auto}
+.tl-legend summary{font-weight:bold;cursor:pointer;margin-bottom:2px}
+.tl-legend .cols{columns:2;column-gap:10px}
+.tl-legend .cols div{break-inside:avoid}
 .tl-legend .sw{display:inline-block;width:26px;height:0;margin-right:6px;vertical-align:middle;
  border-top:4px solid}
 .tl-legend .box{display:inline-block;width:14px;height:10px;margin-right:6px;vertical-align:middle}
@@ -94,18 +104,21 @@ class Legend(MacroElement):
         + _CSS
         + """{% endmacro %}
         {% macro html(this, kwargs) %}
-        <div class="tl-legend" id="{{ this.get_name() }}"><b>{{ this.title }}</b>
+        <details open class="tl-legend" id="{{ this.get_name() }}"><summary>{{ this.title }}</summary>
+        {% if this.grouped %}<div class="cols">{% for swatch, label in this.grouped %}
+        <div>{{ swatch }}{{ label }}</div>{% endfor %}</div>{% endif %}
         {% for swatch, label in this.rows %}<div>{{ swatch }}{{ label }}</div>{% endfor %}
-        </div>
+        </details>
         {% endmacro %}
     """
     )
 
-    def __init__(self, title: str, rows: list[tuple[str, str]]):
+    def __init__(self, title: str, rows: list[tuple[str, str]], *, grouped: list[tuple[str, str]] = ()):
         super().__init__()
         self._name = "Legend"
         self.title = esc(title)
         self.rows = rows
+        self.grouped = list(grouped)  # many short rows (14 provinces) in two columns
 
 
 # ------------------------------------------------------------------------- maps
@@ -117,7 +130,7 @@ def new_map(*, offline: bool = True, tiles: str | None = DEFAULT_TILES) -> foliu
     drawn over that background.
     """
     if offline:
-        m = folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=None, control_scale=True)
+        m = folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=None, control_scale=True, zoom_snap=0.25)
         m.get_root().header.add_child(
             folium.Element(
                 f"<style>.leaflet-container.folium-map{{background:{OFFLINE_BACKGROUND}}}</style>"
@@ -127,7 +140,7 @@ def new_map(*, offline: bool = True, tiles: str | None = DEFAULT_TILES) -> foliu
         if tiles and tiles != DEFAULT_TILES and "{z}" in tiles:
             folium.TileLayer(tiles=tiles, attr="local tiles", name="local tiles").add_to(m)
         return m
-    return folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=tiles, control_scale=True)
+    return folium.Map(location=(10.0, 105.5), zoom_start=8, tiles=tiles, control_scale=True, zoom_snap=0.25)
 
 
 def explore(
@@ -201,7 +214,7 @@ def explore(
         for d in itinerary.days
     ]
     legend_rows += _common_legend_rows(partners=bool(shaded))
-    Legend(itinerary.title or "Itinerary", legend_rows).add_to(m)
+    Legend(tour_title(itinerary), legend_rows).add_to(m)
     if controls:
         _add_controls(m, offline=offline, bounds=_bounds_of(itinerary))
     if offline:
@@ -240,18 +253,18 @@ def explore_partnership(
     pid = getattr(partnership, "id", "")
     corners = _add_partner_areas(m, partnership=partnership)
     points: list[tuple[float, float]] = []
-    legend: list[tuple[str, str]] = []
+    provinces: list[tuple[str, str]] = []
     themes_seen: set[str] = set()
     if destinations is not None and len(destinations):
         col = "province_legacy" if "province_legacy" in destinations.columns else None
         groups = destinations.groupby(col, sort=True) if col else [("Destinations", destinations)]
         for i, (prov, rows) in enumerate(groups):
-            colour = DAY_COLOURS[i % len(DAY_COLOURS)]
+            colour = AREA_COLOURS[i % len(AREA_COLOURS)]
             fg = folium.FeatureGroup(name=esc(f"{prov} ({len(rows)})"))
-            legend.append(
+            provinces.append(
                 (
                     f'<span class="box" style="background:{colour};border-radius:7px"></span>',
-                    esc(f"{prov}: {len(rows)} destinations"),
+                    esc(f"{prov} ({len(rows)})"),
                 )
             )
             for row in rows.sort_values("id" if "id" in rows.columns else rows.columns[0]).itertuples():
@@ -268,23 +281,31 @@ def explore_partnership(
                 )
                 _marker(stop, icon, _popup(stop, str(prov))).add_to(fg)
             fg.add_to(m)
-    legend += [
+    themes = [
         (
             f'<span style="display:inline-block;width:20px;color:{THEME_STYLE[t][0]}">'
             f"{THEME_STYLE[t][1]}</span>",
-            esc(t.replace("_", " ")),
+            esc(theme_name(t)),
         )
-        for t in sorted(themes_seen)
+        for t in sorted(themes_seen, key=theme_name)
         if t in THEME_STYLE
     ]
-    rows = legend + _common_legend_rows(route=False, partners=bool(corners))
-    Legend(getattr(partnership, "name_en", "") or getattr(partnership, "name_vi", "") or pid, rows).add_to(m)
+    rows = themes + _common_legend_rows(route=False, partners=bool(corners))
+    Legend(_short_title(partnership) or pid, rows, grouped=provinces).add_to(m)
     _add_controls(m, offline=offline, bounds=_bounds(points or corners) if points or corners else None)
     if offline:
         from tourlink.offline import inline_assets
 
         inline_assets(m)
     return m
+
+
+def _short_title(partnership: Any) -> str:
+    """A legend title that fits: "Kiên Giang – Hậu Giang, 2022–2025" or "14 partners, 2016–2020"."""
+    members = [m.name for m in getattr(partnership, "members", ())]
+    period = getattr(partnership, "period", "")
+    who = " – ".join(members) if 0 < len(members) <= 3 else f"{len(members)} partners" if members else ""
+    return ", ".join(x for x in (who, period) if x)
 
 
 def to_html(m: folium.Map) -> str:
@@ -355,7 +376,7 @@ def _popup(stop: Stop, caption: str) -> str:
     if stop.partner:
         rows.append(("Partner", stop.partner))
     if stop.themes:
-        rows.append(("Themes", ", ".join(stop.themes)))
+        rows.append(("Themes", ", ".join(theme_name(t) for t in stop.themes)))
     body = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
     return (
         f'<div class="tl-popup"><small>{esc(caption)}</small><br><b>{esc(stop.name)}</b>'
@@ -372,8 +393,8 @@ def _add_leg(fg: folium.FeatureGroup, leg: Any, a: Stop | None, b: Stop | None, 
         f"{mode_label(leg.mode)} {hm(leg.depart)} → {hm(leg.arrive)}: {name(a)} → {name(b)}"
         f" · {leg.km:.0f} km, {round(leg.minutes)} min"
     )
-    if leg.name:
-        text += f" · {leg.name}"
+    if without_ids(leg.name):
+        text += f" · {without_ids(leg.name)}"
     if sea:
         text = f"Departure {hm(leg.depart)} · " + text
     folium.PolyLine(
@@ -439,7 +460,7 @@ def _add_controls(m: folium.Map, *, offline: bool, bounds: list[list[float]] | N
     folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
-        m.fit_bounds(bounds, padding=(20, 20))
+        m.fit_bounds(bounds, padding=(50, 50))  # a quarter-zoom step fits islands at the edges
 
 
 def _bounds(points: Iterable[tuple[float, float]]) -> list[list[float]]:

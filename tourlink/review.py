@@ -16,7 +16,8 @@ rule                      flagged when
 ``road-hours``            more hours on the road than the request's ``max_road_hours``
 ``speed``                 a road leg of 30 km or more at an average above 75 km/h (a coach
                           cannot keep that up)
-``zigzag``                a day's visits leave a province and come back to it
+``zigzag``                a day's visits leave a province and come back to it (a site reached by
+                          boat from a pier counts in the pier's province)
 ``out-and-back``          one visit costs a detour of 120 km or more of road
 ``repeat``                the same place twice in the tour: the same id, two records within 100 m,
                           or the same name but for a bracketed qualifier ("Chiến thắng Chương
@@ -227,11 +228,18 @@ def _speed(d: Day, r: Rules) -> list[Finding]:
 
 
 def _zigzag(d: Day) -> list[Finding]:
+    """A day's visits that leave a province and come back; a site reached by boat from a pier
+    (an islet across the river) counts where the coach waits: the pier's province."""
     seq: list[str] = []
-    for s in d.visits:
-        p = s.province_legacy or s.province_2025
-        if p and (not seq or seq[-1] != p):
-            seq.append(p)
+    prev: Stop | None = None
+    for s in d.stops:
+        if s.kind == "destination":
+            where = prev if prev is not None and prev.kind == "port" else s
+            p = where.province_legacy or where.province_2025
+            if p and (not seq or seq[-1] != p):
+                seq.append(p)
+        if s.kind != "lunch":
+            prev = s
     back = [p for i, p in enumerate(seq) if p in seq[:i]]
     if not back:
         return []

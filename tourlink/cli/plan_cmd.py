@@ -200,7 +200,9 @@ def flag_words(message: str, fields: set[str]) -> str:
                      lambda m: f"give {FLAG_OF[m[1]]} {m[2]}" if m[1] in fields and m[1] in FLAG_OF else m[0],
                      message)
     for field in sorted(fields & set(FLAG_OF), key=len, reverse=True):
-        message = re.sub(rf"(?<![\w-]){field}(?![\w-])", FLAG_OF[field], message)
+        # a key with "_" is never prose; a plain word ("budget", "end") only as "budget:" or "budget="
+        after = r"(?![\w-])" if "_" in field else r"(?=\s?[:=])"
+        message = re.sub(rf"(?<![\w-]){field}{after}", FLAG_OF[field], message)
     return message.replace("(set sea = true)", "(leave out --no-sea)")
 
 

@@ -167,7 +167,8 @@ def route(origin: str, destination: str, *, on: date | None = None, fly: bool = 
         mode = "road" if s["mode"] == "access" else s["mode"]
         name = LABELS.get(s["mode"]) or s["name"] or s["mode"]
         if s["mode"] == "access" and s["km"] < 0.5 and legs:
-            name = legs[-1]["name"]  # a few hundred metres to the road: part of the previous leg
+            # a few hundred metres to the road: part of the previous road leg, or the port's quay
+            name = legs[-1]["name"] if legs[-1]["mode"] == "road" else "port: quay to the coach"
         if legs and legs[-1]["mode"] == mode and legs[-1]["name"] == name:
             legs[-1]["km"] += s["km"]
             legs[-1]["minutes"] += s["minutes"]

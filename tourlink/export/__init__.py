@@ -3,8 +3,9 @@
 :func:`write_pack` writes, into one folder, ``itinerary.json``, ``map.html``, ``route.gpx``,
 ``route.kml``, ``route.kmz``, ``route.geojson``, ``timetable.csv``, ``timetable.xlsx``,
 ``calendar.ics``, ``quote.xlsx``, ``itinerary.vi.html``, ``itinerary.en.html`` (and their ``.pdf``
-where Chromium is installed) and ``README.txt``. The pack is written whole or not at all, and
-the same itinerary always gives byte-identical files.
+where Chromium is installed) and ``README.txt``. The pack is written whole or not at all. The same
+itinerary gives the same files but for the time they were made (the "created" time of GPX,
+XLSX and the calendar's DTSTAMP); with ``SOURCE_DATE_EPOCH`` set they are byte-identical.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tourlink.atomic import atomic_folder, write_text
 from tourlink.errors import ValidationError
 from tourlink.export._common import one_line
 from tourlink.itinerary import Itinerary
+from tourlink.labels import count
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +200,8 @@ def readme(itinerary: Itinerary, files: Iterable[Path | str]) -> str:
     if itinerary.days:
         lines.append(
             f"{len(itinerary.days)} days, {itinerary.days[0].date} to {itinerary.days[-1].date}; "
-            f"{len(itinerary.visits)} visits, {itinerary.km:.0f} km"
+            f"{count(len(itinerary.visits), 'visit')}, "
+            f"{sum(d.road_km for d in itinerary.days):.0f} km by road"
             + (f"; partnership {itinerary.partnership}" if itinerary.partnership else "")
         )
         from tourlink.quote import quote_of

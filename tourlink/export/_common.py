@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 from datetime import UTC, datetime
 
@@ -128,13 +129,16 @@ def duration(minutes: float) -> str:
     return f"{m // 60} h {m % 60:02d}" if m >= 60 else f"{m} min"
 
 
-def stamp(itinerary: Itinerary) -> datetime:
-    """A fixed timestamp derived from the itinerary (its first day at 00:00 UTC).
+def stamp() -> datetime:
+    """When the file is made (UTC, whole seconds): the "created" time of GPX, XLSX and DTSTAMP.
 
-    Used wherever a format wants a "created" time, so identical input gives identical files.
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention) fixes it, so
+    that the same itinerary gives byte-identical files.
     """
-    d = itinerary.days[0].date if itinerary.days else datetime(2000, 1, 1).date()
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def uid(*parts: object) -> str:

@@ -33,11 +33,13 @@ def itinerary_to_gpx(itinerary: Itinerary) -> str:
     gpx.creator = "tourlink"
     gpx.name = itinerary.title or "Itinerary"
     gpx.description = f"partnership {itinerary.partnership}" if itinerary.partnership else None
-    gpx.time = stamp(itinerary)
+    gpx.time = stamp()
+    seen: set[str] = set()  # a place once: a pier passed twice, the hub the tour ends at
     for d in itinerary.days:
         for s in (d.start, *d.stops, d.end):
-            if s.kind == "lunch" or (s is d.start and d.index > 1):
+            if s.kind == "lunch" or s.id in seen:
                 continue  # lunch is at the stop before; a day starts where the last ended
+            seen.add(s.id)
             gpx.waypoints.append(
                 gpxpy.gpx.GPXWaypoint(
                     latitude=round(s.lat, 6),

@@ -10,6 +10,7 @@ import icalendar
 from tourlink.atomic import write_bytes
 from tourlink.export._common import duration, hm, leg_ends, mode_label, name, one_line, stamp, tour_key, uid
 from tourlink.itinerary import TZ, Itinerary, Stop
+from tourlink.labels import without_ids
 
 PRODID = "-//tourlink//famtrip pack//EN"
 
@@ -30,7 +31,7 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
     cal.add("x-wr-calname", one_line(itinerary.title) or "Itinerary")  # one line (icalendar asserts it)
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     key = tour_key(itinerary)
-    dtstamp = stamp(itinerary)
+    dtstamp = stamp()
     first = min((d.start.depart for d in itinerary.days), default=dtstamp)
     last = max((d.end.arrive for d in itinerary.days), default=dtstamp)
     cal.add_component(
@@ -78,8 +79,8 @@ def itinerary_to_ical(itinerary: Itinerary) -> bytes:
                 ev.add("location", _where(a))
                 ev.add("geo", (round(a.lat, 6), round(a.lon, 6)))
             desc = f"{d.title}\n{leg.km:.1f} km, {duration(leg.minutes)}, departs {hm(leg.depart)}"
-            if leg.name:
-                desc += f"\n{leg.name}"
+            if without_ids(leg.name):
+                desc += f"\n{without_ids(leg.name)}"
             if leg.fare_vnd:
                 desc += f"\nFare: {leg.fare_vnd:,} VND per person"
             ev.add("description", desc)

@@ -14,6 +14,7 @@ import simplekml
 from tourlink.atomic import write_bytes, write_text
 from tourlink.export._common import clean, hm, leg_ends, mode_label, name
 from tourlink.itinerary import SEA_MODES, Itinerary, Stop
+from tourlink.labels import without_ids
 
 #: line colour (KML aabbggrr) and width by mode
 MODE_STYLE = {
@@ -36,13 +37,17 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _text(text: object) -> str:
-    """Plain text for simplekml: no XML-invalid characters, no ``<![CDATA[`` (simplekml keeps CDATA raw)."""
-    return clean(text).replace("<![CDATA[", "<! [CDATA[")
+    """Plain text for a KML element (simplekml writes values as given: see ``parsetext(False)``)."""
+    return xml_escape(clean(text))
 
 
 def _html(text: object) -> str:
-    """Text for <description>, which Google Earth renders as HTML: escaped, so names show as text."""
-    return html.escape(_text(text), quote=False)
+    """Text for <description>, which Google Earth renders as HTML: escaped HTML inside CDATA.
+
+    Readers get the HTML once escaped (``&amp;`` for ``&``), so a name shows as text; the escaped
+    text holds no ``>`` and so cannot end the CDATA section.
+    """
+    return f"<![CDATA[{html.escape(clean(text), quote=False)}]]>"
 
 
 def _stop_data(day: int, order: int, s: Stop) -> dict[str, str]:
@@ -67,6 +72,7 @@ def _stop_data(day: int, order: int, s: Stop) -> dict[str, str]:
 def itinerary_to_kml(itinerary: Itinerary) -> str:
     """Return the KML document of ``itinerary`` (ids numbered in document order)."""
     kml = simplekml.Kml(name=_text(itinerary.title or "Itinerary"))
+    kml.parsetext(False)  # we escape every value ourselves: simplekml kept any "<![CDATA[" raw
     kml.document.name = _text(itinerary.title or "Itinerary")
     styles = {}
     for mode, (colour, width) in MODE_STYLE.items():
@@ -81,12 +87,14 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
         point_styles[kind] = st
         kml.document.styles.append(st)
     for d in itinerary.days:
-        folder = kml.newfolder(name=d.title)
+        folder = kml.newfolder(name=_text(d.title))
         folder.description = _html(f"{name(d.start)} → {name(d.end)}, {d.km:.1f} km")
         order = 0
+        seen: set[str] = set()  # a pier passed twice in a day is one placemark
         for s in (d.start, *d.stops, d.end):
-            if s.kind == "lunch" or (s is d.start and d.index > 1):
+            if s.kind == "lunch" or (s is d.start and d.index > 1) or s.id in seen:
                 continue
+            seen.add(s.id)
             order += 1
             p = folder.newpoint(name=_text(s.name), coords=[(round(s.lon, 6), round(s.lat, 6))])
             p.description = _html(f"{hm(s.arrive)}–{hm(s.depart)} {s.name_en}".strip())
@@ -100,7 +108,8 @@ def itinerary_to_kml(itinerary: Itinerary) -> str:
                 name=_text(f"{mode_label(leg.mode)} {hm(leg.depart)}: {name(a)} → {name(b)}"),
                 coords=[(round(x, 6), round(y, 6)) for x, y in path],
             )
-            ls.description = _html(f"{leg.km:.1f} km, {round(leg.minutes)} min {leg.name}".strip())
+            via = without_ids(leg.name)
+            ls.description = _html(f"{leg.km:.1f} km, {round(leg.minutes)} min {via}".strip())
             ls.timespan.begin, ls.timespan.end = leg.depart.isoformat(), leg.arrive.isoformat()
             for k, v in {
                 "day": str(d.index),

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from tourlink.atomic import write_bytes, write_text
 from tourlink.export._common import duration, esc, leg_ends, mode_label, name, timeline
 from tourlink.itinerary import SEA_MODES, Day, Itinerary, Leg, Stop
+from tourlink.labels import count, early_start, mode_word, tour_title, without_ids
 from tourlink.quote import Quote, meals_of, quote_of
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,9 @@ LABELS: dict[str, dict[str, str]] = {
         "lunch": "trưa",
         "dinner": "tối",
         "no_meals": "tự túc",
-        "depart": "Xe đón đoàn tại {place}, khởi hành.",
+        "depart": "Xe đón đoàn tại {place}, khởi hành{early}.",
         "visit": "Tham quan {place}",
-        "port": "Có mặt tại {place}.",
+        "port": "Có mặt tại {place}, làm thủ tục lên {what}.",
         "lunch_row": "Ăn trưa.",
         "arrive_night": "Đến {place}, nhận phòng nghỉ ngơi.",
         "arrive_end": "Đến {place}. Kết thúc chương trình.",
@@ -49,7 +50,9 @@ LABELS: dict[str, dict[str, str]] = {
         "to": "đến",
         "fee": "vé",
         "min": "phút",
-        "totals": "Quãng đường {km} km · thời gian di chuyển đường bộ {road} · trên sông/biển {sea}",
+        "totals": "Đường bộ {km} km, {road}",
+        "totals_water": "đường thủy {km} km, {time}",
+        "totals_air": "hàng không {km} km, {time}",
         "coverage_title": "Phân bổ theo địa phương liên kết",
         "partner": "Địa phương liên kết",
         "province_legacy": "Tỉnh (trước 2025)",
@@ -79,7 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
         "inc_vat": "Thuế VAT {vat}%",
         "exc_single": "Phụ thu phòng đơn ({amount})",
         "exc_tips": "Tiền bồi dưỡng hướng dẫn viên, tài xế (thông lệ khoảng 50.000 đ/khách/ngày)",
-        "days_nights": "{d} ngày {n} đêm",
+        "days_nights": "{d} {n}",
         "partnership": "Chương trình liên kết",
         "footer": "Giờ giấc có thể thay đổi theo thực tế (thời tiết, lịch tàu). Lập bằng tourlink.",
         "inc_boat": "Vé {mode}: {route}",
@@ -98,9 +101,9 @@ LABELS: dict[str, dict[str, str]] = {
         "lunch": "lunch",
         "dinner": "dinner",
         "no_meals": "own arrangement",
-        "depart": "Pick-up at {place}, departure.",
+        "depart": "Pick-up at {place}, departure{early}.",
         "visit": "Visit {place}",
-        "port": "At {place}.",
+        "port": "At {place}: check in for the {what}.",
         "lunch_row": "Lunch.",
         "arrive_night": "Arrive at {place}, check in.",
         "arrive_end": "Arrive at {place}. End of the programme.",
@@ -109,7 +112,9 @@ LABELS: dict[str, dict[str, str]] = {
         "to": "to",
         "fee": "fee",
         "min": "min",
-        "totals": "Distance {km} km · on the road {road} · on the water {sea}",
+        "totals": "By road {km} km, {road}",
+        "totals_water": "on the water {km} km, {time}",
+        "totals_air": "by air {km} km, {time}",
         "coverage_title": "Partner coverage",
         "partner": "Partner",
         "province_legacy": "Province (before 2025)",
@@ -139,7 +144,7 @@ LABELS: dict[str, dict[str, str]] = {
         "inc_vat": "VAT {vat}%",
         "exc_single": "Single supplement ({amount})",
         "exc_tips": "Tips for guide and driver (customary about 50,000 VND per guest a day)",
-        "days_nights": "{d} days {n} nights",
+        "days_nights": "{d}, {n}",
         "partnership": "Partnership",
         "footer": "Times may change with conditions (weather, boat timetables). Made with tourlink.",
         "inc_boat": "{mode} tickets: {route}",
@@ -157,18 +162,18 @@ LABELS: dict[str, dict[str, str]] = {
 LEG_VERBS = {
     "vi": {
         "road": "Di chuyển đến {place}",
-        "boat": "Đi thuyền đến {place}",
+        "boat": "Đi thuyền từ {origin} đến {place}",
         "walk": "Đi bộ đến {place}",
-        "fast_boat": "Đi tàu cao tốc đến {place}",
-        "car_ferry": "Đi phà đến {place}",
+        "fast_boat": "Đi tàu cao tốc từ {origin} đến {place}",
+        "car_ferry": "Đi phà từ {origin} đến {place}",
         "flight": "Bay {code} {origin} {dep} → {place} {arr}",
     },
     "en": {
         "road": "Drive to {place}",
-        "boat": "Boat to {place}",
+        "boat": "Boat from {origin} to {place}",
         "walk": "Walk to {place}",
-        "fast_boat": "Fast boat to {place}",
-        "car_ferry": "Car ferry to {place}",
+        "fast_boat": "Fast boat from {origin} to {place}",
+        "car_ferry": "Car ferry from {origin} to {place}",
         "flight": "Fly {code} {origin} {dep} → {place} {arr}",
     },
 }
@@ -196,10 +201,11 @@ def _span(a: Any, b: Any, lang: str) -> str:
     return _t(a, lang) if a == b else f"{_t(a, lang)}–{_t(b, lang)}"
 
 
-def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
+def _day_rows(day: Day, lang: str, request: dict | None = None) -> list[dict[str, str]]:
     L = LABELS[lang]
     rows = []
     legs = {id(leg): (a, b) for leg, a, b in leg_ends(day)}
+    leaving = {id(a): leg for leg, a, _b in leg_ends(day) if a is not None}
     for item in timeline(day):
         if isinstance(item, Leg):
             a, b = legs.get(id(item), (None, None))
@@ -207,10 +213,11 @@ def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
             what = LEG_VERBS[lang].get(item.mode, "{place}").format(
                 place=name(b, lang), origin=name(a, lang), dep=_t(item.depart, lang),
                 arr=_t(item.arrive, lang), code=code)
+            label = without_ids(item.name)  # "Superdong", not "Superdong sd-rach-gia--bai-vong"
             if item.mode == "flight":
                 pass  # the flight number and times are in the row
-            elif item.name and item.name.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
-                what += f" ({item.name})"
+            elif label and label.lower() not in (item.mode, mode_label(item.mode, "en").lower()):
+                what += f" ({label})"
             km = f"{_num(item.km, lang, 1)} km, " if item.km >= 0.05 else ""
             what += f" – {km}{_dur(item.minutes, lang)}"
             if item.fare_vnd:
@@ -219,16 +226,20 @@ def _day_rows(day: Day, lang: str) -> list[dict[str, str]]:
             continue
         s: Stop = item
         if s is day.start:
-            rows.append({"time": _t(s.depart, lang), "text": L["depart"].format(place=name(s, lang))})
+            early = early_start(day, request, lang)  # why the day starts before day_start
+            rows.append({"time": _t(s.depart, lang),
+                         "text": L["depart"].format(place=name(s, lang), early=f" {early}" if early else "")})
         elif s is day.end:
             key = "arrive_night" if day.overnight else "arrive_end"
             rows.append({"time": _t(s.arrive, lang), "text": L[key].format(place=name(s, lang))})
         elif s.kind == "lunch":
             rows.append({"time": _span(s.arrive, s.depart, lang), "text": L["lunch_row"]})
-        elif s.kind == "port":
-            rows.append(
-                {"time": _span(s.arrive, s.depart, lang), "text": L["port"].format(place=name(s, lang))}
-            )
+        elif s.kind == "port":  # a row only where the group waits for its boat or flight
+            onward = leaving.get(id(s))
+            if onward is not None and onward.mode not in ("road", "walk", "boat") and s.depart > s.arrive:
+                what = mode_word(onward.mode, lang)
+                rows.append({"time": _span(s.arrive, s.depart, lang),
+                             "text": L["port"].format(place=name(s, lang), what=what)})
         else:
             text = L["visit"].format(place=name(s, lang))
             extra = [f"{s.minutes} {L['min']}"]
@@ -262,7 +273,32 @@ def _route(day: Day, lang: str) -> str:
     return " – ".join(dict.fromkeys([name(day.start, lang), name(day.end, lang)]))
 
 
-def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b3d91") -> Markup:
+def _totals(day: Day, lang: str) -> str:
+    """ "By road 187 km, 4 h 49 · on the water 116 km, 3 h 15" (water and air km are not road km)."""
+    L = LABELS[lang]
+    parts = [L["totals"].format(km=_num(day.road_km, lang), road=_dur(day.road_minutes, lang))]
+    for key, modes in (("totals_water", SEA_MODES), ("totals_air", ("flight",))):
+        legs = [leg for leg in day.legs if leg.mode in modes]
+        if legs:
+            parts.append(L[key].format(km=_num(sum(leg.km for leg in legs), lang),
+                                       time=_dur(sum(leg.minutes for leg in legs), lang)))
+    return " · ".join(parts)
+
+
+def partnership_name(pid: str, lang: str) -> str:
+    """The partnership's name in ``lang`` (its id when it is not known here)."""
+    from tourlink.errors import TourlinkError
+    from tourlink.partnerships import get_partnership
+
+    try:
+        p = get_partnership(pid)
+    except TourlinkError:
+        return pid
+    return p.name_vi if lang == "vi" else p.name_en
+
+
+def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b3d91",
+            title: str = "") -> Markup:
     """A small static map of the day: legs (sea dashed) and numbered visits, as inline SVG."""
     pts = [(x, y) for leg in day.legs for x, y in leg.geometry]
     pts += [(s.lon, s.lat) for s in (day.start, *day.stops, day.end)]
@@ -282,7 +318,7 @@ def day_svg(day: Day, *, width: int = 220, height: int = 170, colour: str = "#0b
 
     parts = [
         f'<svg class="daymap" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img"><title>{esc(day.title)}</title>'
+        f'viewBox="0 0 {width} {height}" role="img"><title>{esc(title or day.title)}</title>'
     ]
     for leg, a, b in leg_ends(day):
         path = list(leg.geometry) or [(p.lon, p.lat) for p in (a, b) if p is not None]
@@ -398,33 +434,31 @@ def itinerary_to_html(itinerary: Itinerary, *, lang: str = "vi") -> str:
     )
     days = []
     for d in itinerary.days:
-        sea = sum(leg.minutes for leg in d.legs if leg.mode in SEA_MODES)
-        date = f"{d.date:%d/%m/%Y}"
+        heading = f"{L['day']} {d.index} ({d.date:%d/%m/%Y}): {_route(d, lang).upper()}"
         days.append(
             {
-                "heading": f"{L['day']} {d.index} ({date}): {_route(d, lang).upper()}",
+                "heading": heading,
                 "meals": _meals(d, itinerary, lang),
-                "rows": _day_rows(d, lang),
-                "svg": day_svg(d),
+                "rows": _day_rows(d, lang, itinerary.request),
+                "svg": day_svg(d, title=heading),
                 "night": L["night"].format(place=name(d.lodging, lang)) if d.lodging else L["end"],
-                "totals": L["totals"].format(
-                    km=_num(d.km, lang), road=_dur(d.road_minutes, lang), sea=_dur(sea, lang) if sea else "–"
-                ),
+                "totals": _totals(d, lang),
             }
         )
     nights = sum(1 for d in itinerary.days if d.overnight)
     first, last = (itinerary.days[0].date, itinerary.days[-1].date) if itinerary.days else (None, None)
-    subtitle = L["days_nights"].format(d=len(itinerary.days), n=nights)
+    subtitle = L["days_nights"].format(d=count(len(itinerary.days), "day", lang),
+                                       n=count(nights, "night", lang)) if nights else count(1, "day", lang)
     if first:
         subtitle += f" · {first:%d/%m/%Y} – {last:%d/%m/%Y}"
     if itinerary.partnership:
-        subtitle += f" · {L['partnership']}: {itinerary.partnership}"
+        subtitle += f" · {L['partnership']}: {partnership_name(itinerary.partnership, lang)}"
     q = quote_of(itinerary)
     inc, exc = _included(itinerary, lang, q)
     return env.get_template("itinerary.html.j2").render(
         lang=lang,
         L=L,
-        title=itinerary.title or "Itinerary",
+        title=tour_title(itinerary, lang),
         subtitle=subtitle,
         days=days,
         coverage=list(itinerary.coverage),

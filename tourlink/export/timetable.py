@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def write_csv(itinerary: Itinerary, path: str | Path) -> Path:
 
 
 def timetable_xlsx(itinerary: Itinerary) -> bytes:
-    """The XLSX bytes: one sheet ``Timetable`` with a bold, frozen header row."""
+    """The XLSX bytes: one sheet ``Timetable``, bold frozen header with filters, real dates and times."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -107,11 +108,14 @@ def timetable_xlsx(itinerary: Itinerary) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in timetable_rows(itinerary):
-        ws.append([clean(row[c]) if isinstance(row[c], str) else row[c] for c in COLUMNS])
+        ws.append([_cell(c, row[c]) for c in COLUMNS])
         for cell in ws[ws.max_row]:
             if cell.data_type == "f":  # a name starting with "=" is text, never a formula
                 cell.data_type = "s"
+            elif cell.column_letter in _FORMATS:  # sorts, filters and sums as dates and times
+                cell.number_format = _FORMATS[cell.column_letter]
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
     for col, width in zip(
         "ABCDEFGHIJKLMNOPQR", (5, 11, 34, 34, 9, 9, 10, 7, 8, 8, 8, 8, 8, 14, 14, 12, 12, 28), strict=True
     ):
@@ -119,9 +123,22 @@ def timetable_xlsx(itinerary: Itinerary) -> bytes:
     return workbook_bytes(wb, itinerary, title=itinerary.title or "Itinerary")
 
 
+#: number formats of the date and time columns (B date, E departure, F arrival)
+_FORMATS = {"B": "yyyy-mm-dd", "E": "hh:mm", "F": "hh:mm"}
+
+
+def _cell(column: str, value: Any) -> Any:
+    """A timetable value as Excel holds it: dates and times of day as such, text cleaned."""
+    if column == "date":
+        return date.fromisoformat(value)
+    if column in ("departure", "arrival"):
+        return time.fromisoformat(value)
+    return clean(value) if isinstance(value, str) else value
+
+
 def workbook_bytes(wb: Any, itinerary: Itinerary, *, title: str) -> bytes:
-    """The bytes of an openpyxl workbook, the same for the same itinerary (fixed times, creator)."""
-    when = stamp(itinerary).replace(tzinfo=None)
+    """The bytes of an openpyxl workbook (fixed entry times; created when made, see ``stamp``)."""
+    when = stamp().replace(tzinfo=None)
     wb.properties.creator = "tourlink"
     wb.properties.title = title
     wb.properties.created = wb.properties.modified = when

@@ -200,32 +200,36 @@ def _estimate(pl: Planning, p: Plan) -> float:
     cache = pl.memo.setdefault("segment options", {})
     road_cost = DAY_MINUTE_COST + ROAD_MINUTE_COST
     items = []
+    best_of: dict[str, float] = {}  # the best net value of each partner's visits, worth it or not
     for k, s in enumerate(p.segments):
         if s not in cache:
             direct = pl.minutes(s.start, s.end)
-            opts = []
+            opts, best = [], {}
             for c in pl.world.candidates:
                 if not fits(pl, c, s):
                     continue
                 road = pl.road_id(c)
                 t = pl.minutes(s.start, road) + pl.minutes(road, s.end)
                 visit = int(pl.get(c, "visit_minutes")) + 2 * pl.boat_minutes(c)
-                opts.append((pl.value(c) - DAY_MINUTE_COST * visit - road_cost * max(0, t - direct), c, t))
-            cache[s] = opts
-        items.extend((net, c, t, k) for net, c, t in cache[s])
+                net = pl.value(c) - DAY_MINUTE_COST * visit - road_cost * max(0, t - direct)
+                partner = pl.get(c, "partner")
+                best[partner] = max(best.get(partner, net), net)
+                if net > 0:  # only a visit worth its minutes is ever taken
+                    opts.append((net, c, t, int(pl.get(c, "visit_minutes")) + 30))
+            cache[s] = (opts, best)
+        opts, best = cache[s]
+        items.extend((net, c, t, k, cost) for net, c, t, cost in opts)
+        for partner, net in best.items():
+            best_of[partner] = max(best_of.get(partner, net), net)
     items.sort(key=lambda x: (-x[0], x[2], x[1]))
     used: set[str] = set()
     per_day: dict[int, int] = {}
     time_left = {k: s.late - s.early - (pl.lunch_minutes if s.lunch else 0) - pl.minutes(s.start, s.end)
                  for k, s in enumerate(p.segments)}
     value = 0.0
-    best_of: dict[str, float] = {}
-    for net, c, _t, k in items:
-        partner = pl.get(c, "partner")
-        best_of.setdefault(partner, net)
+    for net, c, _t, k, cost in items:
         day = p.segments[k].day
-        cost = int(pl.get(c, "visit_minutes")) + 30
-        if net <= 0 or c in used or per_day.get(day, 0) >= pl.request.pace or time_left[k] < cost:
+        if c in used or per_day.get(day, 0) >= pl.request.pace or time_left[k] < cost:
             continue
         used.add(c)
         per_day[day] = per_day.get(day, 0) + 1

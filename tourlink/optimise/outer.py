@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 DEFAULT_TIME_LIMIT = 20.0
 #: solves of one plan at most: the first, then rounds for coverage, variety and repetition
 MAX_ROUNDS = 6
+#: share of the time left that a round's re-solve gets (unless it is the last possible round), and
+#: the least time worth a re-solve
+ROUND_SHARE = 0.7
+MIN_SOLVE_SECONDS = 0.2
 
 
 def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | None = None,
@@ -206,9 +210,16 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
                 required = required - frozenset(lost)
                 continue
             # start from the previous round's answer when the clients are the same; a re-solve
-            # gets what is left of the time limit (at least a second)
+            # gets a share of what is left of the time limit (all of it in the last round), none
+            # when nothing is left: the tour is then the last round's
             start = previous[1] if previous and _same_clients(previous[0], problem) else None
-            left = None if deadline is None else max(1.0, deadline - time.perf_counter())
+            left = None if deadline is None else deadline - time.perf_counter()
+            if left is not None and left < MIN_SOLVE_SECONDS and result is not None:
+                for partner in coverage.uncovered(pl, [v for d in result[3] for v in d.visits]):
+                    given_up.setdefault(partner, "the time limit was reached before its stop could be fitted")
+                break
+            if left is not None and _round < MAX_ROUNDS - 1:
+                left = max(MIN_SOLVE_SECONDS, ROUND_SHARE * left)
             with _quiet_solver():
                 sol = inner.solve(problem, seed=seed, time_limit=left, max_iterations=max_iterations,
                                   initial=start)

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from tourlink.itinerary import TZ
-from tourlink.optimise.world import World, fold, is_boat_site, is_dawn_site
+from tourlink.optimise.world import World, fold, is_dawn_site
 from tourlink.request import TourRequest
 
 #: catalogue score worth nothing to the solver: a place this minor never earns its minutes
@@ -104,12 +104,15 @@ class Planning:
 
     def dawn_site(self, dest: str) -> bool:
         """Whether a day may start at dawn for ``dest`` (a floating market reached by boat)."""
-        return is_dawn_site(self.world.row(dest))
+        key = ("dawn site", dest)
+        if key not in self.memo:
+            self.memo[key] = is_dawn_site(self.world.row(dest))
+        return self.memo[key]
 
     def boat_minutes(self, dest: str) -> int:
         """One-way boat minutes from the pier of a boat-access site (0 for others)."""
-        r = self.world.row(dest)
-        return int(r["access_boat_minutes"]) if is_boat_site(r) else 0
+        port = self.world.get(dest, "access_port")
+        return int(self.world.get(dest, "access_boat_minutes")) if isinstance(port, str) and port else 0
 
     def in_area(self, pid: str, area: str) -> bool:
         """Whether place ``pid`` lies in ``area`` (a partner, legacy or 2025 province name)."""
@@ -193,9 +196,10 @@ class Planning:
         """Road km a visit at ``place`` adds to a drive from ``start`` to ``end``, measured as an
         operator reads a route: ``km(start, place) + km(place, end) - 1.25 * crow-fly km(start, end)``
         (the road's usual detour factor); an out-and-back from a base is all excursion."""
-        a, b = self.world.row(start), self.world.row(end)
-        crow = _crow_km(float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"]))
-        return self.world.km(start, place) + self.world.km(place, end) - 1.25 * crow
+        w = self.world
+        crow = _crow_km(float(w.get(start, "lon")), float(w.get(start, "lat")), float(w.get(end, "lon")),
+                        float(w.get(end, "lat")))
+        return w.km(start, place) + w.km(place, end) - 1.25 * crow
 
     def dt(self, day: int, minute: float) -> datetime:
         """The aware datetime of ``minute`` after midnight of tour day ``day``."""

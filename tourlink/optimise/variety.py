@@ -52,7 +52,13 @@ def caps(pl: Planning) -> dict[str, int]:
 
 def groups(pl: Planning) -> dict[str, int]:
     """Destination → mutually exclusive group id, over candidates: one site; a kind capped at one;
-    the long visits of a kind (ids are indices into the candidates)."""
+    the long visits of a kind (ids are indices into the candidates). Computed once per planning."""
+    if "variety groups" not in pl.memo:
+        pl.memo["variety groups"] = _groups(pl)
+    return dict(pl.memo["variety groups"])
+
+
+def _groups(pl: Planning) -> dict[str, int]:
     cands = list(pl.world.candidates)
     parent = list(range(len(cands)))
 

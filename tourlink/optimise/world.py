@@ -64,8 +64,9 @@ class World:
         if not self.comp:
             self.comp = land_components(self.matrix, list(self.places.index), cut=self.offshore)
         self.info = {col: self.places[col].to_dict() for col in
-                     ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner")
-                     if col in self.places}
+                     ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner", "lon",
+                      "lat", "themes", "province_legacy") if col in self.places}
+        self._minutes: tuple[dict[str, int], list[list[int]]] | None = None
 
     def get(self, pid: str, col: str) -> Any:
         """Value of column ``col`` for place ``pid`` (fast dictionary lookup)."""
@@ -75,6 +76,15 @@ class World:
         """Road minutes a → b, rounded up (``NO_ROAD`` or more when there is no road)."""
         if a != b and (a in self.offshore or b in self.offshore):
             return NO_ROAD
+        if self._minutes is None:  # the places' minutes as plain ints, once (the planner asks often)
+            ids = list(self.places.index)
+            idx = [self.matrix.index(i) for i in ids]
+            m = np.asarray(self.matrix.minutes, dtype=float)[np.ix_(idx, idx)]
+            whole = np.where(np.isfinite(m) & (m < NO_ROAD), np.ceil(m - 1e-9), NO_ROAD).astype(np.int64)
+            self._minutes = ({p: k for k, p in enumerate(ids)}, whole.tolist())
+        where, rows = self._minutes
+        if a in where and b in where:
+            return rows[where[a]][where[b]]
         m = self.matrix.minutes[self.matrix.index(a), self.matrix.index(b)]
         return NO_ROAD if not np.isfinite(m) or m >= NO_ROAD else int(math.ceil(m - 1e-9))
 
@@ -191,17 +201,14 @@ def load_world(request: TourRequest, *, network: Any = None) -> World:
     from tourlink import catalog, regions
 
     partnership_id = ""
-    p = None
     if request.partnership:
         from tourlink import abroad, partnerships
         p = partnerships.get_partnership(request.partnership)
-        partnership_id = p.id
-        if not (request.provinces and any(m.region is None for m in p.members)):
-            abroad.check_plannable(p)  # a partner abroad (Xaisomboun) is no coach stop: say so, never drop it
-    if p is not None and not (request.provinces and any(m.region is None for m in p.members)):
+        abroad.check_plannable(p)  # a partner abroad (Xaisomboun) is no coach stop: say so, never drop it
         areas = list(p.regions)
+        partnership_id = p.id
         source: Any = p
-    else:  # provinces, or the Vietnamese side of a programme with a partner abroad
+    else:
         areas = []
         for name in request.provinces:
             reg = regions.resolve(name)
