@@ -207,6 +207,33 @@ def test_river_boats_are_hired_by_the_boat_unless_the_leg_has_a_fare(rates):
     assert "boat_hire" not in q3.by_kind and q3.by_kind["fees"] == q.by_kind["fees"] + 20 * 50000
 
 
+def test_a_site_with_a_boat_rate_of_its_own_pays_the_boat_and_its_fee(tmp_path):
+    """Thới Sơn: the fee (25,000 VND) is the pony cart; a rate keyed by the site hires the boat."""
+    it = famtrip()
+    d1 = it.days[0]
+
+    def with_site(**kw):
+        site = dataclasses.replace(d1.stops[1], fee_vnd=25000, **kw)
+        legs = tuple(dataclasses.replace(x, **{end: site.id for end in ("from_id", "to_id")
+                                               if getattr(x, end) == d1.stops[1].id}) for x in d1.legs)
+        day = dataclasses.replace(d1, stops=(d1.stops[0], site, *d1.stops[2:]), legs=legs)
+        return site, dataclasses.replace(it, days=(day, *it.days[1:]))
+
+    islet, paid = with_site()
+    path = tmp_path / "rates.csv"
+    path.write_text(RATES_CSV + f"boat_hire,{islet.id},,VND/boat,800000,test\n"
+                    f"boat_guests,{islet.id},,persons,15,test\n", encoding="utf-8")
+    q = quote(paid, rates=load_rates(path, bundled=False), group_size=20)
+    hire = [i for i in q.items if i.kind == "boat_hire"]
+    assert len(hire) == 1 and hire[0].quantity == 2 and hire[0].vnd == 1600000  # 21 people, 15 a boat
+    fee = [i for i in q.items if i.kind == "fees" and islet.name in i.label]
+    assert len(fee) == 1 and fee[0].vnd == 20 * 25000
+    assert "boat_hire" not in quote(paid, group_size=20).by_kind  # bundled: no own rate, the fee is the boat
+    _, thoi_son = with_site(id="osm-n7013181685", name="Cồn Thới Sơn")
+    bundled = [i for i in quote(thoi_son, group_size=20).items if i.kind == "boat_hire"]
+    assert len(bundled) == 1 and bundled[0].vnd == 2 * 650000 and bundled[0].estimate  # 21 people, 12 a boat
+
+
 def test_quote_round_trips_through_itinerary_json(rates, tmp_path):
     it = two_days()
     priced = dataclasses.replace(it, quote=quote(it, rates=rates))

@@ -17,7 +17,9 @@ The costing model, for ``group_size`` guests plus one guide and one driver per c
   the section measured along the leg's path against the bundled road network).
 * **car ferry**: the vehicle fare of the crossing (``links.csv``) when the coach goes along.
 * **fares**: boat, ferry and flight fares per guest and guide; **boat hire** per boat for a river
-  boat out and back (floating markets), unless the site's fee already pays the shared boat.
+  boat out and back (floating markets), unless the site's fee already pays the shared boat; a
+  ``boat_hire`` rate keyed by the site says its fee is the islet's and the boat is hired (Thới Sơn:
+  the fee is the pony cart).
 * **lodging**: twin rooms (``ceil(guests / 2)``) per night by town and grade (stars), one twin room
   for the guide and driver of each coach; the single supplement is half a room per night.
 * **meals**: lunch on days that span noon, dinner on nights away, per guest and staff member, by
@@ -62,8 +64,8 @@ RATE_KINDS: dict[str, tuple[str, str]] = {
     "room_factor": ("factor", "*"),
     "lunch": ("VND/guest", "place id, province or *"),
     "dinner": ("VND/guest", "lodging id, province or *"),
-    "boat_hire": ("VND/boat", "pier id, province or *"),
-    "boat_guests": ("persons", "pier id, province or *"),
+    "boat_hire": ("VND/boat", "site id (its boat is hired though it has a fee), pier id, province or *"),
+    "boat_guests": ("persons", "site id, pier id, province or *"),
     "guide_day": ("VND/day", "*"),
     "insurance_day": ("VND/guest-day", "*"),
     "margin": ("%", "*"),
@@ -607,11 +609,15 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                       n + coaches, "person", fare)
             elif leg.mode == "boat":  # a boat hired for the group, out and back
                 start, site = places.get(leg.from_id), places.get(leg.to_id)
-                if site is not None and site.kind == "destination" and site.fee_vnd:
-                    continue  # the site's fee per guest is the shared boat (floating markets)
+                mine = (site.id,) if site is not None and site.kind == "destination" else ()
+                own = rates.get("boat_hire", mine, on=on) if mine else None
+                hired = own is not None and own.key == site.id  # a rate of its own: the boat is hired
+                if mine and site.fee_vnd and not hired:
+                    continue  # the site's fee per guest is the shared boat (floating markets, ferries)
                 if start is not None and start.kind == "port":
-                    hire = rates.need("boat_hire", (leg.from_id, start.province_legacy), on=on)
-                    size = rates.need("boat_guests", (leg.from_id, start.province_legacy), on=on)
+                    keys = (*mine, leg.from_id, start.province_legacy)
+                    hire = rates.need("boat_hire", keys, on=on)
+                    size = rates.need("boat_guests", keys, on=on)
                     boats = math.ceil((n + coaches) / max(1, int(size.value)))
                     b.add("boat_hire", day.index, f"Boat hire {start.name}: {boats} boat(s) out and back",
                           boats, "boat", hire)
