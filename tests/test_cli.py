@@ -43,3 +43,25 @@ def test_demo_writes_the_whole_pack(tmp_path, capsys):
             "timetable.csv", "timetable.xlsx", "calendar.ics", "itinerary.vi.html", "itinerary.en.html",
             "README.txt"} <= names
     assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_a_huge_name_is_cut_and_suggestions_are_not_repeated(capsys):
+    """Bug 10: a 100 KB name was echoed in full; a suggestion could appear twice."""
+    from tourlink.errors import NotFoundError
+
+    long_name = "x" * 100_000
+    for argv in (["partnerships", "show", long_name], ["provinces", "resolve", long_name],
+                 ["route", long_name, "Cần Thơ"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and len(err) < 1_100, len(err)
+    e = NotFoundError("place", "Can Tho x", ["Cần Thơ", "Cần Thơ", "Cà Mau"])
+    assert e.suggestions == ["Cần Thơ", "Cà Mau"] and str(e).count("'Cần Thơ'") == 1
+
+
+def test_an_endless_time_limit_is_refused(capsys):
+    """Bug 6: --time-limit 1e300 (or inf, nan) was a search that never ends."""
+    for value in ("1e300", "inf", "nan"):
+        assert main(["plan", "--partnership", "kien-giang--hau-giang", "--days", "2", "--start", "Cần Thơ",
+                     "--date", "2026-12-10", "--time-limit", value]) == 2
+        assert "give seconds in (0, 86400]" in capsys.readouterr().err

@@ -74,7 +74,9 @@ def test_partnerships_show(capsys):
     assert code == 0
     assert "slogan:  Hai địa phương – Một điểm đến" in out
     assert "Bắc Giang: legacy:24 Bắc Giang → 2025:24 Bắc Ninh" in out
-    assert "source:  001_538f0324e5b1c47c.txt" in out
+    # the article's headline, not the seed's hashed file name (polish)
+    assert "source:  Ký kết hợp tác giữa Bắc Giang với 5 tỉnh về văn hóa, thể thao, du lịch" in out
+    assert "001_538f0324e5b1c47c.txt" not in out
     code, out, _ = run(capsys, "partnerships", "show", "bac-giang--xaysomboun")
     assert "Xay Sổm Bun: outside Vietnam" in out
 
@@ -213,3 +215,19 @@ def test_resolve_a_2025_key_in_the_legacy_scheme_lists_every_part(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == ["2025:91 → legacy:89 An Giang (until 2025) → 2025:91 An Giang",
                    "2025:91 → legacy:91 Kiên Giang (until 2025) → 2025:91 An Giang"]
+
+
+def test_lang_vi_reaches_provinces_partnerships_and_errors(capsys):
+    """Polish: --lang vi was ignored by provinces, partnerships and the error line."""
+    from tourlink.cli import main
+    assert main(["--lang", "vi", "provinces", "resolve", "Kien Giang"]) == 0
+    assert "(đến 2025)" in capsys.readouterr().out
+    assert main(["--lang", "vi", "partnerships", "show", "kien-giang--hau-giang"]) == 0
+    out = capsys.readouterr().out
+    assert "chủ đề:  di tích lịch sử – văn hóa" in out and "nguồn:  Hợp tác phát triển" in out
+    assert main(["--lang", "vi", "provinces", "resolve", "zzq"]) == 2
+    assert capsys.readouterr().err.startswith("tourlink: lỗi: ")
+    assert main(["--lang", "vi", "plan", "--zz"]) == 2
+    assert "(xem `tourlink --help`)" in capsys.readouterr().err
+    assert main(["provinces", "resolve", "zzq"]) == 2  # and back to English without the flag
+    assert capsys.readouterr().err.startswith("tourlink: error: ")

@@ -132,3 +132,9 @@ def test_far_apart_places_show_the_way_by_air(capsys):
 def test_bad_date_is_a_clear_error(capsys):
     assert cli.main(["route", "Rạch Giá", "Phú Quốc", "--date", "12/12/2026"]) == 2
     assert "--date" in capsys.readouterr().err
+
+
+def test_route_in_vietnamese(capsys):
+    assert cli.main(["--lang", "vi", "route", "Cần Thơ", "Rạch Giá"]) == 0
+    out = capsys.readouterr().out
+    assert "bằng xe" in out and "phút" in out and " min" not in out

@@ -40,7 +40,7 @@ THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_
           "museum", "cultural_institution", "revolutionary_historic", "intangible_heritage", "market_food")
 
 _FIELDS = {"id": True, "name_vi": True, "name_en": True, "members": True, "period": True, "themes": True,
-           "slogan": False, "source": True}  # field -> required
+           "slogan": False, "source": True, "source_title": False, "source_url": False}  # field -> required
 _MEMBER_FIELDS = ("name", "region", "note", "abroad")
 #: environment variable listing partnership files of the user (``os.pathsep``-separated)
 ENV_VAR = "TOURLINK_PARTNERSHIPS"
@@ -70,6 +70,14 @@ class Partnership:
     themes: tuple[str, ...]
     slogan: str | None
     source: str
+    source_title: str = ""
+    source_url: str = ""
+
+    @property
+    def cited(self) -> str:
+        """The source as people read it: the article's headline and address, else the file name."""
+        shown = " — ".join(x for x in (self.source_title, self.source_url) if x)
+        return shown or f"article {self.source}"
 
     @property
     def regions(self) -> list[Region]:
@@ -158,6 +166,8 @@ def _entry(raw: Any, where: str, problems: list[str]) -> Partnership | None:
     names = {f: _text(raw.get(f), f"{where}.{f}", problems)
              for f in ("name_vi", "name_en", "period", "source") if f in raw}
     slogan = _text(raw.get("slogan"), f"{where}.slogan", problems, required=False)
+    cited = {f: _text(raw.get(f), f"{where}.{f}", problems, required=False) or "" for f in ("source_title",
+                                                                                          "source_url")}
     members: list[Member] = []
     raw_members = raw.get("members", [])
     if not isinstance(raw_members, list) or ("members" in raw and not raw_members):
@@ -182,7 +192,7 @@ def _entry(raw: Any, where: str, problems: list[str]) -> Partnership | None:
     if len(problems) > before:
         return None
     return Partnership(pid, names["name_vi"], names["name_en"], tuple(members), names["period"],
-                       tuple(themes), slogan, names["source"])
+                       tuple(themes), slogan, names["source"], **cited)
 
 
 def partnerships_from_yaml(text: str, *, source: str = "<partnerships>") -> dict[str, Partnership]:

@@ -21,7 +21,6 @@ province names or destination ids, resolved by the planner against the catalog.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -218,8 +217,8 @@ class TourRequest:
         if self.time_limit is not None:
             try:
                 tl = float(self.time_limit)
-                if not (tl > 0 and math.isfinite(tl)):
-                    problems.append(f"time_limit: must be > 0 seconds, got {tl}")
+                if not 0 < tl <= 86_400:  # also refuses nan, inf and 1e300 (a search that never ends)
+                    problems.append(f"time_limit: give seconds in (0, 86400], got {tl:g}")
                 put(self, "time_limit", tl)
             except (TypeError, ValueError):
                 problems.append(f"time_limit: expected seconds, got {self.time_limit!r}")

@@ -37,11 +37,21 @@ examples:
 """
 
 
+#: the language of this run's words (``--lang``): set by :func:`main` for the whole command
+LANG = "en"
+
+
+def tr(en: str, vi: str) -> str:
+    """The English or Vietnamese form of a CLI phrase, as ``--lang`` asks."""
+    return vi if LANG == "vi" else en
+
+
 class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors are one line and exit code 2, like TourlinkError."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see `{self.prog} --help`)\n")
+        self.exit(2, f"{self.prog}: {tr('error', 'lỗi')}: {_one_line(message)} "
+                     f"({tr('see', 'xem')} `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    global LANG
+    words = list(sys.argv[1:] if argv is None else argv)
+    LANG = "vi" if any(w in ("--lang=vi",) or (w == "--lang" and words[i + 1:i + 2] == ["vi"])
+                       for i, w in enumerate(words)) else "en"  # before parsing: usage errors too
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -79,18 +93,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except TourlinkError as exc:
-        print(f"tourlink: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"tourlink: {tr('error', 'lỗi')}: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("tourlink: interrupted", file=sys.stderr)
+        print(f"tourlink: {tr('interrupted', 'đã dừng')}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except OSError as exc:
         if exc.filename is None:
             return _unexpected(exc, verbose=args.verbose)
-        print(f"tourlink: error: {_one_line(exc.filename)}: cannot read or write "
-              f"({exc.strerror or type(exc).__name__}); choose another path", file=sys.stderr)
+        print(f"tourlink: {tr('error', 'lỗi')}: {_one_line(exc.filename)}: "
+              + tr("cannot read or write", "không đọc hoặc ghi được")
+              + f" ({exc.strerror or type(exc).__name__}); "
+              + tr("choose another path", "hãy chọn đường dẫn khác"), file=sys.stderr)
         return 2
     except Exception as exc:
         return _unexpected(exc, verbose=args.verbose)
@@ -100,8 +116,9 @@ def _unexpected(exc: Exception, *, verbose: bool) -> int:
     """A bug: say so in one line; the traceback only with --verbose."""
     if verbose:
         raise exc
-    print(f"tourlink: unexpected error: {type(exc).__name__}: {_one_line(exc)} "
-          "(run with --verbose for the traceback and please report it)", file=sys.stderr)
+    print(f"tourlink: {tr('unexpected error', 'lỗi ngoài dự kiến')}: {type(exc).__name__}: {_one_line(exc)} "
+          + tr("(run with --verbose for the traceback and please report it)",
+               "(chạy lại với --verbose để xem traceback và xin báo lỗi)"), file=sys.stderr)
     return 1
 
 
@@ -114,7 +131,7 @@ def _one_line(value: object) -> str:
 
 def warn(message: str) -> None:
     """Print a warning for the user: one line on stderr."""
-    print(f"tourlink: warning: {_one_line(message)}", file=sys.stderr)
+    print(f"tourlink: {tr('warning', 'cảnh báo')}: {_one_line(message)}", file=sys.stderr)
 
 
 def run() -> None:

@@ -43,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
             print(v)
         raise ValidationError(f"breaks {len(bad)} rule{'s' if len(bad) > 1 else ''} (listed above); "
                               "plan it again with `tourlink plan`", source=str(args.itinerary))
-    print(f"{args.itinerary}: ok — {len(itinerary.days)} days, {len(itinerary.visits)} visits keep every "
-          "rule of the request")
+    from tourlink.cli import tr
+    from tourlink.labels import count
+    days, visits = len(itinerary.days), len(itinerary.visits)
+    print(f"{args.itinerary}: " + tr(f"ok — {count(days, 'day')}, {count(visits, 'visit')} keep every rule "
+                                     "of the request",
+                                     f"đạt — {days} ngày, {visits} điểm tham quan đúng mọi điều kiện "
+                                     "của yêu cầu"))
     return 0

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from tourlink.atomic import write_text
+from tourlink.cli import tr
+from tourlink.labels import count, theme_name
 
 log = logging.getLogger(__name__)
 
@@ -151,14 +153,16 @@ def cmd_provinces_resolve(args: argparse.Namespace) -> int:
     name = " ".join(args.name)
     keyed = name.strip().lower().startswith(("legacy:", "2025:"))  # a key names its scheme itself
     region = regions.resolve(name, scheme=None if keyed else args.scheme)
+    until = tr("(until 2025)", "(đến 2025)")
     if region.scheme == "2025" and args.scheme == "legacy":  # every legacy area it was made of
         for part in regions.legacy_parts(region):
-            print(f"{name} → {part.key} {part.name} (until 2025) → {region}")
+            print(f"{name} → {part.key} {part.name} {until} → {region}")
     elif region.scheme == "legacy":
-        print(f"{name} → {region.key} {region.name} (until 2025) → {regions.current_of(region)}")
+        print(f"{name} → {region.key} {region.name} {until} → {regions.current_of(region)}")
     else:
         parts = ", ".join(f"{p.key} {p.name}" for p in regions.legacy_parts(region))
-        print(f"{name} → {region} (since 1 July 2025; made of {parts})")
+        print(f"{name} → {region} "
+              + tr(f"(since 1 July 2025; made of {parts})", f"(từ 1/7/2025; gồm {parts})"))
     return 0
 
 
@@ -171,7 +175,7 @@ def cmd_provinces_locate(args: argparse.Namespace) -> int:
     if old is None:
         hint = "; give longitude first, then latitude" if regions.locate(args.lat, args.lon)[0] else ""
         raise ValidationError(f"point {args.lon}, {args.lat} lies in no province of Vietnam{hint}")
-    print(f"{args.lon:.6f} {args.lat:.6f} → {old} (until 2025) → {new}")
+    print(f"{args.lon:.6f} {args.lat:.6f} → {old} {tr('(until 2025)', '(đến 2025)')} → {new}")
     return 0
 
 
@@ -185,7 +189,8 @@ def cmd_provinces_list(args: argparse.Namespace) -> int:
         if args.scheme == "legacy":
             row.append(str(regions.current_of(r)))
         rows.append(row)
-    head = ["key", "name", "name_en", "full_name"] + (["now (2025)"] if args.scheme == "legacy" else [])
+    head = [tr("key", "mã"), tr("name", "tên"), tr("name_en", "tên tiếng Anh"), tr("full_name", "tên đầy đủ")]
+    head += [tr("now (2025)", "nay (2025)")] if args.scheme == "legacy" else []
     print(_table(head, rows))
     return 0
 
@@ -195,9 +200,11 @@ def cmd_partnerships_list(args: argparse.Namespace) -> int:
     """Print one row per partnership."""
     from tourlink.partnerships import load_partnerships
 
-    rows = [[p.id, p.period, str(len(p.members)), ", ".join(m.name for m in p.members), p.name_en]
-            for p in load_partnerships(args.file).values()]
-    print(_table(["id", "period", "n", "members", "name"], rows, widths={3: 48, 4: 60}))
+    rows = [[p.id, p.period, str(len(p.members)), ", ".join(m.name for m in p.members),
+             tr(p.name_en, p.name_vi)] for p in load_partnerships(args.file).values()]
+    head = [tr("id", "mã"), tr("period", "giai đoạn"), tr("n", "số"), tr("members", "thành viên"),
+            tr("name", "tên")]
+    print(_table(head, rows, widths={3: 48, 4: 60}))
     return 0
 
 
@@ -207,11 +214,14 @@ def cmd_partnerships_show(args: argparse.Namespace) -> int:
     from tourlink.regions import current_of
 
     p = get_partnership(args.id, path=args.file)
-    lines = [f"{p.id}", f"  {p.name_vi}", f"  {p.name_en}", f"period:  {p.period}",
-             f"themes:  {', '.join(p.themes)}", f"slogan:  {p.slogan or '-'}", f"source:  {p.source}",
-             "members:"]
+    lang = "vi" if tr("en", "vi") == "vi" else "en"
+    lines = [f"{p.id}", f"  {p.name_vi}", f"  {p.name_en}", f"{tr('period', 'giai đoạn')}:  {p.period}",
+             f"{tr('themes', 'chủ đề')}:  {', '.join(theme_name(t, lang) for t in p.themes)}",
+             f"{tr('slogan', 'khẩu hiệu')}:  {p.slogan or '-'}", f"{tr('source', 'nguồn')}:  {p.cited}",
+             f"{tr('members', 'thành viên')}:"]
     for m in p.members:
-        where = f"{m.region.key} {m.region.name} → {current_of(m.region)}" if m.region else "outside Vietnam"
+        where = (f"{m.region.key} {m.region.name} → {current_of(m.region)}" if m.region
+                 else tr("outside Vietnam", "ngoài Việt Nam"))
         lines.append(f"  - {m.name}: {where}" + (f"  ({m.note})" if m.note else ""))
     lines += _abroad_lines(p)
     print("\n".join(lines))
@@ -302,8 +312,8 @@ def cmd_destinations(args: argparse.Namespace) -> int:
         cols = [c for c in TABLE_COLUMNS if c in gdf.columns]
         rows = [[_cell(v) for v in row] for row in gdf[cols].itertuples(index=False)]
         print(_table(cols, rows, widths={1: 40, 4: 40}))
-        noun = "destination" if len(gdf) == 1 else "destinations"
-        print(f"{len(gdf)} {noun} in {', '.join(r.name for r in p.regions)}")
+        print(tr(f"{count(len(gdf), 'destination')} in ", f"{len(gdf)} điểm đến ở ")
+              + ", ".join(r.name for r in p.regions))
     return 0
 
 

@@ -63,5 +63,7 @@ def run(args: argparse.Namespace) -> int:
     with pc.writing_to(args.out):
         files = pc.write_outputs(itinerary, args.out, pack=True, online=args.online)
     pc.report_files([], args.out, replaced)
-    print(f"\nwrote {len(files)} files to {args.out}/ — open {args.out / 'map.html'} in a browser")
+    from tourlink.cli import tr
+    print("\n" + tr(f"wrote {len(files)} files to {args.out}/ — open {args.out / 'map.html'} in a browser",
+                    f"đã ghi {len(files)} tệp vào {args.out}/ — mở {args.out / 'map.html'} bằng trình duyệt"))
     return 0

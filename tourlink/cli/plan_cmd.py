@@ -277,12 +277,15 @@ def ensure_folder(out: Path) -> None:
 
 def report_files(files: list[Path], out: Path, replaced: list[Path]) -> None:
     """Say what was written and which older files it replaced."""
+    from tourlink.cli import tr
     for f in files:
-        print(f"wrote {f}")
+        print(f"{tr('wrote', 'đã ghi')} {f}")
     if replaced:
-        gone = sorted(p.name for p in replaced if p.name not in {f.name for f in files})
-        print(f"replaced the older pack in {out} ({len(replaced)} files"
-              + (f"; removed {', '.join(gone)}, which this pack has not)" if gone else ")"))
+        gone = ", ".join(sorted(p.name for p in replaced if p.name not in {f.name for f in files}))
+        n = len(replaced)
+        print(tr(f"replaced the older pack in {out} ({n} files", f"đã thay bộ hồ sơ cũ trong {out} ({n} tệp")
+              + (tr(f"; removed {gone}, which this pack has not)", f"; đã xóa {gone}, bộ mới không có)")
+                 if gone else ")"))
 
 
 def empty_days(itinerary: Any, request: Any, *, fields: set[str] = frozenset()) -> None:

@@ -252,18 +252,20 @@ def _public(leg: dict) -> dict:
 
 
 def _hm(minutes: float) -> str:
+    from tourlink.cli import tr
     h, m = divmod(int(round(minutes)), 60)
-    return f"{h} h {m:02d} min" if h else f"{m} min"
+    return (f"{h} h {m:02d} min" if h else f"{m} min") if tr("en", "vi") == "en" else (
+        f"{h} giờ {m:02d} phút" if h else f"{m} phút")
 
 
 def run(args) -> int:
-    import sys
     import warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = route(args.origin, args.destination, on=args.date, fly=args.fly)
+    from tourlink.cli import tr, warn
     for w in caught:
-        print(f"tourlink: warning: {w.message}", file=sys.stderr)
+        warn(str(w.message))
     air = result.get("by_air")
     if args.json:
         out = {"km": result["km"], "minutes": result["minutes"],
@@ -273,33 +275,45 @@ def run(args) -> int:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     if not result["legs"]:
-        print(f"{result['from']} → {result['to']}: the same place, 0 km")
+        print(f"{result['from']} → {result['to']}: " + tr("the same place, 0 km", "cùng một nơi, 0 km"))
         return 0
     road_km = sum(leg["km"] for leg in result["legs"] if leg["mode"] == "road")
     boat = any(leg["mode"] != "road" for leg in result["legs"])
-    by = f"coach ({road_km:.0f} km) and boat" if boat else "coach"
-    print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} by {by}")
+    by = (tr(f"by coach ({road_km:.0f} km) and boat", f"bằng xe ({road_km:.0f} km) và tàu thuyền") if boat
+          else tr("by coach", "bằng xe"))
+    print(f"{result['from']} → {result['to']}: {result['km']:.0f} km, {_hm(result['minutes'])} {by}")
     _print_legs(result["legs"])
     if air:
-        print(f"by air: {_hm(air['minutes'])} door to door (coach, check-in, flight, baggage, coach)")
+        print(tr(f"by air: {_hm(air['minutes'])} door to door (coach, check-in, flight, baggage, coach)",
+                 f"đường hàng không: {_hm(air['minutes'])} từ nơi đi đến nơi đến (xe, làm thủ tục, bay, "
+                 "nhận hành lý, xe)"))
         _print_legs(air["legs"])
     elif args.fly:
-        print("by air: no flight between airports within 10 h by road of both places")
+        print(tr("by air: no flight between airports within 10 h by road of both places",
+                 "đường hàng không: không có chuyến bay giữa các sân bay trong vòng 10 giờ đường bộ"))
     return 0
 
 
 def _print_legs(legs: list[dict]) -> None:
+    from tourlink.cli import tr
+    from tourlink.labels import mode_word
+    vi = tr("en", "vi") == "vi"
+    local = {"local roads": "đường địa phương", "boat to/from the pier": "thuyền từ/đến bến"}
     for leg in legs:
-        print(f"  {leg['mode']:<9} {leg['name'][:40]:<40} {leg['km']:6.1f} km  {_hm(leg['minutes']):>12}")
+        mode = mode_word(leg["mode"], "vi") if vi else leg["mode"]
+        name = local.get(leg["name"], leg["name"]) if vi else leg["name"]
+        print(f"  {mode:<11} {name[:40]:<40} {leg['km']:6.1f} km  {_hm(leg['minutes']):>14}")
         if leg.get("checkin"):
-            print(f"  {'':<9} at the airport {leg['checkin']} min before departure")
+            print(f"  {'':<11} " + tr(f"at the airport {leg['checkin']} min before departure",
+                                      f"có mặt tại sân bay {leg['checkin']} phút trước giờ bay"))
         if leg.get("next"):
             days = {}
             for x in leg["next"]:
                 label = f"{x['time']} {x['code'] or x['operator']}"
                 days.setdefault(x["date"], []).append(label)
             text = "; ".join(f"{date.fromisoformat(d):%a %d %b}: {', '.join(v)}" for d, v in days.items())
-            print(f"  {'':<9} next departures {text}")
+            print(f"  {'':<11} " + tr("next departures", "chuyến gần nhất") + f" {text}")
         elif leg.get("departures"):
             times = ", ".join(f"{m // 60:02d}:{m % 60:02d}" for m in leg["departures"])
-            print(f"  {'':<9} departures {times} (waiting not included)")
+            print(f"  {'':<11} " + tr(f"departures {times} (waiting not included)",
+                                      f"giờ khởi hành {times} (chưa tính thời gian chờ)"))

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIME_LIMIT = 20.0
 #: solves of one plan at most: the first, then rounds for coverage, variety and repetition
-MAX_ROUNDS = 4
+MAX_ROUNDS = 6
 #: share of the time left that a round's re-solve gets (unless it is the last possible round), and
 #: the least time worth a re-solve
 ROUND_SHARE = 0.7
@@ -252,7 +252,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         days, plans, removed = time_days(pl, p, plans, leave)
         visited = [v for d in days for v in d.visits]
         result = (problem, copies, sol, days, plans, removed)
-        over = variety.over_caps(pl, [d.visits for d in days])
+        over = variety.over_caps(pl, [d.visits for d in days], keep=required)
         add: set[str] = set()
         for partner in coverage.uncovered(pl, visited):
             if partner in given_up:
@@ -265,7 +265,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         reprice = values is None and len({pl.kind(v) for v in visited}) < len(visited)
         if not over and not add and not reprice:
             break
-        banned = banned | frozenset((v, d) for v, d, _why in over)
+        banned = banned | variety.bans(pl, [d.visits for d in days], over)
         required = required | frozenset(add)
         forced_last = frozenset(add)
         if reprice:
@@ -274,7 +274,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
     problem, copies, sol, days, plans, removed = result
     leave = day_plans(p, copies, sol)[1]
-    over = variety.over_caps(pl, [d.visits for d in days])
+    over = variety.over_caps(pl, [d.visits for d in days], keep=required)
     if over:  # rounds ran out: the timing drops what is over a cap
         ban = {(v, d) for v, d, _why in over}
         plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]
