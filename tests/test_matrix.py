@@ -63,7 +63,8 @@ def test_two_places_on_one_edge_go_along_it(line):
     assert M.leg("p", "q").roads == ["QL1"]
 
 
-def test_one_dijkstra_call_for_all_sources(line, monkeypatch):
+def test_searches_do_not_grow_with_the_places(line, monkeypatch):
+    """One search for all sources, never one per pair: 3 or 30 places, the same few searches."""
     calls = []
     real = matrix.dijkstra
 
@@ -72,8 +73,15 @@ def test_one_dijkstra_call_for_all_sources(line, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(matrix, "dijkstra", counting)
-    matrix.travel_matrix(places(a=(105.0, 10.0), b=(105.01, 10.0), c=(105.02, 10.0)), network=line)
-    assert len(calls) == 1 and len(calls[0]) <= 3
+    monkeypatch.setattr(matrix, "_CONTRACTIONS", {})
+    few = places(a=(105.0, 10.0), b=(105.01, 10.0), c=(105.02, 10.0))
+    many = places(**{f"p{k}": (105.0 + k * 0.0007, 10.0005) for k in range(30)})
+    counts = []
+    for P in (few, few, many):  # the first call also contracts the network (kept for the next ones)
+        calls.clear()
+        matrix.travel_matrix(P, network=line, cache=False)
+        counts.append(len(calls))
+    assert counts[1] == counts[2] <= 2 < counts[0]
 
 
 def test_second_run_reads_the_cache(line, monkeypatch, cache_dir):
@@ -152,9 +160,9 @@ def test_legs_to_places_off_the_skeleton_ride_a_local_road_not_a_long_straight_l
     from tourlink import catalog
     G = roads.load_network(sea=False)
     idx = roads._index(G)
-    d = catalog.load_destinations()
-    off = [r for r in d.sort_values("id").itertuples()
-           if 2000 < roads._nearest(r.lon, r.lat, idx.main)[0] < 8000][:12]
+    d = catalog.load_destinations().sort_values("id")
+    main_m = [b[0] for b in roads._nearest(d["lon"].to_numpy(), d["lat"].to_numpy(), idx.main)]
+    off = [r for r, m in zip(d.itertuples(), main_m, strict=True) if 2000 < m < 8000][:12]
     assert len(off) >= 10
     M = matrix.travel_matrix(pd.DataFrame([(r.id, r.lon, r.lat) for r in off], columns=["id", "lon", "lat"]))
     assert np.all(M.access_km <= 2.0 * roads.ACCESS_DETOUR) and np.all(M.local_km > 2.0)
@@ -164,3 +172,45 @@ def test_legs_to_places_off_the_skeleton_ride_a_local_road_not_a_long_straight_l
         local = sum(s["km"] for s in leg.steps if s["name"] == "đường địa phương (mô hình)")
         assert local >= M.local_km[M.index(a)] + M.local_km[M.index(b)] - 0.1, (a, b)
         assert sum(s["km"] for s in leg.steps) == pytest.approx(M.km[M.index(a), M.index(b)], rel=1e-3)
+
+
+def _same(P, G, modes=("road",)):
+    A = matrix.travel_matrix(P, network=G, modes=modes, cache=False)
+    B = matrix.travel_matrix(P, network=G, modes=modes, cache=False, contract=False)
+    assert np.array_equal(np.isfinite(A.minutes), np.isfinite(B.minutes))
+    ok = np.isfinite(A.minutes)
+    np.testing.assert_allclose(A.minutes[ok], B.minutes[ok], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(A.km[ok], B.km[ok], rtol=1e-12, atol=1e-9)
+    return A
+
+
+@pytest.mark.filterwarnings("ignore:.*from the road network")
+def test_contracted_search_gives_the_minutes_and_km_of_the_whole_network():
+    """Dead ends and chains out of the search change nothing: catalogue places (many on modelled
+    local roads, i.e. dead ends) and points near random edges, on roads and with the boats."""
+    import random
+
+    from tourlink import catalog
+    G = roads.load_network(sea=False)
+    d = catalog.load_destinations().sort_values("id")
+    rng = random.Random(3)
+    edges = sorted((u, v, k) for u, v, k, e in G.edges(keys=True, data=True) if not e["reversed"])
+    near = []
+    for i in range(60):
+        u, v, k = rng.choice(edges)
+        p = G.edges[u, v, k]["geometry"].interpolate(rng.random(), normalized=True)
+        near.append((f"r{i}", p.x + rng.uniform(-0.005, 0.005), p.y + rng.uniform(-0.005, 0.005)))
+    P = pd.concat([d[["id", "lon", "lat"]].iloc[::15], pd.DataFrame(near, columns=["id", "lon", "lat"])])
+    M = _same(P.reset_index(drop=True), G)
+    assert np.isfinite(M.minutes).mean() > 0.5
+    assert matrix._contraction(matrix._Csr(G, ("road",))).jnodes.size < G.number_of_nodes() / 5
+    _same(P.iloc[:80].reset_index(drop=True), roads.load_network(sea=True), modes=matrix.MODES)
+
+
+def test_contracted_search_is_exact_on_one_way_streets():
+    G = roads.network_from_xml(Path(__file__).parent / "data" / "hcmc_d1_cut.osm")
+    rng = np.random.default_rng(0)
+    nodes = sorted(G.nodes)
+    pts = [(f"q{i}", G.nodes[nodes[k]]["x"] + rng.uniform(-2e-4, 2e-4), G.nodes[nodes[k]]["y"]
+            + rng.uniform(-2e-4, 2e-4)) for i, k in enumerate(rng.choice(len(nodes), 40))]
+    _same(pd.DataFrame(pts, columns=["id", "lon", "lat"]), G)

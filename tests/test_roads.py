@@ -300,3 +300,14 @@ def test_every_catalogue_place_has_a_road_within_2_km():
     assert np.mean(d > 5000) <= 0.10, far
     on_local = [s for s, m in zip(snaps, d, strict=True) if s.local_m > 0]
     assert len(on_local) >= 0.25 * len(rows)  # a third of them ride a modelled local road
+
+
+def test_snap_many_is_snap_of_each_point():
+    from tourlink import catalog
+    G = roads.load_network(sea=False)
+    d = catalog.load_destinations().sort_values("id").iloc[::20]
+    many = roads.snap_many(d["lon"], d["lat"], G)
+    assert many == [roads.snap(x, y, G, warn=False) for x, y in zip(d["lon"], d["lat"], strict=True)]
+    assert any(s.local_m > 0 for s in many) and roads.snap_many([], [], G) == []
+    with pytest.raises(roads.TourlinkError, match="not a lon/lat point"):
+        roads.snap_many([105.0, 200.0], [10.0, 10.0], G)

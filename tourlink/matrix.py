@@ -1,9 +1,13 @@
 """Travel-time and distance matrices among places, with the path of every leg.
 
 One shortest-path tree per source (``scipy.sparse.csgraph.dijkstra`` on a CSR of the
-network, with predecessors), never one search per pair. Each place joins the network at its
-snapped point (:func:`tourlink.roads.snap`) on a road edge; the matrix tries both ends of
-that edge and adds the access legs. A place reached by boat from a pier (``access_port`` with
+network, with predecessors), never one search per pair, on the network with its dead ends
+(the modelled local roads, road ends) and chains taken out (:class:`_Contraction`: the search
+runs on the junctions only; exact, the same minutes and km as a search of the whole network).
+Each place joins the network at its snapped point (:func:`tourlink.roads.snap_many`) on a road
+edge; the matrix tries both ends of that edge and adds the access legs. A leg's path is searched
+on the whole network from its start when asked for (:meth:`TravelMatrix.leg`).
+A place reached by boat from a pier (``access_port`` with
 ``access_boat_minutes``, e.g. a floating market) is timed to the pier by road plus the boat
 minutes, reported as :attr:`LegInfo.boat_minutes`.
 
@@ -27,7 +31,7 @@ import networkx as nx
 import numpy as np
 import shapely
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from tourlink import paths, roads
 from tourlink.atomic import atomic_write
@@ -35,7 +39,7 @@ from tourlink.errors import NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 #: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
 MODES = ("road", "fast_boat", "car_ferry", "boat")
 
@@ -54,8 +58,71 @@ class LegInfo:
     steps: list[dict] = field(default_factory=list, repr=False)
 
 
+class _Arcs:
+    """A directed graph as arrays: arc ends (sorted by tail, head), times (s) and lengths (m), the
+    CSR of times and the sorted arc keys ``tail * n + head`` for looking arcs up."""
+
+    def __init__(self, n: int, rows: np.ndarray, cols: np.ndarray, tt: np.ndarray, ln: np.ndarray):
+        order = np.lexsort((cols, rows))
+        self.n = n
+        self.rows, self.cols = rows[order].astype(np.int64), cols[order].astype(np.int64)
+        self.tt, self.ln = np.asarray(tt, float)[order], np.asarray(ln, float)[order]
+        self.time = csr_matrix((self.tt, (self.rows, self.cols)), shape=(n, n))
+        self.keys = self.rows * n + self.cols
+
+    def where(self, keep: np.ndarray) -> _Arcs:
+        """The arcs where ``keep`` is true."""
+        return _Arcs(self.n, self.rows[keep], self.cols[keep], self.tt[keep], self.ln[keep])
+
+    def reversed(self) -> _Arcs:
+        """Every arc turned round (a search on it runs from the targets back to the sources)."""
+        return _Arcs(self.n, self.cols, self.rows, self.tt, self.ln)
+
+    def search(self, sources, *, min_only: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Times, predecessors and path lengths (m) along the fastest paths from ``sources``.
+
+        With ``min_only`` one row: each node reached from its nearest source.
+        """
+        sources = np.asarray(sources, dtype=np.int64)
+        if min_only:
+            if not sources.size:
+                return np.full(self.n, math.inf), np.full(self.n, -9999), np.zeros(self.n)
+            dist, pred, _src = dijkstra(self.time, directed=True, indices=sources, return_predecessors=True,
+                                        min_only=True)
+            return dist, pred, self.tree_lengths(pred[None, :], dist[None, :])[0]
+        if not sources.size:
+            return np.zeros((0, self.n)), np.zeros((0, self.n), dtype=np.int32), np.zeros((0, self.n))
+        dist, pred = dijkstra(self.time, directed=True, indices=sources, return_predecessors=True)
+        return dist, pred, self.tree_lengths(pred, dist)
+
+    def tree_lengths(self, pred: np.ndarray, dist: np.ndarray) -> np.ndarray:
+        """Return the path length (m) from each source to every node along the predecessor tree.
+
+        Nodes are visited in order of their time from the source (a parent is always reached
+        before its child), one vectorised step over all sources per rank.
+        """
+        S, N = pred.shape
+        parent = pred.astype(np.int64)
+        has = parent >= 0
+        cols = np.broadcast_to(np.arange(N)[None, :], (S, N))
+        parent = np.where(has, parent, cols)  # a root or an unreached node is its own parent
+        step = np.zeros((S, N))
+        if self.keys.size:
+            keys = parent * N + cols
+            pos = np.clip(np.searchsorted(self.keys, keys), 0, self.keys.size - 1)
+            step = np.where(has & (self.keys[pos] == keys), self.ln[pos], 0.0)
+        reached = np.isfinite(dist)
+        depth_order = np.argsort(np.where(reached, dist, np.inf), axis=1, kind="stable")
+        total = np.zeros((S, N))
+        r = np.arange(S)
+        for k in range(int(reached.sum(axis=1).max(initial=0))):
+            node = depth_order[:, k]
+            total[r, node] = total[r, parent[r, node]] + step[r, node]
+        return total
+
+
 class _Csr:
-    """The network as arrays: node order, CSR of travel times and lengths, best edge per arc."""
+    """The network as arrays: node order and its arcs (the fastest edge of every node pair)."""
 
     def __init__(self, G: nx.MultiDiGraph, modes: tuple[str, ...]):
         allowed = set(modes) | ({"access"} if "road" in modes else set())
@@ -75,12 +142,7 @@ class _Csr:
         cols = np.array([b for _, b in arcs], dtype=np.int64)
         tt = np.array([best[a][0] for a in arcs]) + 1e-6  # csgraph drops explicit zeros
         ln = np.array([best[a][1] for a in arcs])
-        self.time = csr_matrix((tt, (rows, cols)), shape=(n, n))
-        self.length = csr_matrix((ln, (rows, cols)), shape=(n, n))
-        self.key = {a: best[a][2] for a in arcs}
-        self.arc_keys = rows * n + cols  # sorted: arcs are sorted by (row, col)
-        self.arc_lengths = ln
-        self.length_of = {a: best[a][1] for a in arcs}
+        self.arcs = _Arcs(n, rows, cols, tt, ln)
         h = hashlib.sha256()
         h.update(G.graph.get("fingerprint", "").encode())
         for arr in (rows, cols, tt, ln):
@@ -88,29 +150,221 @@ class _Csr:
         self.fingerprint = h.hexdigest()[:20]
 
 
-def _tree_lengths(pred: np.ndarray, dist: np.ndarray, csr: _Csr) -> np.ndarray:
-    """Return the path length (m) from each source to every node along the predecessor tree.
+class _Contraction:
+    """The network with its dead ends and chains taken out of the search, exactly.
 
-    Nodes are visited in order of their time from the source (a parent is always reached before
-    its child), one vectorised step over all sources per rank.
+    Junctions are the nodes where three or more roads of the network's 2-core meet (plus one node
+    of a part without any). Everything else lies on a *piece*: a chain of the core between two
+    junctions (or one, a loop) with the dead-end trees that hang on it, or a dead-end tree hanging
+    on a junction — the modelled local roads and the skeleton's road ends. A piece meets the rest
+    of the network only at its junctions, so a fastest path between two nodes either stays inside
+    one piece or leaves its first piece by a junction, runs junction to junction, and enters the
+    last piece by a junction. Each node keeps the time and length from and to the (at most two)
+    junctions of its piece; the search runs on the junctions only, over shortcut arcs through the
+    pieces; paths inside a piece are searched on the piece.
     """
-    S, N = pred.shape
-    parent = pred.astype(np.int64)
-    has = parent >= 0
-    cols = np.broadcast_to(np.arange(N)[None, :], (S, N))
-    parent = np.where(has, parent, cols)  # a root or an unreached node is its own parent
-    step = np.zeros((S, N))
-    if csr.arc_keys.size:
-        keys = parent * N + cols
-        pos = np.clip(np.searchsorted(csr.arc_keys, keys), 0, csr.arc_keys.size - 1)
-        step = np.where(has & (csr.arc_keys[pos] == keys), csr.arc_lengths[pos], 0.0)
-    order = np.argsort(dist, axis=1, kind="stable")
-    total = np.zeros((S, N))
-    r = np.arange(S)
-    for k in range(N):
-        node = order[:, k]
-        total[r, node] = total[r, parent[r, node]] + step[r, node]
-    return total
+
+    def __init__(self, arcs: _Arcs):
+        n = arcs.n
+        self.arcs = arcs
+        proper = arcs.rows != arcs.cols
+        a, b = arcs.rows[proper], arcs.cols[proper]
+        sym = csr_matrix((np.ones(2 * a.size), (np.r_[a, b], np.r_[b, a])), shape=(n, n))
+        sym.sum_duplicates()
+        indptr, nbr = sym.indptr, sym.indices
+        degree = np.diff(indptr).astype(np.int64)
+        core = np.ones(n, dtype=bool)  # the 2-core: peel dead ends until none is left
+        stack = [int(k) for k in np.nonzero(degree <= 1)[0]]
+        while stack:
+            k = stack.pop()
+            if not core[k]:
+                continue
+            core[k] = False
+            for m in nbr[indptr[k]:indptr[k + 1]]:
+                if core[m]:
+                    degree[m] -= 1
+                    if degree[m] <= 1:
+                        stack.append(int(m))
+        junction = core & (degree != 2)
+        _count, part = connected_components(sym, directed=False)
+        has = np.zeros(_count, dtype=bool)
+        has[part[junction]] = True
+        for p in np.nonzero(~has)[0]:  # a ring or a tree: one of its nodes (a core one first) is the junction
+            members = np.nonzero(part == p)[0]
+            junction[min(members[core[members]], default=members[0])] = True
+        keep = ~junction[arcs.rows] & ~junction[arcs.cols]
+        inner = arcs.where(keep & proper)
+        _np, piece = connected_components(inner.time, directed=False)
+        piece = np.where(junction, -1, piece)
+        ends = np.full((_np, 2), -1, dtype=np.int64)
+        touch = np.r_[arcs.rows, arcs.cols], np.r_[arcs.cols, arcs.rows]  # (piece node, junction)
+        pairs = sorted({(int(piece[a]), int(b)) for a, b in zip(*touch, strict=True)
+                        if junction[b] and not junction[a]})
+        for p, j in pairs:
+            slot = 0 if ends[p, 0] < 0 else 1
+            if slot == 1 and ends[p, 1] >= 0:
+                raise AssertionError(f"piece {p} meets more than two junctions")
+            ends[p, slot] = j
+        self.junction, self.piece, self.inner = junction, piece, inner
+        # the nodes of each piece in a row, and each node's rank among its piece's nodes
+        label = np.where(junction, _np, piece)  # junctions last
+        self._members = np.argsort(label, kind="stable")
+        self._starts = np.searchsorted(label[self._members], np.arange(_np + 2))
+        self.rank = np.empty(n, dtype=np.int64)
+        self.rank[self._members] = np.arange(n) - self._starts[label[self._members]]
+        self._pieces: dict[int, tuple[np.ndarray, _Arcs]] = {}
+        self.jnodes = np.nonzero(junction)[0]
+        self.jpos = np.full(n, -1, dtype=np.int64)
+        self.jpos[self.jnodes] = np.arange(self.jnodes.size)
+        # times to (out) and from (in) the end junctions of each node's piece, end 0 and end 1
+        self.out_j = np.full((n, 2), -1, dtype=np.int64)
+        self.in_j = np.full((n, 2), -1, dtype=np.int64)
+        self.out_t, self.in_t = np.full((n, 2), math.inf), np.full((n, 2), math.inf)
+        self.out_m, self.in_m = np.zeros((n, 2)), np.zeros((n, 2))
+        end_of = np.where(piece[:, None] >= 0, ends[np.maximum(piece, 0)], -1)  # (n, 2) end junctions
+        for r in (0, 1):
+            # from end r into its piece: arcs into a junction are dropped, arcs out of one kept only
+            # towards the pieces it is end r of
+            into = ~junction[arcs.cols] & (~junction[arcs.rows] | (end_of[arcs.cols, r] == arcs.rows))
+            t, _p, m = arcs.where(into).search(self.jnodes, min_only=True)
+            ok = ~junction & (end_of[:, r] >= 0) & np.isfinite(t)
+            self.in_j[ok, r], self.in_t[ok, r], self.in_m[ok, r] = end_of[ok, r], t[ok], m[ok]
+            out = ~junction[arcs.rows] & (~junction[arcs.cols] | (end_of[arcs.rows, r] == arcs.cols))
+            t, _p, m = arcs.where(out).reversed().search(self.jnodes, min_only=True)
+            ok = ~junction & (end_of[:, r] >= 0) & np.isfinite(t)
+            self.out_j[ok, r], self.out_t[ok, r], self.out_m[ok, r] = end_of[ok, r], t[ok], m[ok]
+        for a in (self.out_j, self.in_j):
+            a[self.jnodes, 0] = self.jnodes
+        self.out_t[self.jnodes, 0] = self.in_t[self.jnodes, 0] = 0.0
+        # the junction graph: arcs between junctions, and shortcuts end -> piece -> junction
+        direct = junction[arcs.rows] & junction[arcs.cols] & proper
+        cand = [(arcs.rows[direct], arcs.cols[direct], arcs.tt[direct], arcs.ln[direct])]
+        last = ~junction[arcs.rows] & junction[arcs.cols]
+        x, j2, w, ln = arcs.rows[last], arcs.cols[last], arcs.tt[last], arcs.ln[last]
+        for r in (0, 1):
+            ok = np.isfinite(self.in_t[x, r]) & (self.in_j[x, r] != j2)
+            xo = x[ok]
+            cand.append((self.in_j[xo, r], j2[ok], self.in_t[xo, r] + w[ok], self.in_m[xo, r] + ln[ok]))
+        a, b, t, m = (np.concatenate(c) for c in zip(*cand, strict=True))
+        first = np.lexsort((t, b, a))
+        a, b, t, m = a[first], b[first], t[first], m[first]
+        uniq = np.ones(a.size, dtype=bool)
+        uniq[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        self.core = _Arcs(self.jnodes.size, self.jpos[a[uniq]], self.jpos[b[uniq]], t[uniq], m[uniq])
+
+    def place_times(self, ends: np.ndarray, out_t: np.ndarray, out_m: np.ndarray, in_t: np.ndarray,
+                    in_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fastest times (s), their lengths (m) and the ends used (``2 * a + b``) among places.
+
+        ``ends`` (n, 2): the two end nodes of each place's edge; ``out_t``/``out_m``: time and
+        length from the place to each end, ``in_t``/``in_m`` from each end to the place.
+        """
+        oj, ot, om, oe = self._options(ends, out_t, out_m, self.out_j, self.out_t, self.out_m)
+        ij, it, im, ie = self._options(ends, in_t, in_m, self.in_j, self.in_t, self.in_m)
+        srcs = np.unique(oj)
+        dist, _pred, length = self.core.search(self.jpos[srcs])
+        best_t, best_m, p, q = _best(ot, om, np.searchsorted(srcs, oj), it, im, self.jpos[ij], dist, length)
+        n = len(ends)
+        choice = (oe[np.arange(n)[:, None], p] * 2 + ie[np.arange(n)[None, :], q]).astype(np.int8)
+        self._inside(ends, out_t, out_m, in_t, in_m, best_t, best_m, choice)
+        return best_t, best_m, choice
+
+    def _options(self, ends, t, m, aj, at, am) -> tuple[np.ndarray, ...]:
+        """The (at most two) junctions a place leaves or enters by: the ends of its edge's piece or
+        the edge's own junction ends. Returns junction, time, length and edge end, (n, 2) each."""
+        n = len(ends)
+        cj = aj[ends].reshape(n, 4)  # (end a, anchor) pairs
+        ct = np.where(cj >= 0, (t[:, :, None] + at[ends]).reshape(n, 4), math.inf)
+        cm = (m[:, :, None] + am[ends]).reshape(n, 4)
+        r = np.arange(n)
+        k1 = np.argmin(ct, axis=1)
+        k2 = np.argmin(np.where(cj == cj[r, k1][:, None], math.inf, ct), axis=1)
+        k2 = np.where(cj[r, k2] == cj[r, k1], k1, k2)  # one junction only: the same option twice
+        k = np.stack([k1, k2], axis=1)
+        j = np.where(cj[r[:, None], k] >= 0, cj[r[:, None], k], self.jnodes[0])
+        return j, ct[r[:, None], k], cm[r[:, None], k], k // 2
+
+    def _inside(self, ends, out_t, out_m, in_t, in_m, best_t, best_m, choice) -> None:
+        """Places whose edges lie on one piece: the fastest way may stay inside it (updates in place)."""
+        piece = np.where(self.piece[ends[:, 0]] >= 0, self.piece[ends[:, 0]], self.piece[ends[:, 1]])
+        order = np.argsort(piece, kind="stable")
+        bounds = np.flatnonzero(np.diff(piece[order])) + 1
+        for members in np.split(order, bounds):
+            p = piece[members[0]]
+            if p < 0 or len(members) < 2:
+                continue
+            nodes, arcs = self._piece(p)
+            inside = self.piece[ends[members]] == p  # (m, 2): which edge ends lie in the piece
+            srcs = np.unique(self.rank[ends[members][inside]])
+            dist, _pred, length = arcs.search(srcs)
+            for a in (0, 1):
+                rows = np.minimum(np.searchsorted(srcs, self.rank[ends[members, a]]), len(srcs) - 1)
+                for b in (0, 1):
+                    cols = np.where(inside[:, b], self.rank[ends[members, b]], 0)
+                    ok = inside[:, a, None] & inside[None, :, b]
+                    t = out_t[members, a, None] + dist[rows][:, cols] + in_t[None, members, b]
+                    t = np.where(ok & (members[:, None] != members[None, :]), t, math.inf)
+                    sub = np.ix_(members, members)
+                    better = t < best_t[sub]
+                    best_t[sub] = np.where(better, t, best_t[sub])
+                    best_m[sub] = np.where(better, out_m[members, a, None] + length[rows][:, cols]
+                                           + in_m[None, members, b], best_m[sub])
+                    choice[sub] = np.where(better, 2 * a + b, choice[sub])
+
+    def _piece(self, p: int) -> tuple[np.ndarray, _Arcs]:
+        """The nodes of piece ``p`` and its arcs, numbered by :attr:`rank`."""
+        if p not in self._pieces:
+            nodes = self._members[self._starts[p]:self._starts[p + 1]]
+            keep = (self.piece[self.inner.rows] == p)
+            sub = self.inner.where(keep)
+            arcs = _Arcs(len(nodes), self.rank[sub.rows], self.rank[sub.cols], sub.tt, sub.ln)
+            self._pieces[p] = nodes, arcs
+        return self._pieces[p]
+
+
+def _best(ot, om, oi, it, im, ii, D, L) -> tuple[np.ndarray, ...]:
+    """Over the options ``p`` of each source and ``q`` of each target, the least
+    ``ot[:, p] + D[oi[:, p], ii[:, q]] + it[:, q]``, its length (``om``, ``L``, ``im``) and (p, q)."""
+    shape = (len(ot), len(it))
+    best_t, best_m = np.full(shape, math.inf), np.full(shape, math.inf)
+    code = np.zeros(shape, dtype=np.int8)
+    Q = it.shape[1]
+    for p in range(ot.shape[1]):
+        Dp, Lp = D[oi[:, p]], L[oi[:, p]]
+        for q in range(Q):
+            t = Dp[:, ii[:, q]]
+            t += ot[:, p, None]
+            t += it[None, :, q]
+            better = t < best_t
+            np.copyto(best_t, t, where=better)
+            m = Lp[:, ii[:, q]]
+            m += om[:, p, None]
+            m += im[None, :, q]
+            np.copyto(best_m, m, where=better)
+            np.copyto(code, p * Q + q, where=better)
+    return best_t, best_m, code // Q, code % Q
+
+
+def _plain(csr: _Csr, ends, out_t, out_m, in_t, in_m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`_Contraction.place_times` searched on the whole network (the reference the
+    contraction is tested against)."""
+    X = np.unique(ends)
+    dist, _pred, length = csr.arcs.search(X)
+    rows = np.searchsorted(X, ends)
+    best_t, best_m, p, q = _best(out_t, out_m, rows, in_t, in_m, ends, dist, length)
+    return best_t, best_m, (2 * p + q).astype(np.int8)
+
+
+_CONTRACTIONS: dict[str, _Contraction] = {}
+
+
+def _contraction(csr: _Csr) -> _Contraction:
+    """The contraction of a network's arcs, kept for the last few networks (by fingerprint)."""
+    c = _CONTRACTIONS.pop(csr.fingerprint, None) or _Contraction(csr.arcs)
+    _CONTRACTIONS[csr.fingerprint] = c
+    while len(_CONTRACTIONS) > 4:
+        _CONTRACTIONS.pop(next(iter(_CONTRACTIONS)))
+    return c
 
 
 class TravelMatrix:
@@ -124,6 +378,7 @@ class TravelMatrix:
         self._pos = {i: k for k, i in enumerate(self.ids)}
         self._d = _detail or {}
         self._G = _network
+        self._preds: dict[int, np.ndarray] = {}
 
     def __repr__(self) -> str:
         return f"TravelMatrix({len(self.ids)} places)"
@@ -176,16 +431,7 @@ class TravelMatrix:
             geom.append(end)
         elif math.isfinite(self.minutes[i, j]):
             a, b = divmod(choice, 2)
-            out_node, in_node = d["out_node"][i, a], d["in_node"][j, b]
-            row = int(d["src_row"][out_node])
-            pred = d["pred"][row]
-            chain = [int(in_node)]
-            while chain[-1] != out_node:
-                p = int(pred[chain[-1]])
-                if p < 0:
-                    break
-                chain.append(p)
-            chain.reverse()
+            chain = self._path(int(d["out_node"][i, a]), int(d["in_node"][j, b]))
             ends_i = (si["u"], si["t"], 0.0) if a == 0 else (si["v"], si["t"], 1.0)
             ends_j = (sj["u"], 0.0, sj["t"]) if b == 0 else (sj["v"], 1.0, sj["t"])
             e_i = G.edges[si["u"], si["v"], si["key"]]
@@ -216,6 +462,19 @@ class TravelMatrix:
                     and (not names or names[-1] != s["name"]):
                 names.append(s["name"])
         return LegInfo(float(self.km[i, j]), float(self.minutes[i, j]), names, _polyline(geom), boat, steps)
+
+    def _path(self, a: int, b: int) -> list[int]:
+        """The nodes (csr positions) of the fastest path from ``a`` to ``b``, searched on the whole
+        network from ``a`` once (kept for the next leg from there)."""
+        pred = self._preds.get(a)
+        if pred is None:
+            time = self._d["csr"].arcs.time
+            _t, pred = dijkstra(time, directed=True, indices=[a], return_predecessors=True)
+            pred = self._preds[a] = pred[0]
+        chain = [b]
+        while chain[-1] != a and pred[chain[-1]] >= 0:
+            chain.append(int(pred[chain[-1]]))
+        return chain[::-1]
 
     def _key(self, G, u, v):
         keys = G[u][v]
@@ -302,7 +561,8 @@ def _cache_key(fingerprint: str, ids, lon, lat, port, boat, modes) -> str:
 
 
 def travel_matrix(places, *, network: nx.MultiDiGraph | None = None,
-                  modes: tuple[str, ...] = ("road",), cache: bool = True) -> TravelMatrix:
+                  modes: tuple[str, ...] = ("road",), cache: bool = True,
+                  contract: bool = True) -> TravelMatrix:
     """Return the door-to-door travel matrix among ``places``.
 
     Parameters
@@ -317,6 +577,9 @@ def travel_matrix(places, *, network: nx.MultiDiGraph | None = None,
         road only.
     cache
         Read/write the ``.npz`` cache in ``tourlink.paths.CACHE_DIR``.
+    contract
+        Search with the network's dead ends and chains taken out (:class:`_Contraction`, exact);
+        ``False`` searches the whole network (the reference the contraction is tested against).
 
     Raises
     ------
@@ -342,13 +605,13 @@ def travel_matrix(places, *, network: nx.MultiDiGraph | None = None,
     for k, p in enumerate(port):
         if p in pier:
             slon[k], slat[k] = pier[p]
-    snaps = [roads.snap(x, y, G, warn=False) for x, y in zip(slon, slat, strict=False)]
+    snaps = roads.snap_many(slon, slat, G)
     _warn_far(ids, snaps)
-    detail = _compute(G, csr, snaps, slon, slat, boat)
+    detail = _compute(G, csr, snaps, slon, slat, boat, contract=contract)
     detail["lon"], detail["lat"] = lon, lat
     if cache:
         _save_cache(cache_path, detail)
-    detail["nodes"] = csr.nodes
+    detail["nodes"], detail["csr"] = csr.nodes, csr
     return TravelMatrix(ids, detail.pop("minutes"), detail.pop("km"), _detail=detail, _network=G)
 
 
@@ -367,7 +630,7 @@ def _warn_far(ids: list[str], snaps) -> None:
                       f"{roads.ACCESS_SPEED_KPH:.0f} km/h{beyond}", UserWarning, stacklevel=3)
 
 
-def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
+def _compute(G, csr: _Csr, snaps, slon, slat, boat, *, contract: bool = True) -> dict:
     n = len(snaps)
     inf = math.inf
     out_node = np.zeros((n, 2), dtype=np.int64)
@@ -390,24 +653,11 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
         if back:
             out_t[k, 0], out_m[k, 0] = s.t * tt, s.t * ln
             in_t[k, 1], in_m[k, 1] = (1 - s.t) * tt, (1 - s.t) * ln
-    sources = np.unique(out_node.ravel())
-    dist, pred = dijkstra(csr.time, directed=True, indices=sources, return_predecessors=True)
-    tree_m = _tree_lengths(pred, dist, csr)
-    src_row = np.full(len(csr.nodes), -1, dtype=np.int64)
-    src_row[sources] = np.arange(len(sources))
-    best_t = np.full((n, n), inf)
-    best_m = np.full((n, n), inf)
-    choice = np.zeros((n, n), dtype=np.int8)
-    for a in (0, 1):
-        rows = src_row[out_node[:, a]]
-        for b in (0, 1):
-            cols = in_node[:, b]
-            t = out_t[:, a, None] + dist[rows][:, cols] + in_t[None, :, b]
-            m = out_m[:, a, None] + tree_m[rows][:, cols] + in_m[None, :, b]
-            better = t < best_t
-            best_t = np.where(better, t, best_t)
-            best_m = np.where(better, m, best_m)
-            choice = np.where(better, a * 2 + b, choice).astype(np.int8)
+    ends = out_node  # the two end nodes of each place's edge (in_node holds the same)
+    if contract:
+        best_t, best_m, choice = _contraction(csr).place_times(ends, out_t, out_m, in_t, in_m)
+    else:
+        best_t, best_m, choice = _plain(csr, ends, out_t, out_m, in_t, in_m)
     # two places on the same edge: along the edge directly
     edge_of = {}
     for k, s in enumerate(snaps):
@@ -434,16 +684,15 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat) -> dict:
     np.fill_diagonal(total_m, 0.0)
     snap_rows = [{"u": s.u, "v": s.v, "key": s.key, "t": s.t, "access_m": s.access_m, "access_s": s.access_s,
                   "local_m": s.local_m} for s in snaps]
-    return {"minutes": minutes, "km": total_m / 1000, "choice": choice, "pred": pred.astype(np.int32),
-            "src_row": src_row, "out_node": out_node, "in_node": in_node, "boat": boat,
-            "snaps": snap_rows}
+    return {"minutes": minutes, "km": total_m / 1000, "choice": choice, "out_node": out_node,
+            "in_node": in_node, "boat": boat, "snaps": snap_rows}
 
 
 def _save_cache(path: Path, detail: dict) -> None:
     snaps = detail["snaps"]
     with atomic_write(path, "wb") as fh:
         np.savez(fh, minutes=detail["minutes"], km=detail["km"], choice=detail["choice"],
-                 pred=detail["pred"], src_row=detail["src_row"], out_node=detail["out_node"],
+                 out_node=detail["out_node"],
                  in_node=detail["in_node"], boat=detail["boat"], lon=detail["lon"], lat=detail["lat"],
                  snap_t=np.array([s["t"] for s in snaps]),
                  snap_am=np.array([s["access_m"] for s in snaps]),
@@ -462,7 +711,7 @@ def _load_cache(path: Path, csr: _Csr) -> dict:
     d["snaps"] = [{"u": by_str[u], "v": by_str[v], "key": int(k), "t": float(t), "access_m": float(am),
                    "access_s": float(a_s), "local_m": float(lm)}
                   for u, v, k, t, am, a_s, lm in zip(*cols, strict=True)]
-    d["nodes"] = csr.nodes
+    d["nodes"], d["csr"] = csr.nodes, csr
     return d
 
 

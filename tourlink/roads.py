@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import shapely
 import shapely.ops
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString
 
 from tourlink import paths
 from tourlink.errors import DataError, TourlinkError
@@ -369,41 +370,70 @@ def snap(lon: float, lat: float, G: nx.MultiDiGraph, *, warn: bool = True) -> Sn
     road). Warns (``UserWarning``, and a log message) when the place is more than
     :data:`FAR_SNAP_M` from any road: its times then rest on a long access leg.
     """
-    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise TourlinkError(f"({lon}, {lat}) is not a lon/lat point")
+    s = snap_many([lon], [lat], G)[0]
+    if warn and s.distance_m > FAR_SNAP_M:
+        msg = (f"place at ({lon:.5f}, {lat:.5f}) is {s.distance_m / 1000:.1f} km from the nearest road "
+               "of the network; its travel times rest on a long access leg")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+    return s
+
+
+def snap_many(lons, lats, G: nx.MultiDiGraph) -> list[Snap]:
+    """Return :func:`snap` of every point (``lons[k]``, ``lats[k]``), searched all at once (no warning)."""
+    lons, lats = np.asarray(lons, dtype=float).ravel(), np.asarray(lats, dtype=float).ravel()
+    for lon, lat in zip(lons, lats, strict=True):
+        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise TourlinkError(f"({lon}, {lat}) is not a lon/lat point")
+    if not lons.size:
+        return []
     idx = _index(G)
-    best = _nearest(lon, lat, idx)
-    if idx.main is not None:  # a modelled local road only where it brings the place much closer
-        main = _nearest(lon, lat, idx.main)
-        if main[0] <= best[0] + LOCAL_PREFER_M:
-            return _snap_result(G, lon, lat, idx.main, main, warn)
-    return _snap_result(G, lon, lat, idx, best, warn)
+    best = _nearest(lons, lats, idx)
+    main = _nearest(lons, lats, idx.main) if idx.main is not None else best
+    out = []
+    for k, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+        # a modelled local road only where it brings the place much closer
+        use_main = idx.main is not None and main[k][0] <= best[k][0] + LOCAL_PREFER_M
+        which, near = (idx.main, main[k]) if use_main else (idx, best[k])
+        out.append(_snap_result(G, float(lon), float(lat), which, near))
+    return out
 
 
-def _nearest(lon: float, lat: float, idx: _EdgeIndex) -> tuple:
-    pt = Point(lon, lat)
-    first = int(idx.tree.nearest(pt))
-    radius = idx.geoms[first].distance(pt) * 1.5 + 1e-6
-    best = None
-    for i in sorted(int(j) for j in idx.tree.query(pt.buffer(radius))) or [first]:
-        g = idx.geoms[i]
-        along = g.project(pt)
-        q = g.interpolate(along)
-        d = haversine_m(lon, lat, q.x, q.y)
-        if best is None or d < best[0] - 1e-9:
-            best = (d, i, along, (q.x, q.y))
+def _nearest(lons: np.ndarray, lats: np.ndarray, idx: _EdgeIndex) -> list[tuple]:
+    """For each point, (metres, edge, distance along it in degrees, (lon, lat) of the nearest point).
+
+    The candidates are the edges whose bounding box meets the box around the point of half-side
+    1.5 times the (planar) distance to the nearest edge; the nearest of them by great-circle
+    distance wins, the first in edge order on a tie.
+    """
+    pts = shapely.points(lons, lats)
+    first = np.asarray(idx.tree.nearest(pts), dtype=np.int64)
+    radius = shapely.distance(np.asarray(idx.geoms, dtype=object)[first], pts) * 1.5 + 1e-6
+    boxes = shapely.box(lons - radius, lats - radius, lons + radius, lats + radius)
+    which, cand = idx.tree.query(boxes)
+    order = np.lexsort((cand, which))
+    which, cand = which[order], cand[order]
+    geoms = np.asarray(idx.geoms, dtype=object)[cand]
+    along = shapely.line_locate_point(geoms, pts[which])
+    q = shapely.get_coordinates(shapely.line_interpolate_point(geoms, along))
+    d = _haversine(lons[which], lats[which], q[:, 0], q[:, 1])
+    best: list = [None] * len(lons)
+    for k, (w, i) in enumerate(zip(which.tolist(), cand.tolist(), strict=True)):
+        if best[w] is None or d[k] < best[w][0] - 1e-9:
+            best[w] = (float(d[k]), i, float(along[k]), (float(q[k, 0]), float(q[k, 1])))
     return best
 
 
-def _snap_result(G: nx.MultiDiGraph, lon: float, lat: float, idx: _EdgeIndex, best: tuple,
-                 warn: bool) -> Snap:
+def _haversine(lon1, lat1, lon2, lat2) -> np.ndarray:
+    """:func:`haversine_m` over arrays."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * _R * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _snap_result(G: nx.MultiDiGraph, lon: float, lat: float, idx: _EdgeIndex, best: tuple) -> Snap:
     d, i, along, q = best
     u, v, k = idx.edges[i]
     t = along / idx.geoms[i].length if idx.geoms[i].length > 0 else 0.0
-    if warn and d > FAR_SNAP_M:
-        msg = (f"place at ({lon:.5f}, {lat:.5f}) is {d / 1000:.1f} km from the nearest road of the "
-               "network; its travel times rest on a long access leg")
-        warnings.warn(msg, UserWarning, stacklevel=3)
     return Snap(lon=float(lon), lat=float(lat), u=u, v=v, key=k, t=float(t),
                 point=(round(q[0], 6), round(q[1], 6)), distance_m=float(d),
                 local_m=_local_m(G, u, v, k, float(t)))
@@ -440,6 +470,6 @@ def edge_part(G: nx.MultiDiGraph, u, v, key, t0: float, t1: float) -> list[tuple
     return [(float(x), float(y)) for x, y in coords]
 
 
-__all__ = ["load_network", "read_network", "network_from_xml", "network_from_place", "snap", "Snap",
-           "add_sea_links", "split_edge", "edge_part", "haversine_m", "ACCESS_SPEED_KPH", "ACCESS_DETOUR",
-           "FAR_SNAP_M", "MAX_ACCESS_M", "PORT_ACCESS_MINUTES", "LOCAL_HIGHWAY"]
+__all__ = ["load_network", "read_network", "network_from_xml", "network_from_place", "snap", "snap_many",
+           "Snap", "add_sea_links", "split_edge", "edge_part", "haversine_m", "ACCESS_SPEED_KPH",
+           "ACCESS_DETOUR", "FAR_SNAP_M", "MAX_ACCESS_M", "PORT_ACCESS_MINUTES", "LOCAL_HIGHWAY"]
