@@ -310,13 +310,15 @@ def _untangled(pl: Planning, day: int, s: Segment, items: list[Item], ev, *, por
         trial = [x if isinstance(x, str) else Lunch("") for x in items]  # lunch where the group is
         for i, d in zip(slots, order, strict=True):
             trial[i] = d
-        try:
-            got = time_segment(pl, day, s, trial, ev[2], port_end=port_end)
-        except Broken:
-            continue
-        extra = sum(leg.minutes for leg in got[1] if leg.mode == "road") - road
-        if _ready(got) <= by and extra <= UNTANGLE_MINUTES and (best is None or extra < best[0]):
-            best = (extra, got)
+        for t0 in dict.fromkeys((ev[2], s.early)):  # the solver's departure, else the day's start
+            try:
+                got = time_segment(pl, day, s, trial, t0, port_end=port_end)
+            except Broken:
+                continue
+            extra = sum(leg.minutes for leg in got[1] if leg.mode == "road") - road
+            if _ready(got) <= by and extra <= UNTANGLE_MINUTES and (best is None or extra < best[0]):
+                best = (extra, got)
+                break
     return None if best is None else best[1]
 
 
