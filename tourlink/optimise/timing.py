@@ -285,10 +285,11 @@ UNTANGLE_MINUTES = 45
 
 
 def _zigzag(pl: Planning, dests: list[str]) -> bool:
-    """Whether the visits leave a province and come back to it."""
+    """Whether the visits leave a province and come back to it (a site reached by boat counts where
+    the coach waits: its pier's province)."""
     seq: list[str] = []
     for d in dests:
-        p = pl.province(d)
+        p = pl.province(pl.road_id(d))
         if not seq or seq[-1] != p:
             seq.append(p)
     return len(seq) != len(set(seq))
