@@ -8,7 +8,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from fixtures_itinerary import _leg, _stop, famtrip
+from fixtures_itinerary import _leg, _stop, famtrip, t
 
 from tourlink.errors import InfeasibleError, ValidationError
 from tourlink.itinerary import Day, Itinerary
@@ -167,6 +167,54 @@ def test_car_ferry_takes_the_coach_and_a_coach_meets_the_group_at_another_port()
     assert len(empty) == 1 and empty[0].day == 4
     detour = rates.need("reposition_detour").value
     assert 75 * detour < empty[0].quantity < 85 * detour  # Rạch Giá port → Hà Tiên ≈ 79 km straight
+
+
+def flying(*, island: bool = False) -> Itinerary:
+    """Hà Nội → fly to Cần Thơ → a day in the Delta → fly back from Tân Sơn Nhất, on one meridian:
+    hotel H 105.8 E 21.0 N, airport N 21.2 N (0.2° = 22.239 km straight), airport C 10.0 N, airport
+    S 10.8 N (0.8° = 88.956 km from C), hotel D in Cần Thơ (``island``: C, D and S on Phú Quốc).
+    Day 1: H → 30 km → N, flight to C, C → 20 km → D (night). Day 2: D → 150 km → S, flight to N,
+    N → 30 km → H (end)."""
+    north = dict(province_legacy="Hà Nội", province_2025="Hà Nội")
+    (cx, cy), (dx, dy), (sx, sy) = (((103.95, 10.17), (103.97, 10.22), (104.0, 10.3)) if island else
+                                    ((105.8, 10.0), (105.75, 10.03), (105.8, 10.8)))
+    h = _stop("lodging:h", "Hotel H", 105.8, 21.0, 1, "07:00", "07:00", kind="lodging", **north)
+    n = _stop("airport:n", "Airport N", 105.8, 21.2, 1, "08:00", "09:30", kind="port", **north)
+    c = _stop("airport:c", "Airport C", cx, cy, 1, "11:30", "11:30", kind="port", **P)
+    d = _stop("lodging:d", "Hotel D", dx, dy, 1, "12:00", "12:00", kind="lodging", **P)
+    day1 = Day(index=1, date=date(2026, 12, 10), start=h, end=d, stops=(n, c),
+               legs=(_leg(h, n, "road", 30.0), _leg(n, c, "flight", 1100.0, name="Test air"),
+                     _leg(c, d, "road", 20.0)))
+    d2 = dataclasses.replace(d, arrive=t(2, "07:00"), depart=t(2, "07:00"))
+    s = _stop("airport:s", "Airport S", sx, sy, 2, "10:00", "11:30", kind="port", **P)
+    n2 = dataclasses.replace(n, arrive=t(2, "13:00"), depart=t(2, "13:00"))
+    h2 = dataclasses.replace(h, arrive=t(2, "14:00"), depart=t(2, "14:00"))
+    day2 = Day(index=2, date=date(2026, 12, 11), start=d2, end=h2, stops=(s, n2), overnight=False,
+               legs=(_leg(d2, s, "road", 150.0), _leg(s, n2, "flight", 1100.0, name="Test air"),
+                     _leg(n2, h2, "road", 30.0)))
+    return Itinerary(days=(day1, day2), request={"group_size": 10}, title="Flying test")
+
+
+def test_a_flying_tour_hires_a_coach_per_region_for_its_own_days(rates):
+    """16 seats for 10 guests: 1,000,000 VND a day, 5,000 VND a km; empty drives × 1.5."""
+    q = quote(flying(), rates=rates)
+    coach = {day: sum(i.vnd for i in q.items if i.kind == "coach" and i.day == day) for day in (1, 2)}
+    assert coach[1] == (30 * 5000 + 1000000       # the Hà Nội coach takes the group to airport N ...
+                        + 33.4 * 5000             # ... and drives back to hotel H: 22.239 km × 1.5
+                        + 20 * 5000 + 1000000)    # the Cần Thơ coach meets the group at airport C
+    assert coach[2] == (150 * 5000 + 1000000      # the Cần Thơ coach to airport S ...
+                        + 133.4 * 5000            # ... and back to airport C: 88.956 km × 1.5
+                        + 30 * 5000 + 1000000)    # a Hà Nội coach meets the group at airport N
+    assert "local_coach" not in q.by_kind  # no island: every region has its own coach with its km
+    hires = [i.label for i in q.items if i.kind == "coach" and "day hire" in i.label]
+    assert hires == ["Coach 16 seats: day hire with driver",
+                     "Coach 16 seats from Airport C: day hire with driver",
+                     "Coach 16 seats from Airport C: day hire with driver",
+                     "Coach 16 seats from Airport N: day hire with driver"]
+    isle = quote(flying(island=True), rates=rates)  # Phú Quốc: a local coach by the day, no km
+    assert [(i.day, i.vnd) for i in isle.items if i.kind == "local_coach"] == [(1, 500000), (2, 500000)]
+    assert sum(i.vnd for i in isle.items if i.kind == "coach") == (30 * 5000 + 1000000 + 33.4 * 5000
+                                                                   + 30 * 5000 + 1000000)
 
 
 def test_tolls_are_measured_along_the_sections_a_leg_runs_on():

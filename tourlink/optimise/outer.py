@@ -39,7 +39,7 @@ from tourlink.optimise.days import Plan
 from tourlink.optimise.nights import candidate_plans, rank_plans
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.precheck import precheck, why_unreachable
-from tourlink.optimise.problem import Problem, Solution
+from tourlink.optimise.problem import Problem, Solution, evaluate
 from tourlink.optimise.stops import place_stop
 from tourlink.optimise.timing import Timed, day_plans, time_days
 from tourlink.optimise.world import World, load_world
@@ -165,10 +165,22 @@ class _Result:
     planned: int  # visits the solver planned; the timed days keep ``len(visits)`` of them
 
 
-def _same_clients(a: Problem, b: Problem) -> bool:
-    """Whether a solution of ``a`` is a valid start for ``b`` (same visit options, in order)."""
-    key = [(c.location, c.group, c.tw_early, c.tw_late) for c in a.clients]
-    return key == [(c.location, c.group, c.tw_early, c.tw_late) for c in b.clients]
+def _carry(previous: tuple[Problem, Solution] | None, problem: Problem) -> Solution | None:
+    """The previous round's routes as a start for ``problem``: each visit found again by what it
+    stands for (name, place, window); a visit no longer offered is left out (None: nothing left)."""
+    if previous is None:
+        return None
+    old, sol = previous
+    where: dict[tuple, int] = {}
+    for i, c in enumerate(problem.clients):
+        where.setdefault((c.name, c.location, c.tw_early, c.tw_late), i)
+    routes = []
+    for r in sol.routes:
+        keys = [(c.name, c.location, c.tw_early, c.tw_late) for c in (old.clients[i] for i in r.clients)]
+        mapped = [where[k] for k in keys if k in where]
+        if mapped:
+            routes.append((r.vehicle, mapped))
+    return evaluate(problem, routes)[0] if routes else None
 
 
 def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max_iterations: int | None,
@@ -209,10 +221,10 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
                     given_up[pl.get(m, "partner")] = f"its stop {pl.name(m)} does not fit the days' hours"
                 required = required - frozenset(lost)
                 continue
-            # start from the previous round's answer when the clients are the same; a re-solve
+            # start from the previous round's answer (what is still offered of it); a re-solve
             # gets a share of what is left of the time limit (all of it in the last round), none
             # when nothing is left: the tour is then the last round's
-            start = previous[1] if previous and _same_clients(previous[0], problem) else None
+            start = _carry(previous, problem)
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left < MIN_SOLVE_SECONDS and result is not None:
                 for partner in coverage.uncovered(pl, [v for d in result[3] for v in d.visits]):
