@@ -62,7 +62,7 @@ FIELD_FLAGS: tuple[tuple[str, str | tuple[str, ...], Callable[[str], Any], str, 
     ("--max-road-hours", "max_road_hours", float, "H", "hours on the road per day at most (default 6)"),
     ("--pace", "pace", int, "N", "destination visits per day at most (default 5)"),
     ("--min-stops", "min_stops_per_partner", int, "N",
-     "each partner area gets at least N stops (default 1; 0 = no rule)"),
+     "each partner area gets at least N stops (default 1; 0 = coverage off)"),
     ("--group-size", "group_size", int, "N", "guests in the group (default 10)"),
     ("--budget", "budget", int, "VND",
      "highest price per guest; a dearer plan is refused with the amount over"),
@@ -109,6 +109,9 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
                    help="domestic flights allowed (modes road, boat, flight): a day too far to drive may fly")
     p.add_argument("--evening", action="store_true",
                    help="an evening block after check-in (night market, dinner cruise, show near the hotel)")
+    p.add_argument("--strict-coverage", action="store_true",
+                   help="refuse the request when a partner cannot get its stops (default: plan without them "
+                        "and say why; --min-stops 0 turns coverage off)")
 
 
 def folder(text: str) -> Path:
@@ -156,6 +159,8 @@ def request_from_args(args: argparse.Namespace) -> Any:
         data["sea"] = False
     if getattr(args, "evening", False):
         data["evening"] = True
+    if getattr(args, "strict_coverage", False):
+        data["strict_coverage"] = True
     if getattr(args, "fly", False):
         data["modes"] = list(dict.fromkeys([*(data.get("modes") or ("road", "boat")), "flight"]))
     if args.theme:
