@@ -99,3 +99,22 @@ def test_summary_reads_as_an_operator_would_print_it():
     assert "1 nights" not in en and "1 stops" not in en
     default = replace(it, title="3-day tour: Hậu Giang – Kiên Giang", request={"title": ""})
     assert default.summary(lang="vi").splitlines()[0] == "Tour 3 ngày: Hậu Giang – Kiên Giang"
+
+
+def test_a_town_stop_that_only_holds_the_lunch_is_no_visit_row(tiny):
+    """A lunch in the hub town on a drive day: one "Lunch at" row, not a visit of the town too."""
+    from dataclasses import replace
+
+    day = tiny.days[0]
+    town = Stop("hub-x", "Bắc Giang", 106.2, 21.27, _t(10, 50), _t(12), kind="lodging",
+                province_legacy="Bắc Giang")
+    lunch = Stop("lunch-1", "Lunch at Bắc Giang", 106.2, 21.27, _t(11), _t(12), kind="lunch")
+    legs = (*day.legs[:1], Leg("d1", "hub-x", "road", 5.0, 10, _t(9), _t(9, 10)),
+            Leg("hub-x", "h1", "road", 12.0, 30, _t(12), _t(12, 30)))
+    it = replace(tiny, days=(replace(day, stops=(*day.stops, town, lunch), legs=legs),))
+    lines = it.summary().splitlines()
+    assert "  11:00–12:00  Lunch at Bắc Giang" in lines
+    assert not any("Bắc Giang  [Bắc Giang]" in line for line in lines)
+    from tourlink.export.printable import itinerary_to_html
+    html = itinerary_to_html(it, lang="en")
+    assert "Bắc Giang (0" not in html and "Lunch" in html

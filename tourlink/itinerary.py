@@ -346,6 +346,8 @@ def _day_lines(d: Day, t: dict[str, str], lang: str) -> list[str]:
     out = []
     for s in d.stops:
         into, onward = arriving.get(id(s)), leaving.get(id(s))
+        if holds_lunch(d, s):
+            continue  # the lunch row says where
         if s.kind == "port":
             timed = onward is not None and onward.mode in (*SEA_MODES, "flight") and onward.mode != "boat"
             what = labels.mode_word(onward.mode, lang) if timed else ""
@@ -365,6 +367,12 @@ def _day_lines(d: Day, t: dict[str, str], lang: str) -> list[str]:
             where += f"  ({t['by_boat'].format(place=_name_of(d, into.from_id))})"
         out.append(f"  {s.arrive:%H:%M}–{s.depart:%H:%M}  {name}{where}")
     return out
+
+
+def holds_lunch(d: Day, s: Stop) -> bool:
+    """Whether ``s`` is a town or hotel stop of day ``d`` that only holds the lunch pause (not a visit)."""
+    return s.kind in ("place", "lodging") and any(
+        x.kind == "lunch" and x.depart == s.depart and s.arrive <= x.arrive for x in d.stops)
 
 
 def _name_of(d: Day, pid: str) -> str:

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from tourlink.atomic import write_bytes, write_text
 from tourlink.export._common import duration, esc, leg_ends, mode_label, name, timeline
-from tourlink.itinerary import SEA_MODES, Day, Itinerary, Leg, Stop
+from tourlink.itinerary import SEA_MODES, Day, Itinerary, Leg, Stop, holds_lunch
 from tourlink.labels import count, early_start, mode_word, tour_title, without_ids
 from tourlink.quote import Quote, meals_of, quote_of
 
@@ -232,6 +232,8 @@ def _day_rows(day: Day, lang: str, request: dict | None = None) -> list[dict[str
         elif s is day.end:
             key = "arrive_night" if day.overnight else "arrive_end"
             rows.append({"time": _t(s.arrive, lang), "text": L[key].format(place=name(s, lang))})
+        elif holds_lunch(day, s):
+            continue  # the lunch row that follows
         elif s.kind == "lunch":
             rows.append({"time": _span(s.arrive, s.depart, lang), "text": L["lunch_row"]})
         elif s.kind == "port":  # a row only where the group waits for its boat or flight

@@ -147,8 +147,9 @@ def island_nights_ok(pl: Planning, seq: tuple[str, ...], crossings: tuple[Crossi
 
 
 def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
-    """The plans worth solving: those reaching every must-visit's land mass, best estimate first,
-    at most ``TOP_PLANS`` with the best two of each set of land masses visited kept."""
+    """The plans worth solving: those reaching every must-visit's land mass and (with the coverage
+    rule) as many partners as any plan reaches, best estimate first, at most ``TOP_PLANS`` with the
+    best two of each set of land masses visited kept."""
     world, request = pl.world, pl.request
     need = {pl.land(pl.road_id(m)) for m in request.must}
     fit = [p for p in plans if need <= {pl.land(s.start) for s in p.segments}]
@@ -162,6 +163,9 @@ def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
                                    for m in far])
         names = ", ".join(pl.name(m) for m in request.must)
         raise InfeasibleError(f"no plan of overnight hubs and boats reaches every must-visit ({names})")
+    if request.min_stops_per_partner:  # a linkage tour shows every partner its days can reach
+        most = max(len(reached(pl, p)) for p in fit)
+        fit = [p for p in fit if len(reached(pl, p)) == most]
     fit.sort(key=lambda p: (-estimate(pl, p), p.key()))
     by_lands: dict[frozenset, list[Plan]] = {}
     for p in fit:
@@ -194,6 +198,13 @@ def estimate(pl: Planning, p: Plan) -> float:
 
 #: what a partner the plan cannot reach at all costs in the estimate (value units)
 MISSED_PARTNER = 1000
+
+
+def reached(pl: Planning, p: Plan) -> set[str]:
+    """The partners with a destination some day of plan ``p`` can take."""
+    estimate(pl, p)
+    cache = pl.memo["segment options"]
+    return {partner for s in p.segments for partner in cache[s][1]}
 
 
 def _estimate(pl: Planning, p: Plan) -> float:
@@ -244,5 +255,5 @@ def _estimate(pl: Planning, p: Plan) -> float:
     return value - road_cost * drive
 
 
-__all__ = ["candidate_plans", "rank_plans", "estimate", "hub_pool", "hub_value", "sequences", "nights_ok",
-           "island_nights_ok", "TOP_HUBS", "OTHER_HUBS", "MAX_HUBS", "TOP_PLANS"]
+__all__ = ["candidate_plans", "rank_plans", "estimate", "reached", "hub_pool", "hub_value", "sequences",
+           "nights_ok", "island_nights_ok", "TOP_HUBS", "OTHER_HUBS", "MAX_HUBS", "TOP_PLANS"]
