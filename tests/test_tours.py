@@ -67,3 +67,17 @@ def test_partnership_tours_are_clean(partnership, days):
     assert all(c.stops or c.reason for c in it.coverage)  # a partner with no stop says why
     if (partnership, days) in EVERY_PARTNER:
         assert all(c.stops for c in it.coverage), [(c.partner, c.reason) for c in it.coverage if not c.stops]
+
+
+def test_a_day_that_crosses_back_into_a_province_bans_its_cheaper_run():
+    """X → Y → X: the Y run (worth 5) goes, unless it is a kept stop; then the return to X goes."""
+    from types import SimpleNamespace
+
+    from tourlink.optimise.timing import zigzag_bans
+    province = {"a": "X", "b": "Y", "c": "X", "d": "Z"}
+    value = {"a": 10, "b": 5, "c": 20, "d": 1}
+    pl = SimpleNamespace(province=province.get, road_id=lambda v: v, value=value.get)
+    days = [SimpleNamespace(visits=["a", "b", "c"]), SimpleNamespace(visits=["a", "b", "d"])]
+    assert zigzag_bans(pl, days, frozenset()) == {("b", 0)}
+    assert zigzag_bans(pl, days, frozenset({"b"})) == {("c", 0)}
+    assert zigzag_bans(pl, days, frozenset({"b", "c"})) == frozenset()

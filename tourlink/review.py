@@ -26,7 +26,8 @@ rule                      flagged when
                           one kind (pagodas, temples, ...) in a day, or two long visits (2 h or
                           more) of one kind in the tour
 ``wait``                  the group waits an hour or more for a boat or a sight to open (a wait
-                          at a pier that holds the lunch pause is fine)
+                          at a pier that holds the lunch pause is fine; the check-in a ferry or
+                          flight asks for is no wait)
 ``one-night-island``      one night only where a crossing of 90 minutes or more lands
 ``coverage``              a partner area with no stop (a note when the plan says why)
 ========================  =====================================================================
@@ -275,7 +276,7 @@ def _waits(d: Day, r: Rules) -> list[Finding]:
     lunches = [s for s in d.stops if s.kind == "lunch"]
     for s in d.stops:
         if s.kind == "port":
-            wait = s.minutes
+            wait = s.minutes - _checkin(d, s)
             if any(lu.arrive >= s.arrive and lu.depart <= s.depart for lu in lunches):
                 continue
         elif s.kind == "destination" and s.visit_minutes:
@@ -287,6 +288,18 @@ def _waits(d: Day, r: Rules) -> list[Finding]:
             out += _flag("wait", d.index, f"the group waits {wait} min at {s.name} ({span})",
                          f"đoàn chờ {wait} phút tại {s.name} ({span})")
     return out
+
+
+def _checkin(d: Day, s: Stop) -> int:
+    """Minutes of check-in the timetable asks for before the boat or flight leaving port stop ``s``."""
+    from tourlink.transport import load_links
+
+    leg = next((g for g in d.legs if g.from_id == s.id and g.depart == s.depart
+                and g.mode not in ("road", "walk")), None)
+    if leg is None:
+        return 0
+    return max((lk.checkin_min for lk in load_links() if (lk.from_port, lk.to_port, lk.mode)
+                == (leg.from_id, leg.to_id, leg.mode)), default=0)
 
 
 def _kinds_per_day(d: Day, r: Rules, kinds: dict[str, str]) -> list[Finding]:

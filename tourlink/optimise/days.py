@@ -102,6 +102,16 @@ def evening_segments(pl: Planning, nights: tuple[str, ...]) -> tuple[Segment, ..
                  for d, hub in enumerate(nights))
 
 
+def _dawn_on_the_way(pl: Planning, a: str, b: str, cap: int) -> bool:
+    """Whether a dawn site (a floating market) lies within ``cap`` road minutes of a drive from
+    ``a`` to ``b``: only then may that day start at dawn (and end earlier for it)."""
+    key = ("dawn on the way", a, b, cap)
+    if key not in pl.memo:
+        pl.memo[key] = any(pl.minutes(a, pl.road_id(d)) + pl.minutes(pl.road_id(d), b) <= cap
+                           for d in pl.world.candidates if pl.dawn_site(d))
+    return pl.memo[key]
+
+
 def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> tuple[Segment, Segment] | None:
     """The two segments of a day from ``a`` to ``b`` that takes crossing ``c``.
 
@@ -130,7 +140,7 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
         return None
     pace = pl.request.pace
     visits_a = min(pace, max(0, round(pace * share)))
-    dawn_a = dawn and early_a == ds
+    dawn_a = dawn and early_a == ds and _dawn_on_the_way(pl, a, p, cap_a)
     # the day ends within MAX_DAY_MINUTES of the earliest it can start
     late_b = min(de, (pl.dawn_start if dawn_a else early_a) + MAX_DAY_MINUTES)
     if early_b + pl.minutes(q, b) > late_b:

@@ -41,7 +41,7 @@ from tourlink.optimise.planning import Planning
 from tourlink.optimise.precheck import precheck, why_unreachable
 from tourlink.optimise.problem import Problem, Solution, evaluate
 from tourlink.optimise.stops import place_stop
-from tourlink.optimise.timing import Timed, day_plans, time_days
+from tourlink.optimise.timing import Timed, day_plans, time_days, zigzag_bans
 from tourlink.optimise.world import World, load_world
 from tourlink.request import TourRequest
 
@@ -267,9 +267,11 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             else:
                 add.add(best)
         reprice = values is None and len({pl.kind(v) for v in visited}) < len(visited)
-        if not over and not add and not reprice:
+        zigzags = zigzag_bans(pl, days, required | frozenset(request.must))
+        if not over and not add and not reprice and not zigzags:
             break
-        banned = banned | variety.bans(pl, [d.visits for d in days], over)
+        # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag there)
+        banned = banned | variety.bans(pl, [d.visits for d in days], over) | {(v, -1) for v, _d in zigzags}
         required = required | frozenset(add)
         forced_last = frozenset(add)
         if reprice:
@@ -279,7 +281,9 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     problem, copies, sol, days, plans, removed = result
     leave = day_plans(p, copies, sol)[1]
     over = variety.over_caps(pl, [d.visits for d in days], keep=required)
-    if over:  # rounds ran out: the timing drops what is over a cap
+    over += [(v, d, "it would make the day cross back into a province") for v, d in
+             zigzag_bans(pl, days, required | frozenset(request.must))]
+    if over:  # rounds ran out: the timing drops what is over a cap or zigzags
         ban = {(v, d) for v, d, _why in over}
         plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]
                  for d, segs in enumerate(plans)]

@@ -295,6 +295,32 @@ def _zigzag(pl: Planning, dests: list[str]) -> bool:
     return len(seq) != len(set(seq))
 
 
+def zigzag_bans(pl: Planning, days: list[Timed], keep: frozenset[str]) -> frozenset[tuple[str, int]]:
+    """(visit, day) pairs to ban where a timed day still crosses back into a province: of the runs
+    between the province's two visits (and the return itself), the one of least value, unless it
+    holds a visit in ``keep`` (must-visits, coverage stops)."""
+    out: set[tuple[str, int]] = set()
+    for d, t in enumerate(days):
+        runs: list[tuple[str, list[str]]] = []
+        for v in t.visits:
+            p = pl.province(pl.road_id(v))
+            if runs and runs[-1][0] == p:
+                runs[-1][1].append(v)
+            else:
+                runs.append((p, [v]))
+        for i, (p, vs) in enumerate(runs):
+            first = next((j for j in range(i) if runs[j][0] == p), None)
+            if first is None:
+                continue
+            options = [r for _p, r in runs[first + 1:i]] + [vs]
+            options = [r for r in options if not keep & set(r)]
+            if options:
+                drop = min(options, key=lambda r: (sum(pl.value(x) for x in r), r))
+                out |= {(x, d) for x in drop}
+            break
+    return frozenset(out)
+
+
 def _untangled(pl: Planning, day: int, s: Segment, items: list[Item], ev, *, port_end: bool, by: int):
     """The segment timed with its visits reordered so that each province's visits are together (the
     lunch keeps its place in the order), when that costs at most ``UNTANGLE_MINUTES`` more road;
@@ -469,5 +495,6 @@ def visit_start_at(pl: Planning, day: int, dest: str, arrive_road: int, *,
     return None
 
 
-__all__ = ["Timed", "Broken", "Lunch", "day_plans", "time_days", "time_repaired", "time_day", "time_segment",
+__all__ = ["Timed", "Broken", "Lunch", "zigzag_bans", "day_plans", "time_days", "time_repaired", "time_day",
+           "time_segment",
            "best_departure", "day_limits", "cheapest", "visit_start_at", "visits_of"]
