@@ -40,7 +40,7 @@ from tourlink.errors import NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 #: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
 MODES = ("road", "fast_boat", "car_ferry", "boat")
 
@@ -559,7 +559,7 @@ def _port_coords(port_ids: set[str]) -> dict[str, tuple[float, float]]:
 def _cache_key(fingerprint: str, ids, lon, lat, port, boat, modes) -> str:
     h = hashlib.sha256()
     h.update(f"{CACHE_VERSION}|{fingerprint}|{','.join(modes)}|{roads.ACCESS_SPEED_KPH}|"
-             f"{roads.ACCESS_DETOUR}|".encode())
+             f"{roads.ACCESS_DETOUR}|{roads.MAX_ACCESS_M}|".encode())
     h.update("\x1f".join(ids).encode())
     h.update(np.round(lon, 6).tobytes() + np.round(lat, 6).tobytes())
     h.update("\x1f".join(p or "" for p in port).encode() + np.asarray(boat, float).tobytes())
