@@ -64,6 +64,9 @@ def test_stale_references_are_named_and_never_compared(tmp_path):
     assert old["gap_pct"] == "" and old["status"] == "stale: network"
     assert bench_plan.compare({"tour": "t", "score": 201.0}, ref, now)["status"] == "beaten"
     assert bench_plan.compare(row, None, now)["status"] == "no reference"
+    rescored = bench_plan.compare(row, ref, now, score=190.0)  # the scoring rule changed
+    assert rescored["gap_pct"] == "" and rescored["status"] == "stale: rules"
+    assert bench_plan.compare(row, ref, now, score=200.0)["status"] == "current"
     refs = {"t": {**ref, "runs": 3}}
     path = tmp_path / "plan.csv"
     path.write_text(bt.references_csv(refs), encoding="utf-8")
@@ -78,3 +81,5 @@ def test_a_tour_is_planned_checked_and_described_day_by_day():
     days = row["by_day"].split(" | ")
     assert len(days) == tour.request.days
     assert sum(len(d.split()) for d in days) == row["visits"]
+    assert bt.rescore(tour.request, row["by_day"]) == row["score"]  # what makes a reference current
+    assert bt.rescore(tour.request, "no-such-place") == -1.0

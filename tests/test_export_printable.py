@@ -105,3 +105,27 @@ def test_an_early_start_says_why(vi, en):
     """Bug 9: a day that leaves before day_start (07:30) says why (here the market at dawn)."""
     assert "khởi hành trước 07h30 để đến Chợ nổi Cái Răng lúc bình minh." in vi
     assert "departure before 07:30 to reach Cai Rang floating market at dawn." in en
+
+
+def test_a_lunch_taken_on_arrival_comes_after_the_drive_there():
+    """A lunch at the next site (the drive 10:00–11:00, lunch 11:00–12:00, the visit from 12:00) was
+    printed before the drive ("11h10–12h10 Ăn trưa" above "10h09–11h10 Di chuyển …")."""
+    from dataclasses import replace
+    from datetime import date
+
+    from fixtures_itinerary import _leg, _stop
+
+    from tourlink.export._common import timeline
+    from tourlink.itinerary import Day
+
+    hotel = _stop("h", "Khách sạn", 105.0, 10.0, 1, "08:00", "08:00", kind="lodging")
+    a = _stop("a", "Đình A", 105.1, 10.0, 1, "08:30", "10:00")
+    lunch = _stop("l", "Lunch stop near Chùa B", 105.2, 10.0, 1, "11:00", "12:00", kind="lunch")
+    b = _stop("b", "Chùa B", 105.2, 10.0, 1, "12:00", "13:00")
+    end = _stop("h", "Khách sạn", 105.0, 10.0, 1, "14:00", "14:00", kind="lodging")
+    legs = (_leg(hotel, a, "road", 10), _leg(a, b, "road", 40), _leg(b, end, "road", 40))
+    legs = (legs[0], replace(legs[1], arrive=lunch.arrive, minutes=60), legs[2])
+    day = Day(index=1, date=date(2026, 12, 10), start=hotel, end=end, stops=(a, lunch, b), legs=legs)
+    order = [getattr(x, "name", None) or f"{x.from_id}→{x.to_id}" for x in timeline(day)]
+    assert order == ["Khách sạn", "h→a", "Đình A", "a→b", "Lunch stop near Chùa B", "Chùa B", "b→h",
+                     "Khách sạn"]

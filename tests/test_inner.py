@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -268,6 +269,32 @@ def test_best_sequence_picks_the_right_hotel():
         best_sequence(build, [(7,), (7,)], max_iterations=50, time_limit=None)
     assert "any of the 2 hotel sequences" in str(err.value) and "50 iterations" in str(err.value)
     assert any("reaches its end" in r for r in err.value.reasons)  # the broken constraint is named
+
+
+def test_best_sequence_halves_the_field_and_continues_each_search(monkeypatch):
+    """Eight sequences screened at a quarter budget; then 4, 2, 1 go on, each round one budget in
+    all, each solve starting from that sequence's last solution; the last one standing wins."""
+    from tourlink.optimise import hotels
+    d = line([0, 10, 20])
+    calls = []
+
+    def fake_solve(problem, *, seed, time_limit, max_iterations, initial=None):
+        value = problem.clients[0].prize  # the sequence's worth: its one client's prize
+        calls.append((value, max_iterations, initial is not None))
+        sol, _ = evaluate(problem, [(0, [0])])
+        found = value * 10 if initial is None else initial.objective + 1  # each further search adds one
+        return dataclasses.replace(sol, objective=found)
+
+    def build(seq):
+        return Problem(d, d, (Client(1, 0, 0, 100, seq[0]),), (Vehicle(0, 0, 0, 100),))
+
+    monkeypatch.setattr(hotels, "solve", fake_solve)
+    seq, sol = hotels.best_sequence(build, [(v,) for v in (3, 8, 1, 7, 5, 2, 6, 4)], keep=4,
+                                    max_iterations=400, time_limit=None)
+    assert seq == (8,) and sol.objective == 80 + 3  # screened, then three more searches
+    assert [c for c in calls if not c[2]] == [(v, 100, False) for v in (3, 8, 1, 7, 5, 2, 6, 4)]
+    rounds = [c[:2] for c in calls if c[2]]
+    assert rounds == [(8, 100), (7, 100), (6, 100), (5, 100), (8, 200), (7, 200), (8, 400)]
 
 
 def test_a_start_from_another_problem_is_ignored_not_fatal():

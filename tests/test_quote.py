@@ -8,7 +8,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from fixtures_itinerary import _leg, _stop, famtrip
+from fixtures_itinerary import _leg, _stop, famtrip, t
 
 from tourlink.errors import InfeasibleError, ValidationError
 from tourlink.itinerary import Day, Itinerary
@@ -169,6 +169,54 @@ def test_car_ferry_takes_the_coach_and_a_coach_meets_the_group_at_another_port()
     assert 75 * detour < empty[0].quantity < 85 * detour  # Rạch Giá port → Hà Tiên ≈ 79 km straight
 
 
+def flying(*, island: bool = False) -> Itinerary:
+    """Hà Nội → fly to Cần Thơ → a day in the Delta → fly back from Tân Sơn Nhất, on one meridian:
+    hotel H 105.8 E 21.0 N, airport N 21.2 N (0.2° = 22.239 km straight), airport C 10.0 N, airport
+    S 10.8 N (0.8° = 88.956 km from C), hotel D in Cần Thơ (``island``: C, D and S on Phú Quốc).
+    Day 1: H → 30 km → N, flight to C, C → 20 km → D (night). Day 2: D → 150 km → S, flight to N,
+    N → 30 km → H (end)."""
+    north = dict(province_legacy="Hà Nội", province_2025="Hà Nội")
+    (cx, cy), (dx, dy), (sx, sy) = (((103.95, 10.17), (103.97, 10.22), (104.0, 10.3)) if island else
+                                    ((105.8, 10.0), (105.75, 10.03), (105.8, 10.8)))
+    h = _stop("lodging:h", "Hotel H", 105.8, 21.0, 1, "07:00", "07:00", kind="lodging", **north)
+    n = _stop("airport:n", "Airport N", 105.8, 21.2, 1, "08:00", "09:30", kind="port", **north)
+    c = _stop("airport:c", "Airport C", cx, cy, 1, "11:30", "11:30", kind="port", **P)
+    d = _stop("lodging:d", "Hotel D", dx, dy, 1, "12:00", "12:00", kind="lodging", **P)
+    day1 = Day(index=1, date=date(2026, 12, 10), start=h, end=d, stops=(n, c),
+               legs=(_leg(h, n, "road", 30.0), _leg(n, c, "flight", 1100.0, name="Test air"),
+                     _leg(c, d, "road", 20.0)))
+    d2 = dataclasses.replace(d, arrive=t(2, "07:00"), depart=t(2, "07:00"))
+    s = _stop("airport:s", "Airport S", sx, sy, 2, "10:00", "11:30", kind="port", **P)
+    n2 = dataclasses.replace(n, arrive=t(2, "13:00"), depart=t(2, "13:00"))
+    h2 = dataclasses.replace(h, arrive=t(2, "14:00"), depart=t(2, "14:00"))
+    day2 = Day(index=2, date=date(2026, 12, 11), start=d2, end=h2, stops=(s, n2), overnight=False,
+               legs=(_leg(d2, s, "road", 150.0), _leg(s, n2, "flight", 1100.0, name="Test air"),
+                     _leg(n2, h2, "road", 30.0)))
+    return Itinerary(days=(day1, day2), request={"group_size": 10}, title="Flying test")
+
+
+def test_a_flying_tour_hires_a_coach_per_region_for_its_own_days(rates):
+    """16 seats for 10 guests: 1,000,000 VND a day, 5,000 VND a km; empty drives × 1.5."""
+    q = quote(flying(), rates=rates)
+    coach = {day: sum(i.vnd for i in q.items if i.kind == "coach" and i.day == day) for day in (1, 2)}
+    assert coach[1] == (30 * 5000 + 1000000       # the Hà Nội coach takes the group to airport N ...
+                        + 33.4 * 5000             # ... and drives back to hotel H: 22.239 km × 1.5
+                        + 20 * 5000 + 1000000)    # the Cần Thơ coach meets the group at airport C
+    assert coach[2] == (150 * 5000 + 1000000      # the Cần Thơ coach to airport S ...
+                        + 133.4 * 5000            # ... and back to airport C: 88.956 km × 1.5
+                        + 30 * 5000 + 1000000)    # a Hà Nội coach meets the group at airport N
+    assert "local_coach" not in q.by_kind  # no island: every region has its own coach with its km
+    hires = [i.label for i in q.items if i.kind == "coach" and "day hire" in i.label]
+    assert hires == ["Coach 16 seats: day hire with driver",
+                     "Coach 16 seats from Airport C: day hire with driver",
+                     "Coach 16 seats from Airport C: day hire with driver",
+                     "Coach 16 seats from Airport N: day hire with driver"]
+    isle = quote(flying(island=True), rates=rates)  # Phú Quốc: a local coach by the day, no km
+    assert [(i.day, i.vnd) for i in isle.items if i.kind == "local_coach"] == [(1, 500000), (2, 500000)]
+    assert sum(i.vnd for i in isle.items if i.kind == "coach") == (30 * 5000 + 1000000 + 33.4 * 5000
+                                                                   + 30 * 5000 + 1000000)
+
+
 def test_tolls_are_measured_along_the_sections_a_leg_runs_on():
     """A leg named CT.01 along Mỹ Thuận - Cần Thơ (free) and Trung Lương - Mỹ Thuận (tolled per km)."""
     from tourlink.quote import _toll_sections
@@ -205,6 +253,33 @@ def test_river_boats_are_hired_by_the_boat_unless_the_leg_has_a_fare(rates):
     paid = dataclasses.replace(d1, stops=(d1.stops[0], market, *d1.stops[2:]))
     q3 = quote(dataclasses.replace(it, days=(paid, *it.days[1:])), rates=rates, group_size=20)
     assert "boat_hire" not in q3.by_kind and q3.by_kind["fees"] == q.by_kind["fees"] + 20 * 50000
+
+
+def test_a_site_with_a_boat_rate_of_its_own_pays_the_boat_and_its_fee(tmp_path):
+    """Thới Sơn: the fee (25,000 VND) is the pony cart; a rate keyed by the site hires the boat."""
+    it = famtrip()
+    d1 = it.days[0]
+
+    def with_site(**kw):
+        site = dataclasses.replace(d1.stops[1], fee_vnd=25000, **kw)
+        legs = tuple(dataclasses.replace(x, **{end: site.id for end in ("from_id", "to_id")
+                                               if getattr(x, end) == d1.stops[1].id}) for x in d1.legs)
+        day = dataclasses.replace(d1, stops=(d1.stops[0], site, *d1.stops[2:]), legs=legs)
+        return site, dataclasses.replace(it, days=(day, *it.days[1:]))
+
+    islet, paid = with_site()
+    path = tmp_path / "rates.csv"
+    path.write_text(RATES_CSV + f"boat_hire,{islet.id},,VND/boat,800000,test\n"
+                    f"boat_guests,{islet.id},,persons,15,test\n", encoding="utf-8")
+    q = quote(paid, rates=load_rates(path, bundled=False), group_size=20)
+    hire = [i for i in q.items if i.kind == "boat_hire"]
+    assert len(hire) == 1 and hire[0].quantity == 2 and hire[0].vnd == 1600000  # 21 people, 15 a boat
+    fee = [i for i in q.items if i.kind == "fees" and islet.name in i.label]
+    assert len(fee) == 1 and fee[0].vnd == 20 * 25000
+    assert "boat_hire" not in quote(paid, group_size=20).by_kind  # bundled: no own rate, the fee is the boat
+    _, thoi_son = with_site(id="osm-n7013181685", name="Cồn Thới Sơn")
+    bundled = [i for i in quote(thoi_son, group_size=20).items if i.kind == "boat_hire"]
+    assert len(bundled) == 1 and bundled[0].vnd == 2 * 650000 and bundled[0].estimate  # 21 people, 12 a boat
 
 
 def test_quote_round_trips_through_itinerary_json(rates, tmp_path):

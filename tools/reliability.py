@@ -14,7 +14,8 @@ what it should end with; the table counts the cases that end as expected.
 Interrupted writes send SIGINT to the process group (as Ctrl-C does) while ``export`` or
 ``plan --pack`` writes the pack, at increasing delays after the first file appears, and count
 what is left: in a new folder nothing or the whole pack; over an older pack the older pack
-intact or the whole new one; never a mix, never a temporary file.
+intact or the whole new one (byte for byte: ``SOURCE_DATE_EPOCH`` makes packs reproducible);
+never a mix, never a temporary file.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -35,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+EPOCH = "1767225600"  # every run makes the same files (reproducible packs)
 PLAN = ["plan", "--partnership", "kien-giang--hau-giang", "--days", "2", "--start", "Cần Thơ",
         "--date", "2026-12-10", "--iterations", "30", "--no-sea"]
 
@@ -46,7 +49,7 @@ def _limits() -> None:  # in the child: 2 GB of memory, its own process group
 def run_cli(argv: list[str], *, timeout: float = 60, cwd: Path | None = None) -> dict:
     """Run the CLI; return {code, outcome, stderr_lines, seconds}."""
     t0 = time.monotonic()
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", TQDM_DISABLE="1")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", TQDM_DISABLE="1", SOURCE_DATE_EPOCH=EPOCH)
     try:
         p = subprocess.run([PY, "-m", "tourlink", *argv], capture_output=True, text=True, timeout=timeout,
                            preexec_fn=_limits, cwd=cwd, env=env, errors="replace")
@@ -218,7 +221,8 @@ def check_offline(tmp: Path, good: Path) -> list[dict]:
     ):
         r = run_cli(argv)
         html = page.read_text(encoding="utf-8") if page.exists() else ""
-        web = html.count('src="http') + html.count('href="http')
+        loads = r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"https?:"  # what the page fetches, not <a> links
+        web = len(re.findall(loads, html))
         rows.append({"class": "5 offline map", "argv": label, "expect": "no web link",
                      "outcome": f"{web} web links" if html else r["outcome"], "ok": bool(html) and web == 0})
         print(f"{'ok ' if rows[-1]['ok'] else 'BAD'} 5 offline map     {rows[-1]['outcome']:<14} {label}")
@@ -235,7 +239,7 @@ def _interrupt(argv: list[str], target: Path, delay: float) -> None:
     parent = target.parent
     before = set(os.listdir(parent)) | set(os.listdir(target) if target.is_dir() else ())
     before_mtime = {p.name: p.stat().st_mtime_ns for p in target.iterdir()} if target.is_dir() else {}
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", TQDM_DISABLE="1")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", TQDM_DISABLE="1", SOURCE_DATE_EPOCH=EPOCH)
     p = subprocess.Popen([PY, "-m", "tourlink", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          start_new_session=True, env=env)
     t_end = time.monotonic() + 120
@@ -261,7 +265,8 @@ def measure_interrupts(tmp: Path, good: Path, *, repeat: int) -> list[dict]:
     """Interrupt export / plan --pack at increasing delays; count what is left."""
     full = tmp / "full"
     run_cli(["export", str(good), "--out", str(full)])
-    complete = set(_digest(full))
+    new = _digest(full)  # what an uninterrupted run writes, byte for byte
+    complete = set(new)
     old = tmp / "old-pack"
     run_cli(["export", str(good), "--out", str(old), "--formats", "json,map,gpx,kml,csv,html"])
     # an "older" pack: the same files from another title, so a mix shows
@@ -284,20 +289,17 @@ def measure_interrupts(tmp: Path, good: Path, *, repeat: int) -> list[dict]:
             if over_old:
                 run_cli(["export", str(older), "--out", str(out)])
             old_digest = _digest(out) if out.exists() else {}
-            delay = 0.02 * k * (3 if "plan" in label else 1)
+            delay = 0.05 * k * (4 if "plan" in label else 1)  # from mid-write to after the end
             _interrupt(argv_of(out), out, delay)
             left = _digest(out) if out.is_dir() else {}
             stray = [n for n in os.listdir(case) if n != "pack"]
             stray += [n for n in left if n.startswith(".") or n.endswith(".tmp")]
             if over_old:
                 state = ("old pack intact" if left == old_digest else
-                         "whole new pack" if set(left) >= complete - {"itinerary.vi.pdf", "itinerary.en.pdf"}
-                         and not set(left) & set(old_digest) - set(left) and _fresh(left, old_digest)
-                         else "mixed")
+                         "whole new pack" if _same(left, new) else "mixed")
             else:
                 state = ("nothing" if not out.exists() else "empty folder" if not left else
-                         "whole pack" if set(left) >= complete - {"itinerary.vi.pdf", "itinerary.en.pdf"}
-                         else f"{len(left)} of {len(complete)} files")
+                         "whole pack" if _same(left, new) else f"{len(left)} of {len(complete)} files")
             ok = state in ("nothing", "whole pack", "old pack intact", "whole new pack") and not stray
             rows.append({"class": label, "delay": delay, "state": state, "stray": stray, "ok": ok})
             print(f"{'ok ' if ok else 'BAD'} {label:<26} +{delay:.2f}s  {state}"
@@ -306,10 +308,9 @@ def measure_interrupts(tmp: Path, good: Path, *, repeat: int) -> list[dict]:
     return rows
 
 
-def _fresh(left: dict[str, str], old: dict[str, str]) -> bool:
-    """Every file of the older pack that is still there was rewritten (no old file beside new ones)."""
-    same = [n for n in left if n in old and left[n] == old[n] and n not in ("README.txt",)]
-    return not same or all(n in ("route.kmz",) for n in same)
+def _same(left: dict[str, str], new: dict[str, str]) -> bool:
+    """``left`` is the uninterrupted pack: the same files, the same bytes (PDFs: Chromium's own bytes)."""
+    return set(left) == set(new) and all(left[n] == new[n] for n in left if not n.endswith(".pdf"))
 
 
 def main() -> int:

@@ -8,16 +8,20 @@ changes a tour; the planner never imports this module.
 The costing model, for ``group_size`` guests plus one guide and one driver per coach:
 
 * **coach**: the smallest class (16/29/45 seats) that seats the group with its guide; above the
-  largest class, several coaches of equal size, each with its guide. Day rate for every day from
-  the first to the last day the coach is used, plus a rate per km on the road legs it drives. Where
-  the group crosses to an island by a passenger boat (or flies), the coach stays ashore: road legs
-  on the other side are driven by a **local coach** hired by the day, and a coach that meets the
-  group at another port drives there empty (straight line times a detour factor, per km).
+  largest class, several coaches of equal size, each with its guide. One coach per region the
+  group is in: a day rate for every day it is booked, plus a rate per km on the road legs it drives.
+  Where the group crosses by a passenger boat, the coach waits ashore (booked on the days between)
+  and meets the group where it lands again, driving there empty (straight line times a detour
+  factor, per km); an island is served by a **local coach** hired by the day. Where the group
+  flies, the coach drives back empty to where it was hired and is released; a coach of the region
+  the group lands in meets it at the airport and is booked for the days it drives there.
 * **tolls**: per km on each tolled expressway section a road leg names and runs along (its km on
   the section measured along the leg's path against the bundled road network).
 * **car ferry**: the vehicle fare of the crossing (``links.csv``) when the coach goes along.
 * **fares**: boat, ferry and flight fares per guest and guide; **boat hire** per boat for a river
-  boat out and back (floating markets), unless the site's fee already pays the shared boat.
+  boat out and back (floating markets), unless the site's fee already pays the shared boat; a
+  ``boat_hire`` rate keyed by the site says its fee is the islet's and the boat is hired (Thới Sơn:
+  the fee is the pony cart).
 * **lodging**: twin rooms (``ceil(guests / 2)``) per night by town and grade (stars), one twin room
   for the guide and driver of each coach; the single supplement is half a room per night.
 * **meals**: lunch on days that span noon, dinner on nights away, per guest and staff member, by
@@ -42,7 +46,7 @@ import io
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -62,8 +66,8 @@ RATE_KINDS: dict[str, tuple[str, str]] = {
     "room_factor": ("factor", "*"),
     "lunch": ("VND/guest", "place id, province or *"),
     "dinner": ("VND/guest", "lodging id, province or *"),
-    "boat_hire": ("VND/boat", "pier id, province or *"),
-    "boat_guests": ("persons", "pier id, province or *"),
+    "boat_hire": ("VND/boat", "site id (its boat is hired though it has a fee), pier id, province or *"),
+    "boat_guests": ("persons", "site id, pier id, province or *"),
     "guide_day": ("VND/day", "*"),
     "insurance_day": ("VND/guest-day", "*"),
     "margin": ("%", "*"),
@@ -581,25 +585,18 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
     coach_km = rates.need("coach_km", cls=cls, on=on)
     seats = f"{cls} seats"
 
-    # --- the coach: which days it serves, its km, where the group leaves it -----------------
-    with_group = True
-    parked: Any = None  # the stop where the coach waits while the group is across the water
-    across: Any = None  # where the group landed on the other side
-    first_day = last_day = None
+    # --- the coaches: one per region, the days it serves, its km, where the group leaves it ---
+    fleet = _Fleet(itinerary.days[0].start if itinerary.days else None)
     links = _sea_links()
     for day in itinerary.days:
         places = {s.id: s for s in (day.start, *day.stops, day.end)}
-        coach_km_day = 0.0
-        local: Any = False
-        used = False
+        fleet.start_day(day.index)
         for leg in day.legs:
             if leg.mode == "road":
-                if with_group:
-                    coach_km_day += leg.km
-                    used = True
+                coach = fleet.meet(day.index)
+                if not coach.local:
+                    coach.km[day.index] = coach.km.get(day.index, 0.0) + leg.km
                     _tolls(b, rates, leg, day.index, cls, coaches, on)
-                elif local is False:
-                    local = across
             elif leg.mode == "boat" and leg.fare_vnd:  # a boat with a fare: per person, each way
                 fare = Rate("fare", leg.from_id, "", leg.fare_vnd / max(1, planned_for),
                             source=f"fare of the planned boat leg for {planned_for} people")
@@ -607,11 +604,15 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                       n + coaches, "person", fare)
             elif leg.mode == "boat":  # a boat hired for the group, out and back
                 start, site = places.get(leg.from_id), places.get(leg.to_id)
-                if site is not None and site.kind == "destination" and site.fee_vnd:
-                    continue  # the site's fee per guest is the shared boat (floating markets)
+                mine = (site.id,) if site is not None and site.kind == "destination" else ()
+                own = rates.get("boat_hire", mine, on=on) if mine else None
+                hired = own is not None and own.key == site.id  # a rate of its own: the boat is hired
+                if mine and site.fee_vnd and not hired:
+                    continue  # the site's fee per guest is the shared boat (floating markets, ferries)
                 if start is not None and start.kind == "port":
-                    hire = rates.need("boat_hire", (leg.from_id, start.province_legacy), on=on)
-                    size = rates.need("boat_guests", (leg.from_id, start.province_legacy), on=on)
+                    keys = (*mine, leg.from_id, start.province_legacy)
+                    hire = rates.need("boat_hire", keys, on=on)
+                    size = rates.need("boat_guests", keys, on=on)
                     boats = math.ceil((n + coaches) / max(1, int(size.value)))
                     b.add("boat_hire", day.index, f"Boat hire {start.name}: {boats} boat(s) out and back",
                           boats, "boat", hire)
@@ -629,7 +630,7 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                 people = n + coaches
                 b.add("fares", day.index, f"{leg.name or leg.mode}: {n} guests + {coaches} guide(s)",
                       people, "person", fare)
-                if leg.mode == "car_ferry" and with_group:
+                if leg.mode == "car_ferry" and fleet.aboard():
                     vf = rates.get("vehicle_fare", named, on=on)
                     if vf is None and link is not None and link.vehicle_fare_vnd is not None:
                         vf = Rate("vehicle_fare", link.id, "", link.vehicle_fare_vnd,
@@ -639,32 +640,28 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
                                               "kind=vehicle_fare, key=<link id>", source=rates.origin)
                     b.add("vehicle_ferry", day.index, f"{leg.name}: {coaches} coach(es) with driver",
                           coaches, "vehicle", vf)
-                    used = True
-                elif with_group:  # the coach stays ashore where the group boards
-                    with_group, parked, across = False, places.get(leg.from_id), places.get(leg.to_id)
-                else:  # back on the coach's side: it meets the group where it lands
-                    with_group = True
-                    landed = places.get(leg.to_id)
-                    if parked is not None and landed is not None and parked.id != landed.id:
-                        detour = rates.need("reposition_detour", on=on).value
-                        empty = round(_km(parked, landed) * detour, 1)
-                        b.add("coach", day.index, f"Coach drives empty {parked.name} → {landed.name} "
-                              f"({empty:g} km, straight line × {detour:g})", empty * coaches, "km", coach_km)
-                    parked = None
-        if coach_km_day:
-            b.add("coach", day.index, f"Coach {seats}: {coach_km_day:.0f} km",
-                  round(coach_km_day, 1) * coaches, "km", coach_km)
-        if used or with_group:
-            first_day = day.index if first_day is None else first_day
-            last_day = day.index
-        if local is not False:
-            port = local
+                else:  # the coach cannot come along: it waits ashore, or goes home from an airport
+                    fleet.leave(places.get(leg.from_id), places.get(leg.to_id), day.index,
+                                flight=leg.mode == "flight")
+    detour = rates.need("reposition_detour", on=on).value if fleet.empty_drives else 1.0
+    for d, a, z in fleet.empty_drives:
+        empty = round(_km(a, z) * detour, 1)
+        b.add("coach", d, f"Coach drives empty {a.name} → {z.name} ({empty:g} km, straight line × "
+              f"{detour:g})", empty * coaches, "km", coach_km)
+    for coach in fleet.coaches:
+        what = f"Coach {seats}" + ("" if coach is fleet.coaches[0] or coach.base is None
+                                   else f" from {coach.base.name}")
+        if coach.local:
+            port = coach.base
             lc = rates.need("local_coach_day", (port.id, port.province_legacy) if port else (), cls, on=on)
-            b.add("local_coach", day.index, f"Local coach {seats}" + (f" from {port.name}" if port else ""),
-                  coaches, "day", lc)
-    if first_day is not None:
-        for d in range(first_day, last_day + 1):
-            b.add("coach", d, f"Coach {seats}: day hire with driver", coaches, "day", coach_day)
+            for d in sorted(coach.days()):
+                b.add("local_coach", d, f"Local coach {seats}" + (f" from {port.name}" if port else ""),
+                      coaches, "day", lc)
+            continue
+        for d, km in sorted(coach.km.items()):
+            b.add("coach", d, f"{what}: {km:.0f} km", round(km, 1) * coaches, "km", coach_km)
+        for d in sorted(coach.days()):
+            b.add("coach", d, f"{what}: day hire with driver", coaches, "day", coach_day)
 
     # --- lodging, meals, fees, guide, insurance --------------------------------------------
     rooms = math.ceil(n / 2)
@@ -727,6 +724,136 @@ def quote(itinerary, *, rates: Rates | None = None, group_size: int | None = Non
 def quote_of(itinerary) -> Quote:
     """The itinerary's own quote, or one from the bundled rates for the group of its request."""
     return itinerary.quote if getattr(itinerary, "quote", None) is not None else quote(itinerary)
+
+
+#: farthest (straight line, km) a coach waiting ashore drives empty to meet the group where it lands
+REACH_KM = 300.0
+
+
+@dataclass
+class _Coach:
+    """One coach hire: where it met the group (``base``), the days it is booked, its km per day."""
+
+    base: Any
+    local: bool = False  # a local coach hired by the day on an island (no km, the island's day rate)
+    spans: list[list[int]] = field(default_factory=list)  # booked [first, last] days
+    km: dict[int, float] = field(default_factory=dict)
+    waits_at: Any = None  # where it waits while the group is across the water (a boat crossing)
+
+    def book(self, day: int, *, again: bool = False) -> None:
+        if self.spans and not again:
+            self.spans[-1][1] = max(self.spans[-1][1], day)
+        else:
+            self.spans.append([day, day])
+
+    def days(self) -> set[int]:
+        return {d for a, z in self.spans for d in range(a, z + 1)}
+
+
+class _Fleet:
+    """The coaches of a tour, one per region the group is in.
+
+    The coach hired where the tour starts drives the group until it crosses without it (a fast
+    boat, a flight). Left at a boat crossing, a coach waits ashore (booked on the days between)
+    and meets the group where it lands again on the same land within :data:`REACH_KM`, driving
+    there empty. Left at an airport, it drives back empty to where it was hired and is released;
+    the group is met where it lands by a coach of that region, booked for the days it drives
+    there, or on an island (another road network than the tour's start) by a local coach hired
+    by the day.
+    """
+
+    def __init__(self, start) -> None:
+        self.coaches = [_Coach(start)]
+        self.active: _Coach | None = self.coaches[0]
+        self.landed: Any = None  # where the group landed after its last crossing without a coach
+        self.empty_drives: list[tuple[int, Any, Any]] = []  # (day, from, to) driven by a coach alone
+
+    def start_day(self, day: int) -> None:
+        if self.active is not None:
+            self.active.book(day)
+
+    def aboard(self) -> bool:
+        """True when the group's coach comes along on a car ferry (a local coach stays on its island)."""
+        return self.active is not None and not self.active.local
+
+    def leave(self, boards, lands, day: int, *, flight: bool) -> None:
+        """The group crosses from ``boards`` to ``lands`` without its coach."""
+        coach, self.active = self.active, None
+        self.landed = lands
+        if coach is not None and not coach.local:
+            if flight:  # released at the airport: it drives back to where it was hired
+                self._drive(day, boards, coach.base)
+            else:
+                coach.waits_at = boards
+        self.active = self._waiting(day)  # back where a coach waits: it meets the group at once
+
+    def meet(self, day: int) -> _Coach:
+        """The coach that drives the group's next road leg (booked on ``day``)."""
+        if self.active is None:
+            here, start = self.landed, self.coaches[0].base
+            island = here is not None and start is not None and _land(here) != _land(start)
+            self.active = _Coach(here, local=island)
+            self.coaches.append(self.active)
+            self.active.book(day, again=True)
+        return self.active
+
+    def _waiting(self, day: int) -> _Coach | None:
+        """The coach waiting ashore nearest to where the group landed, driven there; else None."""
+        here = self.landed
+        waiting = [c for c in self.coaches if c.waits_at is not None and here is not None
+                   and _km(c.waits_at, here) <= REACH_KM and _land(c.waits_at) == _land(here)]
+        if not waiting:
+            return None
+        coach = min(waiting, key=lambda c: _km(c.waits_at, here))
+        self._drive(day, coach.waits_at, here)
+        coach.waits_at = None
+        coach.book(day)
+        return coach
+
+    def _drive(self, day: int, a, z) -> None:
+        if a is not None and z is not None and _km(a, z) >= 1:
+            self.empty_drives.append((day, a, z))
+
+
+@functools.cache
+def _road_pieces():
+    """(lon, lat, piece) arrays of the bundled road nodes; a piece is a connected part of the
+    network (the mainland, Phú Quốc ...), or None without bundled roads."""
+    import numpy as np
+
+    from tourlink.errors import DataError
+    from tourlink.paths import data_file
+
+    try:
+        nodes, edges = data_file("roads_nodes.csv"), data_file("roads_edges.csv.gz")
+    except DataError:
+        return None
+    with open(nodes, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    parent = {r["id"]: r["id"] for r in rows}
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    with gzip.open(edges, "rt", encoding="utf-8", newline="") as fh:
+        for e in csv.DictReader(fh):
+            if e["u"] in parent and e["v"] in parent:
+                parent[root(e["u"])] = root(e["v"])
+    return (np.array([float(r["x"]) for r in rows]), np.array([float(r["y"]) for r in rows]),
+            [root(r["id"]) for r in rows])
+
+
+def _land(place):
+    """The piece of road network nearest to ``place`` (None without bundled roads)."""
+    pieces = _road_pieces()
+    if pieces is None or place is None:
+        return None
+    xs, ys, piece = pieces
+    scale = math.cos(math.radians(place.lat)) ** 2
+    return piece[int(((xs - place.lon) ** 2 * scale + (ys - place.lat) ** 2).argmin())]
 
 
 class _Builder:

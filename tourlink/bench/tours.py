@@ -6,10 +6,12 @@ with :func:`tourlink.optimise.outer.plan` and verified by the independent checke
 compared with a *reference*, the best score of long runs (several seeds × minutes) kept in
 ``benchmarks/references/plan.csv``.
 
-A reference holds only for what it was made on: :func:`digests` hashes the request (every field
-but ``seed``, ``time_limit`` and ``title``, defaults included), the catalogue (every bundled data
-file but the road network, rates and README) and the road network. A reference whose digests
-differ from today's is *stale*: reported as such, never compared.
+A reference holds only for what it was made on: :func:`request_digest` hashes the request (every
+field but ``seed``, ``time_limit`` and ``title``, defaults included), :func:`data_digests` the
+catalogue (every bundled data file but the road network, rates and README) and the road network;
+and the planner's scoring rule must still give the reference's own visits the reference score
+(:func:`rescore`). A reference that fails any of these is *stale*: reported as such (with what
+changed), never compared.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ _NOT_PLANNING = ("seed", "time_limit", "title")
 _NETWORK = ("roads_edges", "roads_nodes")
 _IGNORED = ("rates", "README")
 
-REF_COLUMNS = ["tour", "reference", "runs", "seconds_per_run", "cpu_seconds", "request", "catalogue",
+REF_COLUMNS = ["tour", "reference", "runs", "seconds_per_run", "clock", "cpu_seconds", "request", "catalogue",
                "network", "date", "code", "plan", "visits"]
 
 
@@ -78,9 +80,27 @@ def request_digest(request: TourRequest) -> str:
     return _hash([json.dumps(d, sort_keys=True, ensure_ascii=False, default=str).encode()])
 
 
-def stale(ref: dict, now: dict[str, str]) -> list[str]:
-    """What changed since reference ``ref`` was made (``request``, ``catalogue``, ``network``)."""
-    return [k for k in ("request", "catalogue", "network") if ref.get(k) != now.get(k)]
+def stale(ref: dict, now: dict[str, str], *, score: float | None = None) -> list[str]:
+    """What changed since reference ``ref`` was made (``request``, ``catalogue``, ``network``, and
+    ``rules`` when ``score``, its visits scored today, is not its score)."""
+    out = [k for k in ("request", "catalogue", "network") if ref.get(k) != now.get(k)]
+    if score is not None and abs(score - float(ref["reference"])) > 0.05:
+        out.append("rules")
+    return out
+
+
+def rescore(request: TourRequest, by_day: str, *, world=None) -> float:
+    """The score today's planner gives the visits ``by_day`` ("a b | c d": ids by day) of ``request``."""
+    from tourlink.optimise import variety
+    from tourlink.optimise.outer import load_world
+    from tourlink.optimise.planning import Planning
+
+    pl = Planning(world if world is not None else load_world(request), request)
+    visits = [v for day in by_day.split("|") for v in day.split()]
+    known = [v for v in visits if v in pl.world.places.index]
+    if len(known) < len(visits):
+        return -1.0  # a visit no longer in the catalogue: the reference cannot stand
+    return round(variety.tour_value(pl, known) / 10, 1)
 
 
 def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None = None,
@@ -124,5 +144,6 @@ def references_csv(refs: dict[str, dict]) -> str:
     return rows_to_csv(sorted(refs.values(), key=lambda r: r["tour"]), REF_COLUMNS)
 
 
-__all__ = ["Tour", "load_tours", "data_digests", "request_digest", "stale", "plan_tour", "read_references",
+__all__ = ["Tour", "load_tours", "data_digests", "request_digest", "stale", "rescore", "plan_tour",
+           "read_references",
            "references_csv", "REF_COLUMNS"]

@@ -64,7 +64,8 @@ def esc(text: object) -> str:
 def timeline(day: Day) -> list[Stop | Leg]:
     """Return the day in order: start, then each leg followed by the place it reaches.
 
-    Lunch stops (no leg of their own) come right after the stop they pause at.
+    A lunch stop (no leg of its own) comes where its time puts it: after the stop it pauses
+    at, or after the leg that brings the group to where it lunches before the visit.
     """
     out: list[Stop | Leg] = [day.start]
     legs = list(day.legs)
@@ -73,7 +74,14 @@ def timeline(day: Day) -> list[Stop | Leg]:
             out.append(legs.pop(0))
         out.append(stop)
     out.extend(legs)
-    return out
+    return sorted(out, key=_begins)  # stable: equal times keep the order above
+
+
+def _begins(item: Stop | Leg) -> tuple[datetime, int]:
+    """When an item begins; a lunch that begins as a leg leaves is taken on board (after the leg)."""
+    if isinstance(item, Leg):
+        return item.depart, 0
+    return item.arrive, 1 if item.kind == "lunch" else 0
 
 
 def places(day: Day) -> dict[str, Stop]:

@@ -280,8 +280,9 @@ def _totals(day: Day, lang: str) -> str:
     for key, modes in (("totals_water", SEA_MODES), ("totals_air", ("flight",))):
         legs = [leg for leg in day.legs if leg.mode in modes]
         if legs:
-            parts.append(L[key].format(km=_num(sum(leg.km for leg in legs), lang),
-                                       time=_dur(sum(leg.minutes for leg in legs), lang)))
+            km = sum(leg.km for leg in legs)
+            text = L[key].format(km=_num(km, lang), time=_dur(sum(leg.minutes for leg in legs), lang))
+            parts.append(text if km >= 0.5 else text.replace(" 0 km,", ""))  # a river boat: its time only
     return " · ".join(parts)
 
 

@@ -56,7 +56,7 @@ DAY_MINUTE_COST = 1
 ROAD_MINUTE_COST = 2
 #: road minutes a drive across a (legacy) province border counts for in the cost, so that a day
 #: reads as a line and does not cross back and forth; never in the road-hours cap
-BORDER_MINUTES = 20
+BORDER_MINUTES = 60
 #: road km of detour from a day's line (:meth:`Planning.excursion_km`) beyond which a visit is
 #: not offered to that day (a must-visit always is): no out-and-backs of 110 km or more
 MAX_EXCURSION_KM = 110
@@ -92,13 +92,17 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     world, request = pl.world, pl.request
     segs = plan.parts
     locs: list[str] = []
-    where: dict[str, int] = {}
+    prov: list[str] = []
+    where: dict[tuple[str, str], int] = {}
 
-    def loc(pid: str) -> int:
-        if pid not in where:
-            where[pid] = len(locs)
+    def loc(pid: str, province: str | None = None) -> int:
+        """The location of road place ``pid`` in ``province`` (a boat site's own, not its pier's)."""
+        key = (pid, pl.province(pid) if province is None else province)
+        if key not in where:
+            where[key] = len(locs)
             locs.append(pid)
-        return where[pid]
+            prov.append(key[1])
+        return where[key]
 
     for s in segs:
         loc(s.start), loc(s.end)
@@ -136,7 +140,8 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                 if e_srv > l_srv:
                     continue
                 off = s.day * 1440
-                clients.append(Client(location=loc(road), service=service, tw_early=off + e_srv,
+                clients.append(Client(location=loc(road, pl.province(dest)),
+                                      service=service, tw_early=off + e_srv,
                                       tw_late=off + l_srv, prize=value, required=dest in must and first,
                                       group=group_of[dest], name=dest, load=1))
                 copies.append(Copy(dest, k, e, lt, boat, road))
@@ -160,7 +165,6 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                                   name=f"lunch {k}"))
             copies.append(Copy("", k, e, lt + pl.lunch_minutes, 0, place))
             first = False
-    prov = [str(pl.get(x, "province_legacy")) for x in locs]
     vehicles = []
     for s in segs:
         off = s.day * 1440
@@ -170,7 +174,8 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
         vehicles.append(Vehicle(start=loc(s.start), end=loc(s.end), tw_early=off + early,
                                 tw_late=off + max(early, s.late), max_distance=s.cap + border,
                                 name=f"day {s.day + 1} {what} {pl.name(s.end)}",
-                                capacity=1 if s.evening else request.pace, distance_cost=ROAD_MINUTE_COST,
+                                capacity=1 if s.evening else (request.pace if s.visits is None else s.visits),
+                                max_duration=s.span, distance_cost=ROAD_MINUTE_COST,
                                 duration_cost=0 if s.evening else DAY_MINUTE_COST))
     idx = [world.matrix.index(x) for x in locs]
     sub = np.asarray(world.matrix.minutes, dtype=float)[np.ix_(idx, idx)]

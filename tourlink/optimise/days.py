@@ -28,6 +28,8 @@ class Segment:
     lunch: bool = False  # the lunch pause is reserved in this segment
     dawn: bool = False  # may start at dawn for a floating market
     evening: bool = False  # the evening block after check-in (hotel to hotel)
+    visits: int | None = None  # most visits in this part of the day (None: the request's pace)
+    span: int | None = None  # most minutes from leaving its start to reaching its end
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def make_segments(pl: Planning, nights: tuple[str, ...],
         if c is None:
             if pl.minutes(a, b) > min(de - ds - lm, cap):
                 return None
-            out.append(Segment(d, a, b, ds, de, cap, lunch=True, dawn=dawn))
+            out.append(Segment(d, a, b, ds, de, cap, lunch=True, dawn=dawn, span=MAX_DAY_MINUTES))
             continue
         split = _crossing_day(pl, c, a, b, dawn=dawn)
         if split is None:
@@ -87,6 +89,8 @@ def make_segments(pl: Planning, nights: tuple[str, ...],
 
 #: road minutes an evening block may spend (there and back)
 EVENING_ROAD_MINUTES = 60
+#: longest day from departure to arrival at the night's hotel (a dawn market day ends by 17:00)
+MAX_DAY_MINUTES = 12 * 60
 
 
 def evening_segments(pl: Planning, nights: tuple[str, ...]) -> tuple[Segment, ...]:
@@ -124,8 +128,15 @@ def _crossing_day(pl: Planning, c: Crossing, a: str, b: str, *, dawn: bool) -> t
     cap_a = max(int(cap * share), pl.minutes(a, p))
     if cap - cap_a < pl.minutes(q, b):
         return None
-    return (Segment(c.day, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn and early_a == ds),
-            Segment(c.day, q, b, early_b, de, cap - cap_a, lunch=lunch_b))
+    pace = pl.request.pace
+    visits_a = min(pace, max(0, round(pace * share)))
+    dawn_a = dawn and early_a == ds
+    # the day ends within MAX_DAY_MINUTES of the earliest it can start
+    late_b = min(de, (pl.dawn_start if dawn_a else early_a) + MAX_DAY_MINUTES)
+    if early_b + pl.minutes(q, b) > late_b:
+        return None
+    return (Segment(c.day, a, p, early_a, late_a, cap_a, lunch=lunch_a, dawn=dawn_a, visits=visits_a),
+            Segment(c.day, q, b, early_b, late_b, cap - cap_a, lunch=lunch_b, visits=pace - visits_a))
 
 
 def lunch_on_board(pl: Planning, c: Crossing) -> tuple[int, int] | None:
@@ -139,4 +150,4 @@ def lunch_on_board(pl: Planning, c: Crossing) -> tuple[int, int] | None:
 
 
 __all__ = ["Segment", "Plan", "day_places", "make_segments", "evening_segments", "lunch_on_board",
-           "EVENING_ROAD_MINUTES"]
+           "EVENING_ROAD_MINUTES", "MAX_DAY_MINUTES"]

@@ -2,8 +2,8 @@
 
 A tour of several routes chained through intermediate depots (hotels, overnight hubs): the
 caller knows how to build the :class:`Problem` for one sequence of intermediate depots;
-:func:`best_sequence` screens every candidate sequence with a short budget, then re-solves
-the most promising few with the rest, warm-started from their screening solutions.
+:func:`best_sequence` screens every candidate sequence with a short budget, then halves the
+most promising few round by round, each solve continuing from the sequence's last solution.
 """
 
 from __future__ import annotations
@@ -27,10 +27,15 @@ def _key(sol: Solution) -> tuple[int, int]:
 
 
 def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *, seed: int = 0,
-                  time_limit: float | None = 10.0, max_iterations: int | None = None, keep: int = 3,
-                  screen_share: float = 0.35, rank: Callable[[Seq], float] | None = None,
+                  time_limit: float | None = 10.0, max_iterations: int | None = None, keep: int = 4,
+                  screen_share: float = 0.25, rank: Callable[[Seq], float] | None = None,
                   screen: int = 16) -> tuple[Seq, Solution]:
     """Return the candidate hotel sequence with the best solution, and that solution.
+
+    Every candidate is screened with a short solve; then successive halving: the best ``keep``
+    go on, each from its own solution, and each round keeps the better half until one is left,
+    every round with the same share of the budget (so the last sequence standing gets the most
+    search, none of it thrown away).
 
     Parameters
     ----------
@@ -42,12 +47,12 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         Seed passed to every solve.
     time_limit
         Total wall-clock budget in seconds; ``screen_share`` of it is spread over screening
-        all candidates, the rest over re-solving the best ``keep``.
+        all candidates, the rest over the halving rounds.
     max_iterations
         Deterministic budget instead (or as well): each screening solve gets a quarter of it,
-        each re-solve all of it.
+        each halving round all of it, shared by the sequences of the round.
     keep
-        How many of the best screened sequences are re-solved.
+        How many of the best screened sequences go on to the halving rounds.
     rank
         A cheap estimate of a sequence's value: when given, only the ``screen`` best-ranked
         candidates are screened with the solver (an instance with hundreds of hotel sequences
@@ -56,8 +61,8 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         How many ranked candidates are screened (with ``rank`` only).
 
     With a time limit, screening stops when its share of the time is spent (after at least
-    ``keep`` candidates) and each re-solve gets what is left, so the whole call keeps to the
-    limit up to one solver set-up.
+    ``keep`` candidates) and each later solve gets its share of what is left, so the whole call
+    keeps to the limit up to one solver set-up.
 
     Raises
     ------
@@ -79,35 +84,43 @@ def best_sequence(build: Callable[[Seq], Problem], candidates: Sequence[Seq], *,
         order = sorted(range(len(candidates)), key=lambda k: (-rank(candidates[k]), k))
         candidates = [candidates[k] for k in sorted(order[:max(screen, keep)])]
     problems: dict[int, Problem] = {}
-    screened: list[tuple[tuple[int, int], int, Seq, Solution]] = []
+    pool: list[tuple[tuple[int, int], int, Solution]] = []  # (key, -index, solution)
     its = None if max_iterations is None else max(1, max_iterations // 4)
     for k, seq in enumerate(candidates):
         per = None
         if time_limit is not None:
             left = time_limit * screen_share - (time.perf_counter() - t0)
-            if left <= 0 and len(screened) >= keep:
-                log.debug("screening stopped after %d of %d sequences (time)", len(screened), len(candidates))
+            if left <= 0 and len(pool) >= keep:
+                log.debug("screening stopped after %d of %d sequences (time)", len(pool), len(candidates))
                 break
             per = max(0.0, left) / (len(candidates) - k)
         problems[k] = build(seq)
         sol = solve(problems[k], seed=seed, time_limit=per, max_iterations=its)
-        screened.append((_key(sol), -k, seq, sol))
-    screened.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    top = screened[:keep]  # re-solved even when screening found nothing feasible: more budget
-    best_key, best_k, best_seq, best_sol = top[0][0], -top[0][1], top[0][2], top[0][3]
-    for n, (_key0, negk, seq, sol) in enumerate(top):
-        left = None
-        if time_limit is not None:
-            left = max(0.0, (time_limit - (time.perf_counter() - t0)) / (len(top) - n))
-        again = solve(problems[-negk], seed=seed, time_limit=left, max_iterations=max_iterations,
-                      initial=sol)
-        log.debug("hotel sequence %r: screened %d, re-solved %d", seq, sol.prize, again.prize)
-        if _key(again) > best_key:
-            best_key, best_k, best_seq, best_sol = _key(again), -negk, seq, again
-    if not best_sol.feasible:
-        raise InfeasibleError(_reasons(problems[best_k], best_seq, best_sol, time_limit, max_iterations,
+        pool.append((_key(sol), -k, sol))
+    pool.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    pool = pool[:max(1, min(keep, len(pool)))]  # go on even when screening found nothing feasible
+    sizes = [len(pool)]
+    while sizes[-1] > 1:
+        sizes.append((sizes[-1] + 1) // 2)
+    for r, size in enumerate(sizes):
+        pool = pool[:size]
+        for n in range(size):
+            _key0, negk, sol = pool[n]
+            budget = None
+            if time_limit is not None:  # this round's share of what is left, split over its solves
+                budget = max(0.0, time_limit - (time.perf_counter() - t0)) / (len(sizes) - r) / (size - n)
+            again = solve(problems[-negk], seed=seed, time_limit=budget,
+                          max_iterations=None if max_iterations is None else max(1, max_iterations // size),
+                          initial=sol)
+            log.debug("hotel sequence %r, round %d: %d -> %d", candidates[-negk], r, sol.objective,
+                      again.objective)
+            pool[n] = (max(_key(again), _key(sol)), negk, again if _key(again) >= _key(sol) else sol)
+        pool.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    _key1, negk, best = pool[0]
+    if not best.feasible:
+        raise InfeasibleError(_reasons(problems[-negk], candidates[-negk], best, time_limit, max_iterations,
                                        n_candidates=len(candidates)))
-    return best_seq, best_sol
+    return candidates[-negk], best
 
 
 def _reasons(problem: Problem, seq, sol: Solution, time_limit: float | None, max_iterations: int | None,

@@ -52,7 +52,7 @@ _COST_CAP = 1 << 60
 SETTINGS = {"num_neighbours": 50, "num_iters_no_improvement": 150_000, "history_length": 300,
             "max_perturbations": 25, "penalty_top": 4.0, "extra_operators": (),
             "solutions_between_updates": 100, "greedy_start": True,
-            "random_restart": True, "first_share": 0.8}
+            "random_restart": True, "first_share": 0.8, "warm_restart": True}
 
 
 def prize_scale(problem: Problem) -> int:
@@ -271,7 +271,7 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
             initial = None
     if not starts and SETTINGS["greedy_start"] and (first := greedy(problem)):
         starts.append(pyvrp.Solution(data, [pyvrp.Route(data, r, k) for k, r in first]))
-    if not starts or SETTINGS["random_restart"]:
+    if not starts or (SETTINGS["random_restart"] and (initial is None or SETTINGS["warm_restart"])):
         starts.append(None)
     best: tuple[tuple[int, int], Solution] | None = None
     iterations = 0

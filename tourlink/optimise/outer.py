@@ -39,7 +39,7 @@ from tourlink.optimise.days import Plan
 from tourlink.optimise.nights import candidate_plans, rank_plans
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.precheck import precheck, why_unreachable
-from tourlink.optimise.problem import Problem, Solution
+from tourlink.optimise.problem import Problem, Solution, evaluate
 from tourlink.optimise.stops import place_stop
 from tourlink.optimise.timing import Timed, day_plans, time_days
 from tourlink.optimise.world import World, load_world
@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIME_LIMIT = 20.0
 #: solves of one plan at most: the first, then rounds for coverage, variety and repetition
-MAX_ROUNDS = 4
+MAX_ROUNDS = 6
 #: share of the time left that a round's re-solve gets (unless it is the last possible round), and
 #: the least time worth a re-solve
 ROUND_SHARE = 0.7
@@ -165,10 +165,22 @@ class _Result:
     planned: int  # visits the solver planned; the timed days keep ``len(visits)`` of them
 
 
-def _same_clients(a: Problem, b: Problem) -> bool:
-    """Whether a solution of ``a`` is a valid start for ``b`` (same visit options, in order)."""
-    key = [(c.location, c.group, c.tw_early, c.tw_late) for c in a.clients]
-    return key == [(c.location, c.group, c.tw_early, c.tw_late) for c in b.clients]
+def _carry(previous: tuple[Problem, Solution] | None, problem: Problem) -> Solution | None:
+    """The previous round's routes as a start for ``problem``: each visit found again by what it
+    stands for (name, place, window); a visit no longer offered is left out (None: nothing left)."""
+    if previous is None:
+        return None
+    old, sol = previous
+    where: dict[tuple, int] = {}
+    for i, c in enumerate(problem.clients):
+        where.setdefault((c.name, c.location, c.tw_early, c.tw_late), i)
+    routes = []
+    for r in sol.routes:
+        keys = [(c.name, c.location, c.tw_early, c.tw_late) for c in (old.clients[i] for i in r.clients)]
+        mapped = [where[k] for k in keys if k in where]
+        if mapped:
+            routes.append((r.vehicle, mapped))
+    return evaluate(problem, routes)[0] if routes else None
 
 
 def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max_iterations: int | None,
@@ -209,10 +221,10 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
                     given_up[pl.get(m, "partner")] = f"its stop {pl.name(m)} does not fit the days' hours"
                 required = required - frozenset(lost)
                 continue
-            # start from the previous round's answer when the clients are the same; a re-solve
+            # start from the previous round's answer (what is still offered of it); a re-solve
             # gets a share of what is left of the time limit (all of it in the last round), none
             # when nothing is left: the tour is then the last round's
-            start = previous[1] if previous and _same_clients(previous[0], problem) else None
+            start = _carry(previous, problem)
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left < MIN_SOLVE_SECONDS and result is not None:
                 for partner in coverage.uncovered(pl, [v for d in result[3] for v in d.visits]):
@@ -240,7 +252,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         days, plans, removed = time_days(pl, p, plans, leave)
         visited = [v for d in days for v in d.visits]
         result = (problem, copies, sol, days, plans, removed)
-        over = variety.over_caps(pl, [d.visits for d in days])
+        over = variety.over_caps(pl, [d.visits for d in days], keep=required)
         add: set[str] = set()
         for partner in coverage.uncovered(pl, visited):
             if partner in given_up:
@@ -253,7 +265,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         reprice = values is None and len({pl.kind(v) for v in visited}) < len(visited)
         if not over and not add and not reprice:
             break
-        banned = banned | frozenset((v, d) for v, d, _why in over)
+        banned = banned | variety.bans(pl, [d.visits for d in days], over)
         required = required | frozenset(add)
         forced_last = frozenset(add)
         if reprice:
@@ -262,7 +274,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
     problem, copies, sol, days, plans, removed = result
     leave = day_plans(p, copies, sol)[1]
-    over = variety.over_caps(pl, [d.visits for d in days])
+    over = variety.over_caps(pl, [d.visits for d in days], keep=required)
     if over:  # rounds ran out: the timing drops what is over a cap
         ban = {(v, d) for v, d, _why in over}
         plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]

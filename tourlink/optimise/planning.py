@@ -59,6 +59,7 @@ class Planning:
         self._prizes: dict[str, int] = {}
         self._values: dict[str, int] = {}
         self._kinds = world.places["category"].to_dict() if "category" in world.places else {}
+        self._provinces = world.places["province_legacy"].astype(str).to_dict()
         self._zones: dict[str, tuple[int, int]] | None = None
         self.memo: dict[Any, Any] = {}  # per-concern caches (estimates, segment options)
 
@@ -134,6 +135,10 @@ class Planning:
             above = max(0.0, float(r["score"]) - SCORE_FLOOR)
             self._values[dest] = int(round(10 * above * self.request.weight(tuple(r["themes"]))))
         return self._values[dest]
+
+    def province(self, pid: str) -> str:
+        """The legacy province of a place ("" if unknown)."""
+        return self._provinces.get(pid, "")
 
     def kind(self, dest: str) -> str:
         """The catalogue kind of a destination (museum, pagoda, floating_market, ...; "" if none)."""

@@ -12,6 +12,7 @@ cap drops the paid visit worth least per đồng.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -202,18 +203,25 @@ def time_day(pl: Planning, day: int, segs: list[Segment], lists: list[list[Item]
             if not has_lunch:
                 raise
             ev = _lunch_anywhere(pl, day, s, visits_of(items), t0)  # where the solver put it breaks
+        if port_end and first_seg and _ready(ev) < crossing.board_by:  # reach the port no earlier than needed
+            with contextlib.suppress(Broken):
+                later = time_segment(pl, day, s, items, ev[2] + crossing.board_by - _ready(ev), port_end=True)
+                ev = later if _ready(later) <= crossing.board_by else ev
         if port_end and ev[4] is None and has_lunch and crossing.board_by - ev[3] >= lm:
             # the group would wait at the pier: lunch there, while waiting for the boat
             with contextlib.suppress(Broken):
                 pier = time_segment(pl, day, s, [*visits_of(items), Lunch(s.end)], ev[2], port_end=True)
-                ev = pier if pier[4] is not None and pier[3] <= crossing.board_by else ev
+                ev = pier if pier[4] is not None and _ready(pier) <= crossing.board_by else ev
+        if _zigzag(pl, visits_of(items)):  # the solver's order crosses back into a province
+            ev = _untangled(pl, day, s, items, ev, port_end=port_end,
+                            by=crossing.board_by if port_end else s.late) or ev
         seg_stops, seg_legs, dep, arr, pier_lunch = ev
         if first_seg:
             start_depart = dep
         stops.extend(seg_stops)
         legs.extend(seg_legs)
         if crossing is not None and i == 0:
-            if arr > crossing.board_by:
+            if _ready(ev) > crossing.board_by:
                 raise Broken(f"misses the {hhmm(crossing.depart)} boat at {pl.name(crossing.link.from_port)}")
             wait, leg, ashore = crossing_stops(pl, crossing, arr)
             stops.append(wait)
@@ -270,6 +278,52 @@ def best_departure(pl: Planning, s: Segment, dests: list[str]) -> int:
         if arrive_site <= late:
             return max(earliest, e - boat - travel)
     return s.early
+
+
+#: road minutes a day may add to keep each province's visits together
+UNTANGLE_MINUTES = 45
+
+
+def _zigzag(pl: Planning, dests: list[str]) -> bool:
+    """Whether the visits leave a province and come back to it."""
+    seq: list[str] = []
+    for d in dests:
+        p = pl.province(d)
+        if not seq or seq[-1] != p:
+            seq.append(p)
+    return len(seq) != len(set(seq))
+
+
+def _untangled(pl: Planning, day: int, s: Segment, items: list[Item], ev, *, port_end: bool, by: int):
+    """The segment timed with its visits reordered so that each province's visits are together (the
+    lunch keeps its place in the order), when that costs at most ``UNTANGLE_MINUTES`` more road;
+    None when no such order fits."""
+    dests = visits_of(items)
+    if len(dests) > 6:
+        return None
+    slots = [i for i, x in enumerate(items) if isinstance(x, str)]
+    road = sum(leg.minutes for leg in ev[1] if leg.mode == "road")
+    best = None
+    for order in itertools.permutations(dests):
+        if order == tuple(dests) or _zigzag(pl, list(order)):
+            continue
+        trial = [x if isinstance(x, str) else Lunch("") for x in items]  # lunch where the group is
+        for i, d in zip(slots, order, strict=True):
+            trial[i] = d
+        try:
+            got = time_segment(pl, day, s, trial, ev[2], port_end=port_end)
+        except Broken:
+            continue
+        extra = sum(leg.minutes for leg in got[1] if leg.mode == "road") - road
+        if _ready(got) <= by and extra <= UNTANGLE_MINUTES and (best is None or extra < best[0]):
+            best = (extra, got)
+    return None if best is None else best[1]
+
+
+def _ready(ev) -> int:
+    """When the group of a timed segment is ready to leave its end: on arrival, or after a lunch
+    taken there (at the pier)."""
+    return ev[3] if ev[4] is None else max(ev[3], ev[4][1])
 
 
 def _idle_start(ev) -> int:

@@ -102,32 +102,46 @@ def _groups(pl: Planning) -> dict[str, int]:
     return {c: find(i) for i, c in enumerate(cands)}
 
 
-def over_caps(pl: Planning, days: Iterable[Iterable[str]]) -> list[tuple[str, int, str]]:
+def over_caps(pl: Planning, days: Iterable[Iterable[str]], *,
+              keep: frozenset[str] = frozenset()) -> list[tuple[str, int, str]]:
     """Visits beyond a cap, least valuable first out: ``(dest, day, why)``.
 
     ``days`` holds each day's visits in order. A visit over the tour cap of its kind is named
     with day -1 (ban it from the tour); one over ``MAX_PER_DAY`` with its day (ban it that day).
-    Must-visits are never named.
+    Must-visits and ``keep`` (stops the planner requires) are never named.
     """
     tour_caps = caps(pl)
+    keep = frozenset(pl.request.must) | keep
     out: list[tuple[str, int, str]] = []
     visits = [(v, d) for d, vs in enumerate(days) for v in vs]
     by_kind: dict[str, list[tuple[str, int]]] = {}
     for v, d in visits:
         by_kind.setdefault(pl.kind(v), []).append((v, d))
     for kind, vs in sorted(by_kind.items()):
-        ranked = sorted(vs, key=lambda x: (x[0] not in pl.request.must, -pl.value(x[0]), x[0]))
+        ranked = sorted(vs, key=lambda x: (x[0] not in keep, -pl.value(x[0]), x[0]))
         cap = tour_caps.get(kind)
         if cap is not None and len(ranked) > cap:
             out += [(v, -1, f"variety: more than {cap} {kind.replace('_', ' ')} in the tour")
-                    for v, _d in ranked[cap:] if v not in pl.request.must]
+                    for v, _d in ranked[cap:] if v not in keep]
             ranked = ranked[:cap]
         per_day: dict[int, int] = {}
         for v, d in ranked:
             per_day[d] = per_day.get(d, 0) + 1
-            if per_day[d] > MAX_PER_DAY and v not in pl.request.must:
+            if per_day[d] > MAX_PER_DAY and v not in keep:
                 out.append((v, d, f"variety: more than {MAX_PER_DAY} {kind.replace('_', ' ')} in a day"))
     return out
+
+
+def bans(pl: Planning, days: list[list[str]], over: list[tuple[str, int, str]]) -> frozenset[tuple[str, int]]:
+    """What to ban for the next solve when visits are ``over`` a cap: each of them, and every other
+    candidate of its kind where the cap is now full (that day, or the tour), so that the next solve
+    cannot swap one repeat for another."""
+    out = {(v, d) for v, d, _why in over}
+    kept = {v for vs in days for v in vs} - {v for v, _d, _why in over}
+    for v, d, _why in over:
+        kind = pl.kind(v)
+        out |= {(c, d) for c in pl.world.candidates if pl.kind(c) == kind and c not in kept}
+    return frozenset(out)
 
 
 def decay_of(pl: Planning, dest: str) -> float:
@@ -167,5 +181,5 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, h)))
 
 
-__all__ = ["groups", "caps", "over_caps", "repriced", "tour_value", "site_name", "decay_of",
+__all__ = ["groups", "caps", "over_caps", "bans", "repriced", "tour_value", "site_name", "decay_of",
            "SAME_SITE_M", "DEFAULT_CAPS", "MAX_PER_DAY", "LONG_VISIT_MINUTES", "DECAY", "THEMED_DECAY"]
