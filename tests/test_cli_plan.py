@@ -99,13 +99,13 @@ def test_every_request_flag_sets_its_field(synthetic, tmp_path, capsys):
             "--title", "Đoàn khảo sát", "--day-start", "08:00", "--day-end", "17:30",
             "--lunch", "11:00-13:00",
             "--lunch-minutes", "45", "--max-road-hours", "5", "--pace", "3", "--min-stops", "0",
-            "--group-size", "25", "--out", str(tmp_path)]
+            "--group-size", "25", "--evening", "--out", str(tmp_path)]
     assert main(argv) == 0, capsys.readouterr().err
     r = json.loads((tmp_path / "itinerary.json").read_text(encoding="utf-8"))["request"]
     assert (r["title"], r["day_start"], r["day_end"], r["lunch_start"], r["lunch_end"]) == (
         "Đoàn khảo sát", "08:00", "17:30", "11:00", "13:00")
     assert (r["lunch_minutes"], r["max_road_hours"], r["pace"]) == (45, 5.0, 3)
-    assert (r["min_stops_per_partner"], r["group_size"]) == (0, 25)
+    assert (r["min_stops_per_partner"], r["group_size"], r["evening"]) == (0, 25, True)
 
 
 def test_flags_override_the_request_file(synthetic, tmp_path, capsys):

@@ -107,6 +107,8 @@ def add_request_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-sea", action="store_true", help="no sea crossings (islands left out)")
     p.add_argument("--fly", action="store_true",
                    help="domestic flights allowed (modes road, boat, flight): a day too far to drive may fly")
+    p.add_argument("--evening", action="store_true",
+                   help="an evening block after check-in (night market, dinner cruise, show near the hotel)")
 
 
 def folder(text: str) -> Path:
@@ -152,6 +154,8 @@ def request_from_args(args: argparse.Namespace) -> Any:
         data.pop("provinces", None)
     if args.no_sea:
         data["sea"] = False
+    if getattr(args, "evening", False):
+        data["evening"] = True
     if getattr(args, "fly", False):
         data["modes"] = list(dict.fromkeys([*(data.get("modes") or ("road", "boat")), "flight"]))
     if args.theme:

@@ -95,9 +95,9 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     prov: list[str] = []
     where: dict[tuple[str, str], int] = {}
 
-    def loc(pid: str, province: str | None = None) -> int:
-        """The location of road place ``pid`` in ``province`` (a boat site's own, not its pier's)."""
-        key = (pid, pl.province(pid) if province is None else province)
+    def loc(pid: str) -> int:
+        """The location of road place ``pid`` (a site reached by boat: its pier, where the coach waits)."""
+        key = (pid, pl.province(pid))
         if key not in where:
             where[key] = len(locs)
             locs.append(pid)
@@ -140,7 +140,7 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                 if e_srv > l_srv:
                     continue
                 off = s.day * 1440
-                clients.append(Client(location=loc(road, pl.province(dest)),
+                clients.append(Client(location=loc(road),
                                       service=service, tw_early=off + e_srv,
                                       tw_late=off + l_srv, prize=value, required=dest in must and first,
                                       group=group_of[dest], name=dest, load=1))

@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 DEFAULT_TIME_LIMIT = 20.0
 #: solves of one plan at most: the first, then rounds for coverage, variety and repetition
 MAX_ROUNDS = 6
+#: share of the search time that goes to choosing the plan (the rest to its rounds)
+SEQUENCE_SHARE = 0.75
+#: plans that go on from screening to the halving rounds (:func:`~tourlink.optimise.hotels.best_sequence`)
+SEQUENCE_KEEP = 3
 #: share of the time left that a round's re-solve gets (unless it is the last possible round), and
 #: the least time worth a re-solve
 ROUND_SHARE = 0.7
@@ -107,13 +111,13 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     if not built:
         raise InfeasibleError(sorted(set(errors)))
     deadline = None if time_limit is None else t0 + time_limit
-    share = None if time_limit is None else 0.75 * max(0.5, time_limit - (time.perf_counter() - t0))
+    share = None if time_limit is None else SEQUENCE_SHARE * max(0.5, time_limit - (time.perf_counter() - t0))
     from tourlink.optimise.hotels import best_sequence
     order = list(built)
     try:
         with _quiet_solver():
             key, sol = best_sequence(lambda k: built[k][1], order, seed=seed, time_limit=share,
-                                     max_iterations=max_iterations, keep=min(3, len(order)))
+                                     max_iterations=max_iterations, keep=min(SEQUENCE_KEEP, len(order)))
     except InfeasibleError as exc:
         raise InfeasibleError(sorted(set(errors)) + exc.reasons) from None
     progress(0.8, sol.prize / 10)

@@ -285,10 +285,11 @@ UNTANGLE_MINUTES = 45
 
 
 def _zigzag(pl: Planning, dests: list[str]) -> bool:
-    """Whether the visits leave a province and come back to it."""
+    """Whether the visits leave a province and come back to it (a site reached by boat counts where
+    the coach waits: its pier's province)."""
     seq: list[str] = []
     for d in dests:
-        p = pl.province(d)
+        p = pl.province(pl.road_id(d))
         if not seq or seq[-1] != p:
             seq.append(p)
     return len(seq) != len(set(seq))
@@ -310,13 +311,15 @@ def _untangled(pl: Planning, day: int, s: Segment, items: list[Item], ev, *, por
         trial = [x if isinstance(x, str) else Lunch("") for x in items]  # lunch where the group is
         for i, d in zip(slots, order, strict=True):
             trial[i] = d
-        try:
-            got = time_segment(pl, day, s, trial, ev[2], port_end=port_end)
-        except Broken:
-            continue
-        extra = sum(leg.minutes for leg in got[1] if leg.mode == "road") - road
-        if _ready(got) <= by and extra <= UNTANGLE_MINUTES and (best is None or extra < best[0]):
-            best = (extra, got)
+        for t0 in dict.fromkeys((ev[2], s.early)):  # the solver's departure, else the day's start
+            try:
+                got = time_segment(pl, day, s, trial, t0, port_end=port_end)
+            except Broken:
+                continue
+            extra = sum(leg.minutes for leg in got[1] if leg.mode == "road") - road
+            if _ready(got) <= by and extra <= UNTANGLE_MINUTES and (best is None or extra < best[0]):
+                best = (extra, got)
+                break
     return None if best is None else best[1]
 
 

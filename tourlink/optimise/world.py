@@ -163,23 +163,28 @@ def resolve_place(name: str, places: pd.DataFrame, *, what: str = "place") -> st
         return name
     key = fold(name)
     order = {"lodging": 0, "port": 1, "destination": 2}
+    cols = ("kind", "name", "name_en", "town", "province_legacy")
+    # plain tuples: iterrows is slow on a national catalogue
+    rows = [(str(pid), dict(zip(cols, vals, strict=True)))
+            for pid, *vals in zip(places.index, *(places[c] if c in places else [""] * len(places)
+                                                   for c in cols), strict=True)]
     hits = []
-    for pid, r in places.iterrows():
-        names = [r.get("name", ""), r.get("name_en", ""), r.get("town", "")]
+    for pid, r in rows:
+        names = [r["name"], r["name_en"], r["town"]]
         if any(isinstance(n, str) and n and fold(n) == key for n in names):
-            hits.append((order.get(r["kind"], 3), str(pid)))
+            hits.append((order.get(r["kind"], 3), pid))
     if not hits:
-        for pid, r in places.iterrows():
-            names = [r.get("town", ""), r.get("province_legacy", "")]
+        for pid, r in rows:
+            names = [r["town"], r["province_legacy"]]
             if r["kind"] == "lodging" and any(isinstance(n, str) and n and key in fold(n) for n in names):
-                hits.append((0, str(pid)))
+                hits.append((0, pid))
     if not hits:  # "Cantho" for "Cần Thơ": ignore spaces
         tight = key.replace(" ", "")
-        for pid, r in places.iterrows():
-            names = [r.get("name", ""), r.get("town", ""), r.get("province_legacy", "")]
+        for pid, r in rows:
+            names = [r["name"], r["town"], r["province_legacy"]]
             if r["kind"] == "lodging" and any(isinstance(n, str) and n and tight in fold(n).replace(" ", "")
                                               for n in names):
-                hits.append((0, str(pid)))
+                hits.append((0, pid))
     if hits:
         return sorted(hits)[0][1]
     import difflib
