@@ -138,10 +138,20 @@ def test_matrix_from_arrays_answers_legs_without_paths():
     assert (leg.km, leg.minutes, leg.geometry) == (21.0, 31.0, [])
 
 
-def test_offshore_place_is_unreachable_by_road(line):
-    with pytest.warns(UserWarning, match="1 beyond 50 km are unreachable by road"):
-        M = matrix.travel_matrix(places(a=(105.0, 10.0), island=(105.0, 9.4)), network=line)
-    assert np.isinf(M.minutes[0, 1]) and np.isinf(M.km[1, 0]) and M.minutes[1, 1] == 0
+def test_no_coach_time_over_more_than_2_km_of_straight_line(line, monkeypatch):
+    """Issue #11 item 4: a place with no road within 2 km is unreachable by road (infinite row and
+    column), unless it has a pier near a road: the coach drives there and the boat takes over."""
+    monkeypatch.setattr(matrix, "_port_coords", lambda ids: {"pier": (105.02, 10.0)})
+    P = places(a=(105.0, 10.0), near=(105.01, 10.017), far=(105.01, 10.019), islet=(105.03, 10.05))
+    P["access_port"] = ["", "", "", "pier"]  # near: 1.89 km from the road, far: 2.11 km, islet: 6 km
+    P["access_boat_minutes"] = [0, 0, 0, 20]
+    with pytest.warns(UserWarning, match=r"1 place\(s\) have no road within 2 km: far \(2\.1 km\)"):
+        M = matrix.travel_matrix(P, network=line)
+    assert list(M.off_road) == [False, False, True, False]
+    assert np.isfinite(M.minutes[0, 1]) and np.isinf(M.minutes[0, 2]) and np.isinf(M.km[2, 1])
+    assert M.minutes[2, 2] == 0 and M.minutes[0, 3] == pytest.approx((109.5 + 219) / 60 + 20, abs=1e-3)
+    access = [st["km"] for st in M.leg("a", "near").steps if st["mode"] == "access"]
+    assert max(access) == pytest.approx(1.89 * roads.ACCESS_DETOUR, abs=0.01)
 
 
 def test_matrix_runs_unchanged_on_an_osm_street_network():
@@ -184,7 +194,7 @@ def _same(P, G, modes=("road",)):
     return A
 
 
-@pytest.mark.filterwarnings("ignore:.*from the road network")
+@pytest.mark.filterwarnings("ignore:.*have no road within")
 def test_contracted_search_gives_the_minutes_and_km_of_the_whole_network():
     """Dead ends and chains out of the search change nothing: catalogue places (many on modelled
     local roads, i.e. dead ends) and points near random edges, on roads and with the boats."""

@@ -195,6 +195,35 @@ def test_island_must_visit_without_sea_crossings_is_explained():
         run(r)
 
 
+def _far_world(r: TourRequest) -> World:
+    """The synthetic world plus a flagship cape 11 km from Alpha with no road within 2 km (9.2 km)."""
+    from dataclasses import replace
+    extra = [_row("far", "Far cape", 8, 8, "01", score=95, kind="viewpoint", themes="nature",
+                  visit_minutes=30, opening_hours="Mo-Su 06:00-18:00", fee_vnd=0)]
+    world = make_world(r, extra=extra)
+    m, k = world.matrix, world.matrix.index("far")
+    for a in (m.minutes, m.km):
+        a[k, :] = a[:, k] = np.inf
+        a[k, k] = 0.0
+    m.access_km = np.where(np.array(m.ids) == "far", 9.2 * 1.3, 0.1)
+    m.off_road = m.access_km > 2.6
+    return replace(world, comp={}, no_road={})
+
+
+def test_a_place_without_a_road_is_dropped_with_the_reason():
+    """Issue #11 item 4: no coach time over more than 2 km of straight line. The cape is not offered
+    to the coach plan, the dropped list says why; as a must-visit it is refused with that reason."""
+    r = req(days=1, min_stops_per_partner=0, dawn=False, sea=False)
+    it = plan(r, world=_far_world(r), max_iterations=300, seed=0)
+    why = {d.id: d.reason for d in it.dropped}
+    assert "far" not in {s.id for s in it.visits}
+    assert why["far"] == ("no road within 2 km (the nearest is 9.2 km away) and no boat from a pier: "
+                          "not offered to a coach plan")
+    r = req(days=1, min_stops_per_partner=0, dawn=False, sea=False, must=("far",))
+    with pytest.raises(InfeasibleError, match="must-visit Far cape: no road within 2 km"):
+        plan(r, world=_far_world(r), max_iterations=300, seed=0)
+
+
 def test_impossible_requests_say_why():
     with pytest.raises(InfeasibleError, match="closed on every tour day"):
         run(req(days=1, must=("a3",), start_date=date(2026, 12, 7)))  # a Monday

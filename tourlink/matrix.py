@@ -11,8 +11,9 @@ A place reached by boat from a pier (``access_port`` with
 ``access_boat_minutes``, e.g. a floating market) is timed to the pier by road plus the boat
 minutes, reported as :attr:`LegInfo.boat_minutes`.
 
-A place more than :data:`tourlink.roads.MAX_ACCESS_M` from any road (an offshore island)
-is unreachable by road: its row and column are infinite.
+No coach time rests on more than :data:`tourlink.roads.MAX_ACCESS_M` (2 km) of straight line: a
+place (or its pier) with no road that close — an offshore island, a cape or park without a road —
+is unreachable by road: its row and column are infinite (:attr:`TravelMatrix.off_road`).
 
 Results are cached as ``.npz`` in :data:`tourlink.paths.CACHE_DIR` (``TOURLINK_CACHE``) by
 data version: the network fingerprint plus the place ids and coordinates.
@@ -39,7 +40,7 @@ from tourlink.errors import NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 #: edge modes a matrix may use (sea modes need a network with sea links, see roads.load_network)
 MODES = ("road", "fast_boat", "car_ferry", "boat")
 
@@ -389,6 +390,11 @@ class TravelMatrix:
         return np.array([s["access_m"] / 1000 for s in self._d.get("snaps", [])])
 
     @property
+    def off_road(self) -> np.ndarray:
+        """Whether each place (or its pier) has no road within ``roads.MAX_ACCESS_M``: no coach reaches it."""
+        return self.access_km > roads.MAX_ACCESS_M * roads.ACCESS_DETOUR / 1000
+
+    @property
     def local_km(self) -> np.ndarray:
         """Length (km) of the modelled local road from each place's road to the main network."""
         return np.array([s.get("local_m", 0.0) / 1000 for s in self._d.get("snaps", [])])
@@ -553,7 +559,7 @@ def _port_coords(port_ids: set[str]) -> dict[str, tuple[float, float]]:
 def _cache_key(fingerprint: str, ids, lon, lat, port, boat, modes) -> str:
     h = hashlib.sha256()
     h.update(f"{CACHE_VERSION}|{fingerprint}|{','.join(modes)}|{roads.ACCESS_SPEED_KPH}|"
-             f"{roads.ACCESS_DETOUR}|".encode())
+             f"{roads.ACCESS_DETOUR}|{roads.MAX_ACCESS_M}|".encode())
     h.update("\x1f".join(ids).encode())
     h.update(np.round(lon, 6).tobytes() + np.round(lat, 6).tobytes())
     h.update("\x1f".join(p or "" for p in port).encode() + np.asarray(boat, float).tobytes())
@@ -616,18 +622,14 @@ def travel_matrix(places, *, network: nx.MultiDiGraph | None = None,
 
 
 def _warn_far(ids: list[str], snaps) -> None:
-    """Warn once (UserWarning) about the places farther than roads.FAR_SNAP_M from any road."""
+    """Warn once (UserWarning) about the places with no road within roads.MAX_ACCESS_M."""
     far = sorted(((s.distance_m, i) for i, s in zip(ids, snaps, strict=True)
-                  if s.distance_m > roads.FAR_SNAP_M), reverse=True)
+                  if s.distance_m > roads.MAX_ACCESS_M), reverse=True)
     if far:
         worst = ", ".join(f"{i} ({d / 1000:.1f} km)" for d, i in far[:3])
         more = f" and {len(far) - 3} more" if len(far) > 3 else ""
-        cut = sum(d > roads.MAX_ACCESS_M for d, _ in far)
-        beyond = (f"; {cut} beyond {roads.MAX_ACCESS_M / 1000:.0f} km are unreachable by road"
-                  if cut else "")
-        warnings.warn(f"{len(far)} place(s) lie more than {roads.FAR_SNAP_M / 1000:.0f} km from the road "
-                      f"network: {worst}{more}; their times rest on access legs at "
-                      f"{roads.ACCESS_SPEED_KPH:.0f} km/h{beyond}", UserWarning, stacklevel=3)
+        warnings.warn(f"{len(far)} place(s) have no road within {roads.MAX_ACCESS_M / 1000:.0f} km: "
+                      f"{worst}{more}; no coach reaches them", UserWarning, stacklevel=3)
 
 
 def _compute(G, csr: _Csr, snaps, slon, slat, boat, *, contract: bool = True) -> dict:
@@ -677,7 +679,7 @@ def _compute(G, csr: _Csr, snaps, slon, slat, boat, *, contract: bool = True) ->
     total_t = best_t + acc_t[:, None] + acc_t[None, :]
     total_m = best_m + acc_m[:, None] + acc_m[None, :]
     minutes = total_t / 60 + boat[:, None] + boat[None, :]
-    cut = np.array([s.distance_m > roads.MAX_ACCESS_M for s in snaps])  # offshore: no road at all
+    cut = np.array([s.distance_m > roads.MAX_ACCESS_M for s in snaps])  # no road close enough
     minutes[cut, :] = minutes[:, cut] = np.inf
     total_m[cut, :] = total_m[:, cut] = np.inf
     np.fill_diagonal(minutes, 0.0)

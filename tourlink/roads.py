@@ -12,7 +12,9 @@ The bundled network (``data/roads_nodes.csv`` + ``data/roads_edges.csv.gz``, bui
 curated expressways, plus a modelled local road (``highway="local"``, a chain of commune
 points, see ``data/README.md``) to every catalogue place farther than 2 km from them. A trip
 that starts or ends off the roads is joined to the nearest one by an access leg (:func:`snap`)
-at :data:`ACCESS_SPEED_KPH` over the straight-line distance times :data:`ACCESS_DETOUR`.
+at :data:`ACCESS_SPEED_KPH` over the straight-line distance times :data:`ACCESS_DETOUR`, never
+over more than :data:`MAX_ACCESS_M` of straight line: a place without a road that close is not
+reachable by coach (its pier, if it has one, is).
 """
 
 from __future__ import annotations
@@ -50,9 +52,10 @@ ACCESS_SPEED_KPH = 25.0
 ACCESS_DETOUR = 1.3
 #: an access leg longer than this (straight line, m) gets a warning: the place is far off-network
 FAR_SNAP_M = 5000.0
-#: a place farther than this (straight line, m) from any road is not reachable by road at all
-#: (offshore islands such as Thổ Chu): its matrix row and column are infinite
-MAX_ACCESS_M = 50_000.0
+#: no coach time is computed over more than this much straight line (m, issue #11 item 4): a place
+#: (or the pier of a place reached by boat) farther than this from any road is not reachable by road
+#: at all — offshore islands, capes and parks without a road — its matrix row and column are infinite
+MAX_ACCESS_M = 2000.0
 #: the ``highway`` of the modelled local roads of the bundled network (tools/build_roads.py)
 LOCAL_HIGHWAY = "local"
 #: a place joins a main road rather than a modelled local road unless the local road is
@@ -150,7 +153,8 @@ def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
     ``links`` a list of SeaLink (default ``tourlink.catalog.load_sea_links()``). A port node
     is named ``"port:<id>"`` (attributes ``port``, ``label``); it joins the road at its
     snapped point (the road edge is split there, see :func:`split_edge`) by an ``access``
-    edge each way of :data:`PORT_ACCESS_MINUTES` plus the access leg. Sea edges (one per
+    edge each way of :data:`PORT_ACCESS_MINUTES` plus the access leg, unless it is farther
+    than :data:`MAX_ACCESS_M` from any road (an island port: its boats only). Sea edges (one per
     direction, as in ``links.csv``) carry ``mode``,
     ``departures`` (minutes after midnight), ``duration`` (min), ``fare_vnd``, ``operator``
     and ``travel_time`` = duration (s, no waiting).
@@ -172,6 +176,8 @@ def add_sea_links(G: nx.MultiDiGraph, *, ports=None, links=None) -> int:
         node = f"port:{pid}"
         s = snap(lon, lat, G, warn=False)
         G.add_node(node, x=lon, y=lat, port=pid, label=label)
+        if s.distance_m > MAX_ACCESS_M:  # an island port without a road: its boats only
+            continue
         edge = G.edges[s.u, s.v, s.key]
         if s.t * edge["length"] < 50:
             join = s.u

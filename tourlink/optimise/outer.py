@@ -321,6 +321,8 @@ def assemble(pl: Planning, res: _Result, *, seed: int) -> Itinerary:
             continue
         if c in res.removed:
             why = res.removed[c]
+        elif c in world.no_road:
+            why = world.no_road[c]
         elif not any(pl.windows(c, d) for d in range(request.days)):
             why = "closed on every tour day"
         elif c in offered:

@@ -45,7 +45,9 @@ def precheck(pl: Planning) -> None:
             reasons.append(f"must-visit {world.name(m)} is closed on every tour day "
                            f"({request.start_date}–{request.start_date + timedelta(days=request.days - 1)}; "
                            f"hours {places.at[m, 'opening_hours']})")
-        if world.comp.get(world.road_id(m)) != home and not request.sea:
+        if m in world.no_road:
+            reasons.append(f"must-visit {world.name(m)}: {world.no_road[m]}")
+        elif world.comp.get(world.road_id(m)) != home and not request.sea:
             reasons.append(f"must-visit {world.name(m)} is reached only by boat but sea crossings are "
                            "not allowed (set sea = true)")
     if world.comp.get(world.end) != home and not request.sea:

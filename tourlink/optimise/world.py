@@ -59,10 +59,13 @@ class World:
     partnership: str = ""
     comp: dict[str, int] = field(default_factory=dict)
     offshore: frozenset[str] = frozenset()
+    no_road: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.comp:
             self.comp = land_components(self.matrix, list(self.places.index), cut=self.offshore)
+        if not self.no_road:
+            self.no_road = no_road_reasons(self.places, self.matrix, links=self.links)
         self.info = {col: self.places[col].to_dict() for col in
                      ("name", "kind", "visit_minutes", "access_port", "access_boat_minutes", "partner", "lon",
                       "lat", "themes", "province_legacy") if col in self.places}
@@ -269,6 +272,38 @@ def offshore_places(places: pd.DataFrame, matrix: Any) -> frozenset[str]:
     return frozenset(out)
 
 
+def no_road_reasons(places: pd.DataFrame, matrix: Any, *, links: tuple[Link, ...] = ()) -> dict[str, str]:
+    """Why each place that no coach reaches is not offered to a coach plan: it (or its pier) has no
+    road within ``roads.MAX_ACCESS_M`` — no coach time rests on a longer straight line. An island
+    with a port of the timetabled ``links`` within 5 km (Nam Du, Hòn Sơn) is left to the boats."""
+    from tourlink import roads
+    ports = sorted({p for lk in links for p in (lk.from_port, lk.to_port)} & set(places.index))
+    served = [(places.at[p, "lon"], places.at[p, "lat"]) for p in ports]
+    try:
+        off, km = np.asarray(matrix.off_road), np.asarray(matrix.access_km) / roads.ACCESS_DETOUR
+    except (AttributeError, TypeError):
+        return {}
+    if len(off) != len(matrix.ids):
+        return {}
+    limit = f"{roads.MAX_ACCESS_M / 1000:g} km"
+    out = {}
+    for pid in places.index:
+        k = matrix.index(pid)
+        lon, lat = places.at[pid, "lon"], places.at[pid, "lat"]
+        if not off[k] or any(roads.haversine_m(lon, lat, x, y) <= 5000 for x, y in served):
+            continue
+        port = places.at[pid, "access_port"] if "access_port" in places else ""
+        nearest = f"no road within {limit} (the nearest is {km[k]:.1f} km away)"
+        if isinstance(port, str) and port:
+            name = places.at[port, "name"] if port in places.index else port
+            out[str(pid)] = f"its pier {name} has {nearest}: not offered to a coach plan"
+        elif "category" in places and places.at[pid, "category"] == "island":
+            out[str(pid)] = f"an island with {nearest}: reached only by boat, not offered to a coach plan"
+        else:
+            out[str(pid)] = f"{nearest} and no boat from a pier: not offered to a coach plan"
+    return out
+
+
 def assemble_places(dests: pd.DataFrame, lodging: pd.DataFrame, ports: pd.DataFrame,
                     partners: tuple[Partner, ...]) -> pd.DataFrame:
     """One table of destinations, lodging and ports indexed by id (columns of :class:`World`)."""
@@ -321,4 +356,5 @@ def _matrix(places: pd.DataFrame, *, network: Any = None) -> Any:
 
 
 __all__ = ["World", "Partner", "Link", "NO_ROAD", "load_world", "assemble_places", "resolve_place",
-           "one_hub_per_town", "land_components", "fold", "is_boat_site", "is_dawn_site", "offshore_places"]
+           "one_hub_per_town", "land_components", "fold", "is_boat_site", "is_dawn_site", "offshore_places",
+           "no_road_reasons"]
