@@ -173,6 +173,9 @@ def test_out_and_back():
     day = make_day(1, d1.start, [*d1.stops, far], hotel(1, "17:00"),
                    km={"far-site": 95.0, "hub-can-tho": 95.0})
     assert rules_of(with_day(it, 1, day)) == ["out-and-back"]
+    asked = replace(with_day(it, 1, day), request={**(it.request or {}), "must": ["far-site"]})
+    assert rules_of(asked) == []  # a must-visit's detour is the request's choice: a note
+    assert [f.rule for f in review(asked).findings if f.severity == "note"] == ["out-and-back"]
 
 
 def test_repeats_by_id_distance_and_name():

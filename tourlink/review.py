@@ -18,7 +18,8 @@ rule                      flagged when
                           cannot keep that up)
 ``zigzag``                a day's visits leave a province and come back to it (a site reached by
                           boat from a pier counts in the pier's province)
-``out-and-back``          one visit costs a detour of 120 km or more of road
+``out-and-back``          one visit costs a detour of 120 km or more of road (a note for a
+                          must-visit: the request asked for it)
 ``repeat``                the same place twice in the tour: the same id, two records within 100 m,
                           or the same name but for a bracketed qualifier ("Chiến thắng Chương
                           Thiện (Vị Thanh)" and "... (Vĩnh Viễn)")
@@ -141,10 +142,12 @@ def review(itinerary: Itinerary, *, rules: Rules | None = None) -> Review:
     r = rules or Rules()
     req = itinerary.request or {}
     kinds = _catalogue_kinds([s.id for s in itinerary.visits])
+    must = set(req.get("must") or ())
     out: list[Finding] = []
     for d in itinerary.days:
         out += _lunch(d, r) + _start(d, r, kinds) + _long_day(d, r) + _road_hours(d, r, req)
-        out += _speed(d, r) + _zigzag(d) + _out_and_back(d, r) + _waits(d, r) + _kinds_per_day(d, r, kinds)
+        out += _speed(d, r) + _zigzag(d) + _out_and_back(d, r, must) + _waits(d, r)
+        out += _kinds_per_day(d, r, kinds)
     out += _one_night(itinerary, r) + _repeats(itinerary, r) + _kind_caps(itinerary, r, kinds, req)
     out += _coverage(itinerary)
     out.sort(key=lambda f: (f.day is None, f.day or 0))
@@ -255,7 +258,7 @@ def _located(d: Day) -> list[Stop]:
     return [s for i, s in enumerate(chain) if i == 0 or key[i] != key[i - 1]]
 
 
-def _out_and_back(d: Day, r: Rules) -> list[Finding]:
+def _out_and_back(d: Day, r: Rules, must: set[str]) -> list[Finding]:
     road = {(leg.from_id, leg.to_id): leg.km for leg in d.legs if leg.mode == "road"}
     places = _located(d)
     out = []
@@ -265,9 +268,11 @@ def _out_and_back(d: Day, r: Rules) -> list[Finding]:
         via = road.get((u.id, v.id), 0.0) + road.get((v.id, w.id), 0.0)
         detour = via - 1.25 * _metres(u, w) / 1000
         if detour >= r.detour_km:
+            asked = v.id in must  # a must-visit: the request chose it, worth knowing only
             out += _flag("out-and-back", d.index, f"{v.name} costs a detour of {detour:.0f} km of road "
-                         f"({u.name} → {v.name} → {w.name})",
-                         f"{v.name} phải đi vòng {detour:.0f} km ({u.name} → {v.name} → {w.name})")
+                         f"({u.name} → {v.name} → {w.name})" + (" (a must-visit)" if asked else ""),
+                         f"{v.name} phải đi vòng {detour:.0f} km ({u.name} → {v.name} → {w.name})"
+                         + (" (điểm bắt buộc)" if asked else ""), "note" if asked else "flag")
     return out
 
 

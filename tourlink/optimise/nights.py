@@ -163,6 +163,8 @@ def rank_plans(pl: Planning, plans: list[Plan]) -> list[Plan]:
                                    for m in far])
         names = ", ".join(pl.name(m) for m in request.must)
         raise InfeasibleError(f"no plan of overnight hubs and boats reaches every must-visit ({names})")
+    reach_must = [p for p in fit if all(any(fits(pl, m, s) for s in p.segments) for m in request.must)]
+    fit = reach_must or fit  # plans whose days can take every must-visit (else: the errors say why)
     if request.min_stops_per_partner:  # a linkage tour shows every partner its days can reach
         most = max(len(reached(pl, p)) for p in fit)
         fit = [p for p in fit if len(reached(pl, p)) == most]
