@@ -67,6 +67,8 @@ def test_plan_a_tour_in_the_browser(server, tmp_path):
         rows = page.locator("#programme tr").count()
         assert rows >= 6  # two day headings, departures, arrivals and visits
         assert "pack.zip" in page.get_attribute("#download", "href")
+        coverage = page.inner_text("#r-coverage")  # "Kiên Giang: 5 stops, 1 night", never "1 nights"
+        assert "Kiên Giang: " in coverage and " 1 nights" not in coverage and " 1 stops" not in coverage
         frame = page.frame_locator("#map")
         frame.locator(".folium-map.leaflet-container").wait_for(timeout=60_000)
         page.wait_for_function("document.querySelectorAll('#review li').length > 0", timeout=30_000)
