@@ -81,6 +81,8 @@ def test_a_day_that_crosses_back_into_a_province_bans_its_cheaper_run():
     assert zigzag_bans(pl, days, frozenset()) == {("b", 0)}
     assert zigzag_bans(pl, days, frozenset({"b"})) == {("c", 0)}
     assert zigzag_bans(pl, days, frozenset({"b", "c"})) == frozenset()
+    assert zigzag_bans(pl, days, frozenset({"b", "c"}), strict=False) == {("b", 0)}  # moved, not dropped
+    assert zigzag_bans(pl, days, frozenset(), frozenset({"b"})) == {("c", 0)}  # a partner's only stop stays
 
 
 def test_a_four_day_ve_nguon_tour_can_be_asked_to_reach_atk_dinh_hoa():

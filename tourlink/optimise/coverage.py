@@ -32,6 +32,15 @@ def uncovered(pl: Planning, visited: list[str]) -> list[str]:
             if sum(1 for v in visited if pl.get(v, "partner") == p.name) < k]
 
 
+def sole(pl: Planning, visited: list[str]) -> frozenset[str]:
+    """The visits a partner cannot lose without falling below ``min_stops_per_partner``."""
+    k = pl.request.min_stops_per_partner
+    mine: dict[str, list[str]] = {}
+    for v in visited:
+        mine.setdefault(pl.get(v, "partner"), []).append(v)
+    return frozenset(v for vs in mine.values() if len(vs) <= k for v in vs)
+
+
 def best_reachable(pl: Planning, copies: list[Copy], partner: str, taken: set[str], p: Plan,
                    days: list[Timed]) -> str | None:
     """The partner's stop to force in: best value minus what its minutes cost (visit + cheapest
@@ -138,4 +147,4 @@ def fits(pl: Planning, dest: str, s: Segment) -> bool:
     return dest in pl.request.must or pl.excursion_km(road, s.start, s.end) < MAX_EXCURSION_KM
 
 
-__all__ = ["uncovered", "best_reachable", "why_uncovered", "picks", "fits", "COVERAGE_BONUS"]
+__all__ = ["uncovered", "sole", "best_reachable", "why_uncovered", "picks", "fits", "COVERAGE_BONUS"]

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIME_LIMIT = 20.0
 #: solves of one plan at most: the first, then rounds for coverage, variety and repetition
-MAX_ROUNDS = 6
+MAX_ROUNDS = 10
 #: share of the search time that goes to choosing the plan (the rest to its rounds)
 SEQUENCE_SHARE = 0.75
 #: plans that go on from screening to the halving rounds (:func:`~tourlink.optimise.hotels.best_sequence`)
@@ -267,12 +267,17 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             else:
                 add.add(best)
         reprice = values is None and len({pl.kind(v) for v in visited}) < len(visited)
-        zigzags = zigzag_bans(pl, days, required | frozenset(request.must))
+        sole = coverage.sole(pl, visited)
+        keep = required | frozenset(request.must)
+        zigzags = zigzag_bans(pl, days, keep, sole, strict=False)
         if not over and not add and not reprice and not zigzags:
             break
-        # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag there)
-        banned = banned | variety.bans(pl, [d.visits for d in days], over) | {(v, -1) for v, _d in zigzags}
-        required = required | frozenset(add)
+        # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag
+        # there); a must-visit, coverage stop or partner's only stop out of that day only
+        banned = banned | variety.bans(pl, [d.visits for d in days], over) \
+            | {(v, d if v in sole | keep else -1) for v, d in zigzags}
+        required = required | frozenset(add) | (sole if request.min_stops_per_partner else frozenset())
+        # a partner's only stop is kept from now on: a re-solve for another rule does not lose it
         forced_last = frozenset(add)
         if reprice:
             values = variety.repriced(pl, visited)
@@ -282,7 +287,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     leave = day_plans(p, copies, sol)[1]
     over = variety.over_caps(pl, [d.visits for d in days], keep=required)
     over += [(v, d, "it would make the day cross back into a province") for v, d in
-             zigzag_bans(pl, days, required | frozenset(request.must))]
+             zigzag_bans(pl, days, required | frozenset(request.must),
+                         coverage.sole(pl, [v for d in days for v in d.visits]))]
     if over:  # rounds ran out: the timing drops what is over a cap or zigzags
         ban = {(v, d) for v, d, _why in over}
         plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]

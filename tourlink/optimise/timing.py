@@ -295,10 +295,13 @@ def _zigzag(pl: Planning, dests: list[str]) -> bool:
     return len(seq) != len(set(seq))
 
 
-def zigzag_bans(pl: Planning, days: list[Timed], keep: frozenset[str]) -> frozenset[tuple[str, int]]:
+def zigzag_bans(pl: Planning, days: list[Timed], keep: frozenset[str], sole: frozenset[str] = frozenset(),
+                *, strict: bool = True) -> frozenset[tuple[str, int]]:
     """(visit, day) pairs to ban where a timed day still crosses back into a province: of the runs
-    between the province's two visits (and the return itself), the one of least value, unless it
-    holds a visit in ``keep`` (must-visits, coverage stops)."""
+    between the province's two visits (and the return itself), the one of least value — runs
+    without a visit in ``keep`` (must-visits, coverage stops) first, then without a ``sole`` visit
+    (a partner's only stop). ``strict``: never a run holding a ``keep`` visit (the caller drops
+    what is banned); else such a run as a last resort (the caller moves it to another day)."""
     out: set[tuple[str, int]] = set()
     for d, t in enumerate(days):
         runs: list[tuple[str, list[str]]] = []
@@ -313,9 +316,11 @@ def zigzag_bans(pl: Planning, days: list[Timed], keep: frozenset[str]) -> frozen
             if first is None:
                 continue
             options = [r for _p, r in runs[first + 1:i]] + [vs]
-            options = [r for r in options if not keep & set(r)]
+            if strict:
+                options = [r for r in options if not keep & set(r)]
             if options:
-                drop = min(options, key=lambda r: (sum(pl.value(x) for x in r), r))
+                drop = min(options, key=lambda r: (bool(keep & set(r)), bool(sole & set(r)),
+                                                   sum(pl.value(x) for x in r), r))
                 out |= {(x, d) for x in drop}
             break
     return frozenset(out)
