@@ -28,7 +28,8 @@ def plan(request, *, rates: Rates | str | Path | None = None, **options: Any) ->
         A :class:`~tourlink.quote.Rates` or the path of a rate file (CSV or TOML) over the
         bundled rates (default: the bundled ``data/rates.csv``).
     **options
-        Passed to the optimiser: ``seed``, ``time_limit``, ``max_iterations``, ``on_progress``.
+        Passed to the optimiser: ``seed``, ``time_limit``, ``max_iterations``, ``on_progress``,
+        ``jobs``.
 
     Raises
     ------

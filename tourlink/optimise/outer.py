@@ -33,7 +33,7 @@ from datetime import timedelta
 
 from tourlink.errors import InfeasibleError
 from tourlink.itinerary import Coverage, Day, Dropped, Itinerary
-from tourlink.optimise import coverage, inner, variety
+from tourlink.optimise import coverage, inner, seeds, variety
 from tourlink.optimise.build import Copy, build_problem
 from tourlink.optimise.days import Plan
 from tourlink.optimise.nights import candidate_plans, rank_plans
@@ -51,18 +51,20 @@ DEFAULT_TIME_LIMIT = 20.0
 #: solves of one plan at most: the first, then rounds for coverage, variety and repetition
 MAX_ROUNDS = 10
 #: share of the search time that goes to choosing the plan (the rest to its rounds)
-SEQUENCE_SHARE = 0.75
+SEQUENCE_SHARE = 0.5
 #: plans that go on from screening to the halving rounds (:func:`~tourlink.optimise.hotels.best_sequence`)
 SEQUENCE_KEEP = 3
 #: share of the time left that a round's re-solve gets (unless it is the last possible round), and
 #: the least time worth a re-solve
 ROUND_SHARE = 0.7
+#: re-solves with the values repriced by a rule-abiding round's kinds, at most
+MAX_REPRICES = 3
 MIN_SOLVE_SECONDS = 0.2
 
 
 def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | None = None,
          max_iterations: int | None = None, on_progress: Callable[[float, float], None] | None = None,
-         world: World | None = None) -> Itinerary:
+         world: World | None = None, jobs: int | None = None) -> Itinerary:
     """Plan the tour ``request`` asks for and return a checked :class:`Itinerary`.
 
     Parameters
@@ -79,6 +81,10 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
         Called as ``on_progress(fraction_done, best_score_so_far)``.
     world
         Places and travel matrix to plan over (default: :func:`load_world` from the catalog).
+    jobs
+        Searches side by side with seeds ``seed``, ``seed + 1``, … within the time limit, the
+        best kept (default: one per core, at most 2, where :func:`~tourlink.optimise.seeds.can_fork`;
+        with ``max_iterations`` always 1, so the result is repeatable).
 
     Raises
     ------
@@ -111,8 +117,30 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     if not built:
         raise InfeasibleError(sorted(set(errors)))
     deadline = None if time_limit is None else t0 + time_limit
-    share = None if time_limit is None else SEQUENCE_SHARE * max(0.5, time_limit - (time.perf_counter() - t0))
+
+    def search(s: int) -> Itinerary:
+        return _search(pl, built, errors, seed=s, deadline=deadline, max_iterations=max_iterations,
+                       progress=progress if s == seed else (lambda f, x: None))
+
+    n = 1 if time_limit is None else seeds.jobs(jobs)
+    itin = search(seed) if n == 1 else seeds.best_of(search, [seed + k for k in range(n)],
+                                                     key=lambda it: it.score)
+    log.debug("planned in %.1f s", time.perf_counter() - t0)
+    progress(1.0, itin.score)
+    return itin
+
+
+def _search(pl: Planning, built: dict, errors: list[str], *, seed: int, deadline: float | None,
+            max_iterations: int | None, progress: Callable[[float, float], None]) -> Itinerary:
+    """The best of the built plans with ``seed``: the plan by :func:`~tourlink.optimise.hotels.
+    best_sequence`, then its rounds (:func:`_solve_plan`), assembled and checked."""
+    from tourlink.optimise.check import check
     from tourlink.optimise.hotels import best_sequence
+
+    request = pl.request
+    errors = list(errors)
+    time_limit = None if deadline is None else deadline - time.perf_counter()
+    share = None if deadline is None else SEQUENCE_SHARE * max(0.5, time_limit)
     order = list(built)
     try:
         with _quiet_solver():
@@ -124,7 +152,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     best: _Result | None = None
     for n, k in enumerate([key] + [x for x in order if x != key]):
         if deadline is not None and n and time.perf_counter() >= deadline:
-            errors.append(f"time limit {time_limit:g} s reached before another plan could be tried")
+            errors.append("time limit reached before another plan could be tried")
             break
         p, problem, copies = built[k]
         try:
@@ -135,13 +163,10 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
             errors.extend(exc.reasons)
     if best is None:
         raise InfeasibleError(sorted(set(errors)) or ["no plan meets the request"])
-    log.debug("planned in %.1f s", time.perf_counter() - t0)
     itin = assemble(pl, best, seed=seed)
-    from tourlink.optimise.check import check
-    problems = check(itin, request, world=world)
+    problems = check(itin, request, world=pl.world)
     if problems:
         raise InfeasibleError([f"internal check failed: {v}" for v in problems[:5]])
-    progress(1.0, itin.score)
     return itin
 
 
@@ -192,9 +217,12 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     """Solve (or take ``first``), time the days, and solve again while the tour breaks a tour rule.
 
     Each round may force in a stop for each partner without one (coverage), ban the visits over a
-    kind's cap (variety), and — once — reprice the candidates by the kinds already visited
-    (repetition decay). A partner the plan cannot serve gets a reason; with ``strict_coverage``
-    that is an InfeasibleError.
+    kind's cap (variety) or zigzagging, and reprice the candidates by the kinds visited (the
+    solver's values are fixed per place; the tour's score decays for a kind's repeats). A round
+    that breaks no rule is a candidate tour; repricing goes on from it (up to
+    :data:`MAX_REPRICES` times) while it improves the score, and the best candidate is the tour.
+    A partner the plan cannot serve gets a reason; with ``strict_coverage`` that is an
+    InfeasibleError.
     """
     request = pl.request
     required: frozenset[str] = frozenset()
@@ -208,6 +236,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     previous: tuple[Problem, Solution] | None = None
     forced_last: frozenset[str] = frozenset()
     result = None
+    top: tuple[tuple[int, float], tuple] | None = None  # the best round that breaks no rule
+    reprices = 0
     for _round in range(MAX_ROUNDS):
         if first is not None:
             problem, copies, sol = first
@@ -266,10 +296,21 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
                 given_up[partner] = "no stop of it fits the days of this tour"
             else:
                 add.add(best)
-        reprice = values is None and len({pl.kind(v) for v in visited}) < len(visited)
         sole = coverage.sole(pl, visited)
         keep = required | frozenset(request.must)
         zigzags = zigzag_bans(pl, days, keep, sole, strict=False)
+        improved = False
+        if not over and not add and not zigzags:
+            key = (-len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited))
+            improved = top is None or key > top[0]
+            if improved:
+                top = (key, result)
+        # reprice after the first round, and again from a rule-abiding round that improved the best
+        reprice = reprices < MAX_REPRICES and (values is None or improved) \
+            and len({pl.kind(v) for v in visited}) < len(visited)
+        log.debug("round %d: score %.1f, %d visits; over caps %d, coverage adds %d, zigzags %d, best %s, "
+                  "reprice %s", _round, variety.tour_value(pl, visited) / 10, len(visited), len(over),
+                  len(add), len(zigzags), improved, reprice)
         if not over and not add and not reprice and not zigzags:
             break
         # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag
@@ -281,8 +322,11 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         forced_last = frozenset(add)
         if reprice:
             values = variety.repriced(pl, visited)
+            reprices += 1
     if result is None:
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
+    if top is not None:
+        result = top[1]
     problem, copies, sol, days, plans, removed = result
     leave = day_plans(p, copies, sol)[1]
     over = variety.over_caps(pl, [d.visits for d in days], keep=required)

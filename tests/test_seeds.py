@@ -1,0 +1,61 @@
+"""Searches side by side: other seeds in forked processes, the best result kept."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from test_plan import make_world, req
+
+from tourlink.errors import InfeasibleError
+from tourlink.optimise import seeds
+from tourlink.optimise.check import check
+from tourlink.optimise.outer import plan
+
+pytestmark = pytest.mark.skipif(not seeds.can_fork(), reason="searches side by side need Linux and 2 cores")
+
+
+def _pid_and_seed(seed: int) -> tuple[int, int]:
+    return os.getpid(), seed
+
+
+def test_the_other_seeds_run_in_other_processes_and_the_best_is_kept():
+    got = seeds.best_of(_pid_and_seed, [3, 4, 5], key=lambda r: r[1])
+    assert got[1] == 5 and got[0] != os.getpid()  # the best came from a child
+    mine = seeds.best_of(_pid_and_seed, [7, 1], key=lambda r: r[1])
+    assert mine == (os.getpid(), 7)
+    tie = seeds.best_of(_pid_and_seed, [2, 9], key=lambda r: 0)
+    assert tie[0] == os.getpid()  # equals: this process's
+
+
+def _fails_for(bad: set[int]):
+    def search(seed: int) -> int:
+        if seed in bad:
+            raise InfeasibleError(f"no tour with seed {seed}")
+        return seed
+    return search
+
+
+def test_a_failed_seed_is_left_out_and_only_all_failing_raises():
+    assert seeds.best_of(_fails_for({1}), [0, 1], key=lambda s: s) == 0  # a child's failure
+    assert seeds.best_of(_fails_for({0}), [0, 1], key=lambda s: s) == 1  # this process's
+    with pytest.raises(InfeasibleError, match="seed 0"):
+        seeds.best_of(_fails_for({0, 1}), [0, 1], key=lambda s: s)
+
+
+def test_jobs_are_one_in_a_worker_process_and_when_asked():
+    assert seeds.jobs(None) == 2 and seeds.jobs(1) == 1
+    with pytest.raises(ValueError):
+        seeds.jobs(0)
+    with ProcessPoolExecutor(1) as pool:  # a web-desk or batch worker plans on its own core
+        assert pool.submit(seeds.jobs, None).result() == 1
+
+
+def test_a_timed_plan_searches_two_seeds_and_the_result_is_checked():
+    r = req(days=2)
+    world = make_world(r)
+    it = plan(r, world=world, time_limit=2.0, jobs=2)
+    assert it.meta["seed"] in (r.seed, r.seed + 1) and not check(it, r, world=world)
+    alone = plan(r, world=world, time_limit=2.0, jobs=1)
+    assert alone.meta["seed"] == r.seed
