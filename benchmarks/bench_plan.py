@@ -11,6 +11,11 @@ or rules is reported as stale, not compared.
 Goal: every tour within 1 % of its reference and within its time limit. Prints a table and writes
 ``benchmarks/results/bench_plan.csv``.
 
+``--profile`` plans each tour once with one seed under cProfile and prints where its time goes:
+loading the world (catalogue; the road matrix inside it), building the solver's problems, choosing the night
+plan (screening and halving), the rounds for coverage, variety and repricing, the PyVRP searches
+inside those two, timing the days, and the checker (``benchmarks/results/bench_plan_profile.csv``).
+
 ``--make-reference`` plans every tour ``--seeds`` times for ``--seconds`` each (``--jobs``
 processes side by side) and keeps the best score as the reference (a current reference only
 rises; a stale one is replaced). ``--cpu`` makes every time budget count the process's CPU seconds
@@ -18,14 +23,16 @@ instead of the wall clock (on a loaded machine a 5-minute run would otherwise se
 less; the planner's own clock is redirected, in this benchmark's processes only).
 
 Usage: ``python benchmarks/bench_plan.py [--quick] [--iterations N] [--only a,b] [--csv OUT] [--cpu]
-[--make-reference --seeds 3 --seconds 300 --jobs 2]`` (``--shared`` is accepted for
+[--profile] [--make-reference --seeds 3 --seconds 300 --jobs 2]`` (``--shared`` is accepted for
 ``run_all.py`` and unused: the benchmark needs only bundled data).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import subprocess
 import sys
 import time
@@ -115,6 +122,38 @@ def make_reference(tours: list[bt.Tour], args, data: dict[str, str]) -> int:
     return 0
 
 
+#: the phases of a plan, as (column, module file ending, function) of the profile
+PHASES = [("world", "optimise/world.py", "load_world"), ("matrix", "optimise/world.py", "_matrix"),
+          ("build", "optimise/build.py", "build_problem"),
+          ("night_plan", "optimise/hotels.py", "best_sequence"),
+          ("rounds", "optimise/outer.py", "_solve_plan"),
+          ("pyvrp", "pyvrp/solve.py", "solve"), ("timing", "optimise/timing.py", "time_days"),
+          ("check", "optimise/check.py", "check")]
+
+
+def profile(tours: list[bt.Tour], args) -> int:
+    """Where each plan's time goes: cumulative seconds of each phase (nested: ``pyvrp`` is inside
+    ``night_plan`` and ``rounds``, ``build`` inside ``rounds`` too)."""
+    rows = []
+    print(f"{'tour':<22} {'total':>6} " + " ".join(f"{c:>10}" for c, _, _ in PHASES) + "   (seconds)")
+    for tour in tours:
+        prof = cProfile.Profile()
+        row = prof.runcall(bt.plan_tour, tour, time_limit=args.time_limit, seed=args.seed,
+                           max_iterations=args.iterations, jobs=1)
+        stats = pstats.Stats(prof).stats
+        out = {"tour": tour.name, "total": row["seconds"], "score": row["score"]}
+        for col, path, func in PHASES:
+            out[col] = round(sum(v[3] for (f, _line, name), v in stats.items()
+                                 if name == func and f.replace(os.sep, "/").endswith(path)), 2)
+        rows.append(out)
+        print(f"{tour.name:<22} {out['total']:6.1f} " + " ".join(f"{out[c]:10.2f}" for c, _, _ in PHASES),
+              flush=True)
+    path = args.csv.with_name(args.csv.stem + "_profile.csv")
+    write_text(path, runner.rows_to_csv(rows, ["tour", "total", "score", *(c for c, _, _ in PHASES)]))
+    print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="the examples only")
@@ -124,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="search seed (default: the request's)")
     ap.add_argument("--csv", type=Path, default=ROOT / "benchmarks" / "results" / "bench_plan.csv")
     ap.add_argument("--make-reference", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="where each plan's time goes (one seed)")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=300.0)
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
@@ -143,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         tours = [t for t in tours if t.name in wanted]
     if args.make_reference:
         return make_reference(tours, args, data)
+    if args.profile:
+        return profile(tours, args)
     refs = bt.read_references(REFERENCES)
     rows = []
     print(f"{'tour':<22} {'limit':>6} {'wall s':>7} {'cpu s':>6} {'score':>8} {'ref':>8} {'gap %':>6}  "

@@ -83,3 +83,20 @@ def test_a_tour_is_planned_checked_and_described_day_by_day():
     assert sum(len(d.split()) for d in days) == row["visits"]
     assert bt.rescore(tour.request, row["by_day"]) == row["score"]  # what makes a reference current
     assert bt.rescore(tour.request, "no-such-place") == -1.0
+
+
+def test_the_profile_says_where_a_plans_time_goes(tmp_path, capsys):
+    import csv
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
+    bench_plan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_plan)
+    out = tmp_path / "plan.csv"
+    assert bench_plan.main(["--profile", "--only", "kg-hg-2d", "--iterations", "60", "--csv", str(out)]) == 0
+    (row,) = csv.DictReader((tmp_path / "plan_profile.csv").read_text().splitlines())
+    t = {k: float(v) for k, v in row.items() if k != "tour"}
+    assert t["score"] > 0 and t["night_plan"] > 0 and t["rounds"] > 0 and t["build"] > 0
+    # nested phases: PyVRP runs inside choosing the night plan and the rounds; all inside the plan
+    assert 0 < t["pyvrp"] <= t["night_plan"] + t["rounds"] + 0.05
+    assert t["matrix"] <= t["world"] and t["world"] + t["night_plan"] + t["rounds"] <= t["total"] + 0.3
+    assert "kg-hg-2d" in capsys.readouterr().out

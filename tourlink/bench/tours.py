@@ -105,7 +105,7 @@ def rescore(request: TourRequest, by_day: str, *, world=None) -> float:
 
 
 def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None = None,
-              max_iterations: int | None = None, world=None) -> dict:
+              max_iterations: int | None = None, world=None, jobs: int | None = None) -> dict:
     """Plan ``tour`` and return its row: score, visits, km, road hours, plan, visits by day, times.
 
     ``time_limit`` defaults to the request's (else the planner's default). ``seconds`` is the
@@ -119,7 +119,7 @@ def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None =
     if time_limit is None and max_iterations is None:
         time_limit = req.time_limit if req.time_limit is not None else DEFAULT_TIME_LIMIT
     t0, c0 = time.perf_counter(), _cpu()
-    it = plan(req, seed=seed, time_limit=time_limit, max_iterations=max_iterations, world=world)
+    it = plan(req, seed=seed, time_limit=time_limit, max_iterations=max_iterations, world=world, jobs=jobs)
     seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     problems = check(it, req)
     return {"tour": tour.name, "days": req.days, "time_limit": "" if max_iterations else time_limit,
