@@ -11,6 +11,8 @@ References dropped on purpose are listed in ``DROPPED`` with the reason.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -160,3 +162,28 @@ def test_atk_dinh_hoa_is_a_day_trip_from_thai_nguyen(tmp_path, monkeypatch):
         assert M.km[hub] <= 30 and M.minutes[hub] <= 60, (site, M.km[hub], M.minutes[hub])
         back = M.minutes[city] + M.minutes[city[::-1]]
         assert back <= 5 * 60, f"Thái Nguyên - {site} and back takes {back:.0f} min of coach"
+
+
+def test_chau_doc_is_a_day_trip_from_long_xuyen_but_no_detour_of_a_transfer():
+    """A day from a base goes out and comes back: Long Xuyên – Miếu Bà Chúa Xứ (Châu Đốc) and back,
+    ~112 km, is offered; rừng tràm Trà Sư, ~150 km there and back, is not; nor is Châu Đốc on the
+    way from Long Xuyên to Mỹ Tho (the other direction)."""
+    from tourlink.optimise.build import BASE_DAY_EXCURSION_KM, off_line
+    from tourlink.optimise.days import Segment
+    from tourlink.optimise.planning import Planning
+    from tourlink.optimise.world import load_world
+    from tourlink.request import TourRequest
+    from tourlink.review import Rules
+
+    assert BASE_DAY_EXCURSION_KM <= Rules().detour_km  # a lone stop offered is never flagged
+    r = TourRequest(partnership="mekong-13--ha-noi", days=2, start="Long Xuyên", min_stops_per_partner=0,
+                    start_date=date(2026, 12, 15))
+    pl = Planning(load_world(r), r)
+    hub = pl.world.start
+    ids = {n: i for i, n in pl.world.places["name_vi"].items()}
+    mieu, tra_su = pl.road_id(ids["Miếu Bà Chúa Xứ Núi Sam"]), pl.road_id(ids["Khu du lịch rừng tràm Trà Sư"])
+    my_tho = next(h for h in pl.world.hubs if "Mỹ Tho" in pl.name(h))
+    base = Segment(day=1, start=hub, end=hub, early=450, late=1080, cap=360)
+    assert 100 <= pl.excursion_km(mieu, hub, hub) < BASE_DAY_EXCURSION_KM
+    assert not off_line(pl, mieu, base) and off_line(pl, tra_su, base)
+    assert off_line(pl, mieu, Segment(day=1, start=hub, end=my_tho, early=450, late=1080, cap=360))

@@ -25,7 +25,8 @@ Modelling rules (minutes on one global timeline, day ``d`` (0-based) at ``d * 14
   every road minute ``ROAD_MINUTE_COST`` more. A stop is planned only when it is worth its
   visit, its detour and its wait; a flagship outweighs minor stops at equal cost;
 * geography: a visit that would be an out-and-back of ``MAX_EXCURSION_KM`` or more of road
-  from the day's line (start to end) is not offered to that day; a drive between two places in
+  from the day's line (start to end) is not offered to that day (:func:`off_line`; on a day from
+  a base and back, ``BASE_DAY_EXCURSION_KM`` of round trip); a drive between two places in
   different legacy provinces counts
   ``BORDER_MINUTES`` more in the distance matrix (the cost), and a segment's ``max_distance`` is
   its road cap plus one such allowance when its start and end lie in different provinces —
@@ -60,6 +61,10 @@ BORDER_MINUTES = 60
 #: road km of detour from a day's line (:meth:`Planning.excursion_km`) beyond which a visit is
 #: not offered to that day (a must-visit always is): no out-and-backs of 110 km or more
 MAX_EXCURSION_KM = 110
+#: the same on a day from a base and back (start is end), where the whole day goes out and comes
+#: back: a round trip under the review's out-and-back flag (:class:`tourlink.review.Rules`,
+#: 120 km) — Long Xuyên to Châu Đốc and back, 112 km, is a day trip operators sell
+BASE_DAY_EXCURSION_KM = 120
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
             if t_in + t_out > s.cap or t_in >= NO_ROAD:
                 continue
-            if dest not in request.must and pl.excursion_km(road, s.start, s.end) >= MAX_EXCURSION_KM:
+            if dest not in request.must and off_line(pl, road, s):
                 continue  # an out-and-back off the day's line
             base = pl.dawn_start if s.dawn and pl.dawn_site(dest) else s.early
             for e, lt in (pl.evening_windows(dest, s.day) if s.evening else pl.windows(dest, s.day)):
@@ -192,6 +197,14 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
 SHORTLIST_PER_VISIT = 8
 
 
+def off_line(pl: Planning, road: str, s: Segment) -> bool:
+    """Whether a visit at road place ``road`` would be an out-and-back off day part ``s``'s line
+    (:meth:`~tourlink.optimise.planning.Planning.excursion_km`): ``MAX_EXCURSION_KM`` or more, or
+    ``BASE_DAY_EXCURSION_KM`` or more on a day from a base and back."""
+    limit = BASE_DAY_EXCURSION_KM if s.start == s.end else MAX_EXCURSION_KM
+    return pl.excursion_km(road, s.start, s.end) >= limit
+
+
 def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = frozenset()) -> list[set[str]]:
     """Per segment, the candidates worth offering to the solver.
 
@@ -209,8 +222,7 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
             if pl.land(road) != pl.land(s.start) or (s.evening and not pl.evening_windows(dest, s.day)):
                 continue
             t_in, t_out = pl.minutes(s.start, road), pl.minutes(road, s.end)
-            if t_in + t_out > s.cap or (dest not in must and pl.excursion_km(road, s.start, s.end)
-                                        >= MAX_EXCURSION_KM):
+            if t_in + t_out > s.cap or (dest not in must and off_line(pl, road, s)):
                 continue
             spend = int(pl.get(dest, "visit_minutes")) + max(0, t_in + t_out - direct) + 10
             scored.append((-pl.value(dest) / spend, dest))
@@ -220,4 +232,4 @@ def shortlist(pl: Planning, segs: tuple[Segment, ...], *, must: set[str] = froze
 
 
 __all__ = ["Copy", "build_problem", "shortlist", "SHORTLIST_PER_VISIT", "DAY_MINUTE_COST", "ROAD_MINUTE_COST",
-           "BORDER_MINUTES", "MAX_EXCURSION_KM"]
+           "BORDER_MINUTES", "MAX_EXCURSION_KM", "BASE_DAY_EXCURSION_KM", "off_line"]

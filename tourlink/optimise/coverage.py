@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tourlink.optimise import variety
-from tourlink.optimise.build import DAY_MINUTE_COST, MAX_EXCURSION_KM, ROAD_MINUTE_COST, Copy
+from tourlink.optimise.build import DAY_MINUTE_COST, ROAD_MINUTE_COST, Copy, off_line
 from tourlink.optimise.days import Plan, Segment
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.world import NO_ROAD
@@ -144,7 +144,7 @@ def fits(pl: Planning, dest: str, s: Segment) -> bool:
         return False
     if pl.minutes(s.start, road) + pl.minutes(road, s.end) > s.cap:
         return False
-    return dest in pl.request.must or pl.excursion_km(road, s.start, s.end) < MAX_EXCURSION_KM
+    return dest in pl.request.must or not off_line(pl, road, s)
 
 
 __all__ = ["uncovered", "sole", "best_reachable", "why_uncovered", "picks", "fits", "COVERAGE_BONUS"]
