@@ -15,6 +15,8 @@ Goal: every tour within 1 % of its reference and within its time limit. Prints a
 loading the world (catalogue; the road matrix inside it), building the solver's problems, choosing the night
 plan (screening and halving), the rounds for coverage, variety and repricing, the PyVRP searches
 inside those two, timing the days, and the checker (``benchmarks/results/bench_plan_profile.csv``).
+cProfile slows pure-Python code far more than PyVRP's C++: read the phases as where the time goes,
+not as what they take unprofiled.
 
 ``--make-reference`` plans every tour ``--seeds`` times for ``--seconds`` each (``--jobs``
 processes side by side) and keeps the best score as the reference (a current reference only
