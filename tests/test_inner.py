@@ -311,3 +311,19 @@ def test_a_start_from_another_problem_is_ignored_not_fatal():
     sol = inner.solve(grouped, max_iterations=ITERS, time_limit=None, initial=other)
     check(grouped, sol)
     assert sol.prize == 8 and len(sol.visited() & {0, 1}) == 1
+
+
+def test_perturbation_size_follows_the_start_visits():
+    class Start:
+        def __init__(self, n):
+            self.n = n
+
+        def num_clients(self):
+            return self.n
+
+    from tourlink.optimise.inner import _perturbations
+
+    assert _perturbations([None]) == inner.SETTINGS["max_perturbations"]
+    assert _perturbations([Start(9), None]) == 4      # a third, at least 4
+    assert _perturbations([Start(36), None]) == 12
+    assert _perturbations([Start(120)]) == 25         # at most the tuned 25

@@ -17,7 +17,7 @@ from tourlink.optimise.outer import plan
 from tourlink.request import TourRequest
 
 ROOT = Path(__file__).resolve().parent.parent
-ITERATIONS = 120
+ITERATIONS = 200
 #: where a tour of each partnership starts (its host's hub)
 STARTS = {"kien-giang--hau-giang": "Cần Thơ", "bac-giang--4": "Bắc Giang", "bac-giang--nghe-an": "Bắc Giang",
           "mekong-13--ha-noi": "Cần Thơ", "bac-giang--xaysomboun": "Bắc Giang"}
