@@ -313,7 +313,7 @@ def test_a_start_from_another_problem_is_ignored_not_fatal():
     assert sol.prize == 8 and len(sol.visited() & {0, 1}) == 1
 
 
-def test_perturbation_size_follows_the_start_visits():
+def test_perturbation_size_follows_the_start_visits_on_capped_days():
     class Start:
         def __init__(self, n):
             self.n = n
@@ -323,7 +323,11 @@ def test_perturbation_size_follows_the_start_visits():
 
     from tourlink.optimise.inner import _perturbations
 
-    assert _perturbations([None]) == inner.SETTINGS["max_perturbations"]
-    assert _perturbations([Start(9), None]) == 4      # a third, at least 4
-    assert _perturbations([Start(36), None]) == 12
-    assert _perturbations([Start(120)]) == 25         # at most the tuned 25
+    clients = (Client(1, 0, 0, 100, 2),)
+    capped = Problem(line([0, 1]), line([0, 1]), clients, (Vehicle(0, 0, 0, 100, capacity=5),) * 3)
+    open_ = Problem(line([0, 1]), line([0, 1]), clients, (Vehicle(0, 0, 0, 100),) * 3)
+    assert _perturbations(capped, [None]) == inner.SETTINGS["max_perturbations"]
+    assert _perturbations(capped, [Start(9), None]) == 4      # a third, at least 4
+    assert _perturbations(capped, [Start(36), None]) == 12
+    assert _perturbations(capped, [Start(120)]) == 25         # at most the tuned 25
+    assert _perturbations(open_, [Start(9), None]) == 25      # uncapped: the benchmarks' 25
