@@ -4,7 +4,7 @@
 
 Families: TOPTW c1 / r1 / rc1 with one tour (gap to the best-known, mostly proven optima,
 and to the ILS reference), the same with 2-4 tours, OPHS SET_1-2, and the multi-day TTDP
-set. Then runs ``benchmarks/bench_matrix.py``, ``benchmarks/bench_plan.py`` (real tours),
+set. Then runs ``benchmarks/bench_matrix.py``, ``benchmarks/bench_plan.py`` (real tours, seeds 0-3),
 ``benchmarks/bench_scaled.py`` (200–300 places),
 ``benchmarks/bench_scale.py`` and ``benchmarks/bench_batch.py`` when present. Writes one CSV
 per family and ``summary.csv`` to ``benchmarks/results/``; prints a table per family. Exits 0
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_others:
         scale = ["--no-tracemalloc", "--csv", str(RESULTS / "bench_scale.csv")]
         others = {"bench_matrix.py": ["--quick"] if args.quick else [],
-                  "bench_plan.py": ["--quick"] if args.quick else [],
+                  "bench_plan.py": ["--quick"] if args.quick else ["--seed", "0,1,2,3"],
                   "bench_scaled.py": ["--quick"] if args.quick else [],
                   "bench_scale.py": scale + (["--n", "1000", "--time-limit", "20"] if args.quick else []),
                   "bench_batch.py": ["--quick"] if args.quick else []}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tourlink.bench import tours as bt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +74,27 @@ def test_stale_references_are_named_and_never_compared(tmp_path):
     path.write_text(bt.references_csv(refs), encoding="utf-8")
     assert bt.read_references(path)["t"]["network"] == "n1"
     assert bt.read_references(tmp_path / "absent.csv") == {}
+
+
+def test_several_seeds_are_summed_up_per_seed_and_per_tour():
+    import argparse
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
+    bench_plan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_plan)
+    rows = [{"tour": "a", "seed": 0, "gap_pct": 0.5}, {"tour": "b", "seed": 0, "gap_pct": 2.0},
+            {"tour": "a", "seed": 1, "gap_pct": 1.5}, {"tour": "b", "seed": 1, "gap_pct": -1.0},
+            {"tour": "c", "seed": 1, "gap_pct": ""}]
+    text = bench_plan.summary(rows)
+    assert "seed 0: mean 1.25 %, max 2.00 %, within 1 %: 1/2 (stale or missing: 0)" in text
+    assert "seed 1: mean 0.25 %, max 1.50 %, within 1 %: 1/2 (stale or missing: 1)" in text
+    assert "worst   1.50 %, within 1 % at 1/2 seeds" in text.split("\n")[2]
+    assert "c " not in text  # no gap at any seed: no tour line
+    one = bench_plan.summary(rows[:2])
+    assert one.startswith("gap to reference: mean 1.25 %") and "worst" not in one
+    assert bench_plan._seeds("0,1,2") == [0, 1, 2]
+    with pytest.raises(argparse.ArgumentTypeError, match="integers"):
+        bench_plan._seeds("0,x")
 
 
 def test_a_tour_is_planned_checked_and_described_day_by_day():
