@@ -20,7 +20,9 @@ not as what they take unprofiled.
 
 ``--make-reference`` plans every tour ``--seeds`` times for ``--seconds`` each (``--jobs``
 processes side by side) and keeps the best score as the reference (a current reference only
-rises; a stale one is replaced). ``--cpu`` makes every time budget count the process's CPU seconds
+rises; a stale one is replaced). With ``--jobs 1`` the runs go one after the other in this
+process, so each plans as the CLI does: seeds S and S+1 side by side on two cores (a pool
+worker searches one seed). ``--cpu`` makes every time budget count the process's CPU seconds
 instead of the wall clock (on a loaded machine a 5-minute run would otherwise search for much
 less; the planner's own clock is redirected, in this benchmark's processes only).
 
@@ -42,6 +44,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -130,8 +133,8 @@ def make_reference(tours: list[bt.Tour], args, data: dict[str, str]) -> int:
     refs = bt.read_references(REFERENCES)
     jobs = [(t, args.seconds, seed, None, args.cpu) for t in tours for seed in range(args.seeds)]
     by_tour: dict[str, list[dict]] = {t.name: [] for t in tours}
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for row in pool.map(_run, jobs):
+    with ProcessPoolExecutor(max_workers=args.jobs) if args.jobs > 1 else nullcontext() as pool:
+        for row in (pool.map(_run, jobs) if pool else map(_run, jobs)):
             print(f"{row['tour']:<22} seed {row['seed']}: " + (f"error {row['error']}" if "error" in row else
                   f"{row['score']:8.1f}  wall {row['seconds']:6.1f} s  cpu {row['cpu_seconds']:6.1f} s  "
                   f"{row['plan']}"), flush=True)

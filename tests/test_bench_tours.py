@@ -12,6 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = (ROOT / "examples", ROOT / "benchmarks" / "tours")
 
 
+def _bench_plan():
+    """The benchmark script as a module."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_every_tour_file_is_a_request_over_a_bundled_partnership():
     tours = bt.load_tours(*FOLDERS)
     names = [t.name for t in tours]
@@ -53,10 +62,7 @@ def test_data_digests_split_catalogue_and_network(tmp_path):
 
 
 def test_stale_references_are_named_and_never_compared(tmp_path):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
-    bench_plan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench_plan)
+    bench_plan = _bench_plan()
     now = {"request": "r1", "catalogue": "c1", "network": "n1"}
     ref = {"tour": "t", "reference": "200.0", **now}
     row = {"tour": "t", "score": 198.0}
@@ -78,10 +84,7 @@ def test_stale_references_are_named_and_never_compared(tmp_path):
 
 def test_several_seeds_are_summed_up_per_seed_and_per_tour():
     import argparse
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
-    bench_plan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench_plan)
+    bench_plan = _bench_plan()
     rows = [{"tour": "a", "seed": 0, "gap_pct": 0.5}, {"tour": "b", "seed": 0, "gap_pct": 2.0},
             {"tour": "a", "seed": 1, "gap_pct": 1.5}, {"tour": "b", "seed": 1, "gap_pct": -1.0},
             {"tour": "c", "seed": 1, "gap_pct": ""}]
@@ -110,10 +113,7 @@ def test_a_tour_is_planned_checked_and_described_day_by_day():
 
 def test_the_profile_says_where_a_plans_time_goes(tmp_path, capsys):
     import csv
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "benchmarks" / "bench_plan.py")
-    bench_plan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench_plan)
+    bench_plan = _bench_plan()
     out = tmp_path / "plan.csv"
     assert bench_plan.main(["--profile", "--only", "kg-hg-2d", "--iterations", "60", "--csv", str(out)]) == 0
     (row,) = csv.DictReader((tmp_path / "plan_profile.csv").read_text().splitlines())
@@ -123,3 +123,15 @@ def test_the_profile_says_where_a_plans_time_goes(tmp_path, capsys):
     assert 0 < t["pyvrp"] <= t["night_plan"] + t["rounds"] + 0.05
     assert t["matrix"] <= t["world"] and t["world"] + t["night_plan"] + t["rounds"] <= t["total"] + 0.3
     assert "kg-hg-2d" in capsys.readouterr().out
+
+
+def test_a_reference_run_in_this_process_is_kept_with_its_runs(tmp_path, monkeypatch):
+    bench_plan = _bench_plan()
+    refs = tmp_path / "plan.csv"
+    monkeypatch.setattr(bench_plan, "REFERENCES", refs)
+    assert bench_plan.main(["--make-reference", "--only", "kg-hg-2d", "--seeds", "1", "--seconds", "1",
+                            "--jobs", "1"]) == 0
+    row = bt.read_references(refs)["kg-hg-2d"]
+    assert row["runs"] == "1" and float(row["seconds_per_run"]) == 1.0 and row["clock"] == "wall"
+    tour = next(t for t in bt.load_tours(*FOLDERS) if t.name == "kg-hg-2d")
+    assert bt.rescore(tour.request, row["visits"]) == float(row["reference"]) > 0
