@@ -105,19 +105,18 @@ def summary(rows: list[dict]) -> str:
         return (f"{label}: mean {sum(gaps) / len(gaps):.2f} %, max {max(gaps):.2f} %, within 1 %: "
                 f"{sum(g <= 1.0 for g in gaps)}/{len(gaps)} (stale or missing: {missing})\n")
     seeds = list(dict.fromkeys(r.get("seed") for r in rows))
+    gapped = [r for r in rows if r.get("gap_pct", "") != ""]
     out = ""
     for seed in seeds:
-        mine = [r for r in rows if r.get("seed") == seed]
-        gaps = [r["gap_pct"] for r in mine if r.get("gap_pct", "") != ""]
+        gaps = [r["gap_pct"] for r in gapped if r.get("seed") == seed]
         if gaps:
             label = "gap to reference" if len(seeds) == 1 else f"seed {seed}"
-            out += line(label, gaps, len(mine) - len(gaps))
+            out += line(label, gaps, sum(r.get("seed") == seed for r in rows) - len(gaps))
     if len(seeds) > 1:
-        for tour in dict.fromkeys(r["tour"] for r in rows):
-            gaps = [r["gap_pct"] for r in rows if r["tour"] == tour and r.get("gap_pct", "") != ""]
-            if gaps:
-                out += (f"  {tour:<32} worst {max(gaps):6.2f} %, within 1 % at {sum(g <= 1.0 for g in gaps)}"
-                        f"/{len(gaps)} seeds\n")
+        for tour in dict.fromkeys(r["tour"] for r in gapped):
+            gaps = [r["gap_pct"] for r in gapped if r["tour"] == tour]
+            out += (f"  {tour:<32} worst {max(gaps):6.2f} %, within 1 % at {sum(g <= 1.0 for g in gaps)}"
+                    f"/{len(gaps)} seeds\n")
     return out
 
 

@@ -308,10 +308,9 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         # reprice after the first round, and again from a rule-abiding round that improved the best
         reprice = reprices < MAX_REPRICES and (values is None or improved) \
             and len({pl.kind(v) for v in visited}) < len(visited)
-        log.debug("round %d: score %.1f, %d visits; over caps %d, coverage adds %d%s, zigzags %d, best %s, "
+        log.debug("round %d: score %.1f, %d visits; over caps %d, coverage adds %s, zigzags %d, best %s, "
                   "reprice %s", _round, variety.tour_value(pl, visited) / 10, len(visited), len(over),
-                  len(add), f" ({', '.join(sorted(map(pl.name, add)))})" if add else "", len(zigzags),
-                  improved, reprice)
+                  sorted(map(pl.name, add)), len(zigzags), improved, reprice)
         if not over and not add and not reprice and not zigzags:
             break
         # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag
