@@ -331,3 +331,17 @@ def test_perturbation_size_follows_the_start_visits_on_capped_days():
     assert _perturbations(capped, [Start(36), None]) == 12
     assert _perturbations(capped, [Start(120)]) == 25         # at most the tuned 25
     assert _perturbations(open_, [Start(9), None]) == 25      # uncapped: the benchmarks' 25
+
+
+def test_greedy_completes_a_start_that_lacks_a_newly_required_client():
+    d = line([0, 10, 20, 30])
+    clients = (Client(1, 5, 0, 100, 9), Client(2, 5, 0, 100, 4), Client(3, 5, 0, 100, 0, required=True))
+    p = Problem(d, d, clients, (Vehicle(0, 0, 0, 100),))
+    routes = inner.greedy(p, [(0, [1])])
+    sol, problems = evaluate(p, routes)
+    assert problems == [] and sol.visited() == {0, 1, 2}
+    # a solve from the infeasible start keeps the required client
+    stale, _ = evaluate(p, [(0, [1])])
+    assert not stale.feasible
+    again = inner.solve(p, max_iterations=50, time_limit=None, initial=stale)
+    assert again.feasible and 2 in again.visited()

@@ -57,3 +57,56 @@ def test_repricing_goes_on_while_it_improves_and_the_tour_is_the_best_rule_abidi
     assert res.score == pytest.approx(variety.tour_value(pl, [v for d in res.days for v in d.visits]) / 10)
 
     assert sum(reprice == "True" for *_, reprice in rounds) <= MAX_REPRICES
+
+
+def _kg_hg():
+    tour = next(t for t in load_tours(ROOT / "benchmarks" / "tours") if t.name == "kg-hg-2d")
+    pl = Planning(load_world(tour.request), tour.request)
+    return pl, rank_plans(pl, candidate_plans(pl))[0]
+
+
+def coverage_dests(pl):
+    return [d for d in pl.world.candidates if pl.get(d, "partner") == pl.world.partners[-1].name]
+
+
+def test_a_partner_to_cover_gets_one_required_group_the_solver_picks_from():
+    pl, p = _kg_hg()
+    partner = pl.world.partners[-1].name
+    problem, copies, _ = build_problem(pl, p, cover=frozenset({partner}))
+    required = [c for c in problem.clients if c.required and not c.name.startswith("lunch")]
+    assert len(required) == 1
+    members = problem.groups()[required[0].group]
+    assert {pl.get(problem.clients[i].name, "partner") for i in members} == {partner}
+    # every offered stop of the partner is in it, but for one whose site or kind group spans partners
+    g = variety.groups(pl)
+    spans = {d for d in coverage_dests(pl)
+             if any(g[o] == g[d] and pl.get(o, "partner") != partner for o in pl.world.candidates)}
+    assert spans, "kg-hg has long visits of one kind in both partners"
+    assert {problem.clients[i].name for i in members} == {c.dest for c in copies
+                                                            if c.dest in coverage_dests(pl)} - spans
+    sol = inner.solve(problem, max_iterations=200, time_limit=None, seed=0)
+    assert sol.feasible and len(sol.visited() & set(members)) == 1
+    # a partner with a required stop already has one: no group
+    again, _, _ = build_problem(pl, p, cover=frozenset({partner}), required=frozenset({required[0].name}))
+    assert [c.name for c in again.clients if c.required and not c.name.startswith("lunch")] \
+        == [required[0].name]
+
+
+def test_what_breaks_a_rule_is_dropped_and_the_days_timed_again(monkeypatch):
+    from tourlink.optimise.outer import _drop_over
+    from tourlink.optimise.timing import day_plans, time_days
+
+    pl, p = _kg_hg()
+    problem, copies, _ = build_problem(pl, p)
+    sol = inner.solve(problem, max_iterations=200, time_limit=None, seed=0)
+    plans, leave = day_plans(p, copies, sol)
+    days, plans, removed = time_days(pl, p, plans, leave)
+    result = (problem, copies, sol, days, plans, removed, 0)
+    assert _drop_over(pl, p, result, frozenset()) is result  # nothing over a cap: unchanged
+    monkeypatch.setattr(variety, "MAX_PER_DAY", 1)
+    over = variety.over_caps(pl, [d.visits for d in days])
+    assert over, "a day repeats a kind"
+    fixed = _drop_over(pl, p, result, frozenset())
+    assert not variety.over_caps(pl, [d.visits for d in fixed[3]])
+    assert {v for v, _d, _why in over} <= set(fixed[5]) and "variety" in fixed[5][over[0][0]]
+    assert fixed[6] == len({v for v, _d, _why in over})  # the visits a rule dropped, counted

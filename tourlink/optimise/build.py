@@ -86,13 +86,16 @@ class Copy:
 
 def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozenset(),
                   banned: frozenset[tuple[str, int]] = frozenset(), values: dict[str, int] | None = None,
-                  bonus: dict[str, int] | None = None) -> tuple[Problem, list[Copy], list[str]]:
+                  bonus: dict[str, int] | None = None, cover: frozenset[str] = frozenset(),
+                  ) -> tuple[Problem, list[Copy], list[str]]:
     """Return the Problem of ``plan``, what each client stands for, and the location ids.
 
     ``required`` destinations get a required copy (``request.must`` are always required);
     ``banned`` holds ``(destination, day)`` pairs not to offer (day -1: the whole tour);
     ``values`` overrides :meth:`Planning.value` (repetition decay); ``bonus`` adds to the value of
-    some destinations (partner coverage). A bonus destination is always offered.
+    some destinations (partner coverage). A bonus destination is always offered. Each partner in
+    ``cover`` gets one required group of its destinations (:func:`cover_groups`): the solver picks
+    the partner's stop, and where in the tour it goes (a partner with a required stop has one).
     """
     world, request = pl.world, pl.request
     segs = plan.parts
@@ -117,10 +120,14 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     bonus = bonus or {}
     caps = variety.caps(pl)
     group_of = dict(variety.groups(pl))
+    group_of.update(cover_groups(pl, cover - {pl.get(m, "partner") for m in must}, group_of))
     taken = {group_of[m] for m in must if m in group_of}
     for n, m in enumerate(sorted(must & set(group_of))):  # a required stop: a group of its own
         group_of[m] = len(world.candidates) + len(plan.parts) + n
+    needed = {g for d, g in group_of.items() if g >= COVER_GROUPS and g not in taken}
     keep = shortlist(pl, segs, must=must | set(bonus))
+    if needed:  # a partner to cover: its destinations are all offered where they fit
+        keep = [k | {d for d, g in group_of.items() if g in needed} for k in keep]
     for dest in world.candidates:
         if dest not in must and (group_of[dest] in taken or caps.get(pl.kind(dest)) == 0
                                  or (dest, -1) in banned):
@@ -147,10 +154,13 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                 off = s.day * 1440
                 clients.append(Client(location=loc(road),
                                       service=service, tw_early=off + e_srv,
-                                      tw_late=off + l_srv, prize=value, required=dest in must and first,
+                                      tw_late=off + l_srv, prize=value,
+                                      required=(dest in must or group_of[dest] in needed) and first,
                                       group=group_of[dest], name=dest, load=1))
                 copies.append(Copy(dest, k, e, lt, boat, road))
                 first = False
+                if group_of[dest] in needed:
+                    needed.discard(group_of[dest])
     n_groups = len(world.candidates)
     for k, s in enumerate(segs):
         if not s.lunch or pl.lunch_minutes <= 0:
@@ -191,6 +201,22 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
     dist = dur + BORDER_MINUTES * (p[:, None] != p[None, :]).astype(np.int64)
     return Problem(duration=dur, distance=dist, clients=tuple(clients), vehicles=tuple(vehicles),
                    prize_scale=1), copies, locs
+
+
+#: group ids of partners to cover start here (above any destination, lunch or required group id)
+COVER_GROUPS = 1 << 30
+
+
+def cover_groups(pl: Planning, cover: frozenset[str], group_of: dict[str, int]) -> dict[str, int]:
+    """Destination → the group of its partner in ``cover``: at least one stop of the partner is
+    required, so exactly one of these is visited. A destination whose site or kind group reaches
+    into another partner (a floating market, capped at one for the tour) stays out of it."""
+    part = {d: pl.get(d, "partner") for d in group_of}
+    reach: dict[int, set[str]] = {}
+    for d, g in group_of.items():
+        reach.setdefault(g, set()).add(part[d])
+    ids = {p: COVER_GROUPS + n for n, p in enumerate(sorted(cover))}
+    return {d: ids[part[d]] for d, g in group_of.items() if part[d] in ids and reach[g] == {part[d]}}
 
 
 #: candidates offered to one segment: this many per allowed visit, best value per minute first

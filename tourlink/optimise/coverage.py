@@ -2,9 +2,11 @@
 
 A linkage tour exists to show every partner: by default each partner legacy area gets
 ``min_stops_per_partner`` stops when the days allow. The planner solves, times the days, and
-asks :func:`uncovered`; for every partner below the rule it forces in the stop
-:func:`best_reachable` picks (a meaningful one: best value for the minutes it costs) and solves
-again. A partner the tour cannot serve gets a reason instead (:func:`why_uncovered`: no
+asks :func:`uncovered`; every partner below the rule that :func:`best_reachable` finds a stop for
+gets a required group of its stops (:func:`~tourlink.optimise.build.cover_groups`: the solver
+picks which, and on which day) and the plan is solved again; should that stop be lost in the
+timing, the stop :func:`best_reachable` picks (best value for the minutes it costs) is forced
+in. A partner the tour cannot serve gets a reason instead (:func:`why_uncovered`: no
 destination, closed, across the sea, beyond a day's drive, no room left), shown in the
 itinerary's coverage — unless the request's ``strict_coverage`` makes that an error.
 """

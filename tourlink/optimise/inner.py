@@ -133,8 +133,9 @@ def _routes_of(sol: pyvrp.Solution) -> list[tuple[int, list[int]]]:
     return [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()]) for r in sol.routes()]
 
 
-def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
-    """A feasible start: repeatedly insert the client of best prize per added minute.
+def greedy(problem: Problem, start: list[tuple[int, list[int]]] | None = None) -> list[tuple[int, list[int]]]:
+    """A feasible start: repeatedly insert the client of best prize per added minute (into the
+    routes of ``start`` when given, e.g. a previous solve's that lacks a newly required stop).
 
     Required clients (and the members of a required group) go first. Feasibility of an
     insertion is checked in O(1) with the latest feasible service starts of the route (forward /
@@ -157,6 +158,12 @@ def greedy(problem: Problem) -> list[tuple[int, list[int]]]:
     gain = np.array([c.prize for c in cl], dtype=np.float64) * problem.scale
     traded = problem.prize_scale is not None
     routes: list[list[int]] = [[] for _ in problem.vehicles]
+    for k, r in start or ():
+        routes[k] = list(r)
+        open_[list(r)] = False
+        for c in r:
+            if cl[c].group is not None:
+                open_[groups[cl[c].group]] = False
     banned: set[tuple[int, int]] = set()
     while open_.any():
         cand = np.flatnonzero(open_)
@@ -274,8 +281,10 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
     starts: list[pyvrp.Solution | None] = []
     if initial is not None and any(r.clients for r in initial.routes):
         try:
-            starts.append(pyvrp.Solution(data, [pyvrp.Route(data, list(r.clients), r.vehicle)
-                                                for r in initial.routes if r.clients]))
+            routes = [(r.vehicle, list(r.clients)) for r in initial.routes if r.clients]
+            if not initial.feasible:  # e.g. a stop newly required: insert what fits
+                routes = greedy(problem, routes)
+            starts.append(pyvrp.Solution(data, [pyvrp.Route(data, r, k) for k, r in routes]))
         except (RuntimeError, IndexError, ValueError) as exc:  # a start from another problem
             log.debug("initial solution does not fit this problem (%s); greedy start instead", exc)
             initial = None

@@ -11,8 +11,10 @@ The planning state (the world and the request) lives in one
 * :mod:`~tourlink.optimise.days` and :mod:`~tourlink.optimise.build` — the segments of each
   day and the solver's problem; :mod:`~tourlink.optimise.inner` solves it, the best few plans
   through :func:`~tourlink.optimise.hotels.best_sequence`;
-* :mod:`~tourlink.optimise.coverage` — an uncovered partner area gets its best reachable stop
-  forced in and the plan is solved again, starting from the previous solution;
+* :mod:`~tourlink.optimise.coverage` — an uncovered partner area gets a required group of its
+  stops (the solver picks one, and its day) and the plan is solved again, starting from the
+  previous solution; a round's tour that breaks a rule also counts with the breaking visits
+  dropped (:func:`_drop_over`);
 * :mod:`~tourlink.optimise.timing` — each day timed exactly (lunch pause, floating markets
   by boat at dawn), repaired if the pause breaks a window (the stop whose loss costs least
   is dropped).
@@ -191,7 +193,7 @@ class _Result:
     removed: dict[str, str]
     iterations: int
     uncovered: dict[str, str]  # partner → why it has no stop
-    planned: int  # visits the solver planned; the timed days keep ``len(visits)`` of them
+    planned: int  # visits the solver planned (less those a rule dropped); the timed days keep ``len(visits)``
 
 
 def _carry(previous: tuple[Problem, Solution] | None, problem: Problem) -> Solution | None:
@@ -234,9 +236,11 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     given_up: dict[str, str] = dict(cannot)
     bonus = coverage.picks(pl, p)
     previous: tuple[Problem, Solution] | None = None
-    forced_last: frozenset[str] = frozenset()
+    cover: frozenset[str] = frozenset()  # partners given a required group of their stops
+    forced_last: frozenset[str] = frozenset()  # partners forced in by the last round
     result = None
     top: tuple[tuple[int, float], tuple] | None = None  # the best round that breaks no rule
+    kept: tuple[tuple[int, float], tuple] | None = None  # the best round with what breaks a rule dropped
     reprices = 0
     for _round in range(MAX_ROUNDS):
         if first is not None:
@@ -244,7 +248,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             first = None
         else:
             problem, copies, _locs = build_problem(pl, p, required=required, banned=banned, values=values,
-                                                   bonus=bonus)
+                                                   bonus=bonus, cover=cover)
             offered = {c.dest for c in copies}
             missing = [m for m in request.must if m not in offered]
             if missing:
@@ -270,12 +274,12 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
                 sol = inner.solve(problem, seed=seed, time_limit=left, max_iterations=max_iterations,
                                   initial=start)
         if not sol.feasible and forced_last and result is not None:
-            # the coverage stops forced last do not fit together: keep the cheapest half
-            drop = sorted(forced_last, key=lambda d: (pl.value(d), d))[:max(1, len(forced_last) // 2)]
-            for d in drop:
-                given_up[pl.get(d, "partner")] = "no room: the days are full with the other partners' stops"
-            required = required - frozenset(drop)
-            forced_last = forced_last - frozenset(drop)
+            # the partners' stops forced last do not fit together: keep the most valuable half
+            drop = sorted(forced_last, key=lambda x: (_best_value(pl, x), x))[:max(1, len(forced_last) // 2)]
+            for x in drop:
+                given_up[x] = "no room: the days are full with the other partners' stops"
+            required = frozenset(m for m in required if pl.get(m, "partner") not in drop)
+            cover, forced_last = cover - frozenset(drop), forced_last - frozenset(drop)
             continue
         if not sol.feasible:
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(pl.name, p.nights)) or '-'}"
@@ -285,33 +289,41 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         plans, leave = day_plans(p, copies, sol)
         days, plans, removed = time_days(pl, p, plans, leave)
         visited = [v for d in days for v in d.visits]
-        result = (problem, copies, sol, days, plans, removed)
+        result = (problem, copies, sol, days, plans, removed, 0)
         over = variety.over_caps(pl, [d.visits for d in days], keep=required)
-        add: set[str] = set()
+        add: set[str] = set()  # a partner's stop to force in (its group's stop did not survive the timing)
+        group: set[str] = set()  # partners to give a required group of their stops
         for partner in coverage.uncovered(pl, visited):
             if partner in given_up:
                 continue
             best = coverage.best_reachable(pl, copies, partner, set(visited) | required, p, days)
             if best is None:
                 given_up[partner] = "no stop of it fits the days of this tour"
-            else:
+            elif partner in cover:
                 add.add(best)
+            else:
+                group.add(partner)
         sole = coverage.sole(pl, visited)
         keep = required | frozenset(request.must)
         zigzags = zigzag_bans(pl, days, keep, sole, strict=False)
         improved = False
-        if not over and not add and not zigzags:
+        if not over and not add and not group and not zigzags:
             key = (-len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited))
             improved = top is None or key > top[0]
             if improved:
                 top = (key, result)
+        fixed = _drop_over(pl, p, result, required) if over or zigzags else result
+        fixed_visits = [v for d in fixed[3] for v in d.visits]
+        key = (-len(coverage.uncovered(pl, fixed_visits)), variety.tour_value(pl, fixed_visits))
+        if kept is None or key > kept[0]:
+            kept = (key, fixed)
         # reprice after the first round, and again from a rule-abiding round that improved the best
         reprice = reprices < MAX_REPRICES and (values is None or improved) \
             and len({pl.kind(v) for v in visited}) < len(visited)
         log.debug("round %d: score %.1f, %d visits; over caps %d, coverage adds %s, zigzags %d, best %s, "
                   "reprice %s", _round, variety.tour_value(pl, visited) / 10, len(visited), len(over),
-                  sorted(map(pl.name, add)), len(zigzags), improved, reprice)
-        if not over and not add and not reprice and not zigzags:
+                  sorted([*map(pl.name, add), *group]), len(zigzags), improved, reprice)
+        if not over and not add and not group and not reprice and not zigzags:
             break
         # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag
         # there); a must-visit, coverage stop or partner's only stop out of that day only
@@ -319,7 +331,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             | {(v, d if v in sole | keep else -1) for v, d in zigzags}
         required = required | frozenset(add) | (sole if request.min_stops_per_partner else frozenset())
         # a partner's only stop is kept from now on: a re-solve for another rule does not lose it
-        forced_last = frozenset(add)
+        cover = cover | frozenset(group)
+        forced_last = frozenset(group) | {pl.get(m, "partner") for m in add}
         if reprice:
             values = variety.repriced(pl, visited)
             reprices += 1
@@ -327,27 +340,44 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
     if top is not None:
         result = top[1]
-    problem, copies, sol, days, plans, removed = result
-    leave = day_plans(p, copies, sol)[1]
-    over = variety.over_caps(pl, [d.visits for d in days], keep=required)
-    over += [(v, d, "it would make the day cross back into a province") for v, d in
-             zigzag_bans(pl, days, required | frozenset(request.must),
-                         coverage.sole(pl, [v for d in days for v in d.visits]))]
-    if over:  # rounds ran out: the timing drops what is over a cap or zigzags
-        ban = {(v, d) for v, d, _why in over}
-        plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]
-                 for d, segs in enumerate(plans)]
-        days, plans, more = time_days(pl, p, plans, leave)
-        removed = {**removed, **more, **{v: why for v, _d, why in over}}
+    result = _drop_over(pl, p, result, required)
+    if kept is not None and kept[0] > (-len(coverage.uncovered(pl, [v for d in result[3] for v in d.visits])),
+                                       variety.tour_value(pl, [v for d in result[3] for v in d.visits])):
+        result = kept[1]  # a round whose rule breaks, dropped, leave more than the best clean round
+    problem, copies, sol, days, plans, removed, ruled = result
     visited = [v for d in days for v in d.visits]
     lacking = coverage.uncovered(pl, visited)
     if lacking and request.strict_coverage:
         raise InfeasibleError([f"coverage: {who} gets fewer than {request.min_stops_per_partner} stops: "
                                f"{given_up.get(who, 'no room in the days of this tour')}" for who in lacking])
-    planned = sum(1 for c in sol.visited() if copies[c].dest)
+    planned = sum(1 for c in sol.visited() if copies[c].dest) - ruled
     why = {who: given_up.get(who, "no room in the days of this tour") for who in lacking}
     return _Result(p, days, variety.tour_value(pl, visited) / 10, problem, copies, sol, removed,
                    sol.iterations, why, planned)
+
+
+def _drop_over(pl: Planning, p: Plan, result: tuple, required: frozenset[str]) -> tuple:
+    """``result`` (a round's problem, copies, solution, days, plans, removed, visits dropped by a
+    rule) with what is over a kind's cap or zigzags dropped from its days and the days timed again
+    (unchanged when nothing is)."""
+    problem, copies, sol, days, plans, removed, ruled = result
+    over = variety.over_caps(pl, [d.visits for d in days], keep=required)
+    over += [(v, d, "it would make the day cross back into a province") for v, d in
+             zigzag_bans(pl, days, required | frozenset(pl.request.must),
+                         coverage.sole(pl, [v for d in days for v in d.visits]))]
+    if not over:
+        return result
+    ban = {(v, d) for v, d, _why in over}
+    plans = [[[x for x in items if (x, d) not in ban and (x, -1) not in ban] for items in segs]
+             for d, segs in enumerate(plans)]
+    days, plans, more = time_days(pl, p, plans, day_plans(p, copies, sol)[1])
+    return (problem, copies, sol, days, plans, {**removed, **more, **{v: why for v, _d, why in over}},
+            ruled + len({v for v, _d, _why in over}))
+
+
+def _best_value(pl: Planning, partner: str) -> int:
+    """The value of the partner's best destination."""
+    return max((pl.value(d) for d in pl.world.candidates if pl.get(d, "partner") == partner), default=0)
 
 
 def assemble(pl: Planning, res: _Result, *, seed: int) -> Itinerary:
