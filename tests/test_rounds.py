@@ -110,3 +110,26 @@ def test_what_breaks_a_rule_is_dropped_and_the_days_timed_again(monkeypatch):
     assert not variety.over_caps(pl, [d.visits for d in fixed[3]])
     assert {v for v, _d, _why in over} <= set(fixed[5]) and "variety" in fixed[5][over[0][0]]
     assert fixed[6] == len({v for v, _d, _why in over})  # the visits a rule dropped, counted
+
+
+def test_night_plans_are_screened_with_the_partners_without_a_night_covered():
+    from dataclasses import replace
+
+    from tourlink.optimise.outer import _screen_cover
+
+    tours = {t.name: t for t in load_tours(ROOT / "benchmarks" / "tours", ROOT / "examples")}
+    r = tours["bg4-ha-noi-4d"].request
+    pl = Planning(load_world(r), r)
+    p = rank_plans(pl, candidate_plans(pl))[0]
+    nightless = {pt.name for pt in pl.world.partners} - {pl.get(h, "partner") for h in p.nights}
+    assert _screen_cover(pl, p) == nightless and 0 < len(nightless) < len(pl.world.partners) / 2
+    problem, _copies, _ = build_problem(pl, p, cover=_screen_cover(pl, p))
+    groups = {problem.clients[i].group for i, c in enumerate(problem.clients)
+              if c.required and not c.name.startswith("lunch")}
+    assert len(groups) == len(nightless)  # one required group per partner without a night
+    off = replace(r, min_stops_per_partner=0)
+    assert _screen_cover(Planning(pl.world, off), p) == frozenset()
+    # most of the Mekong-13 partners have no night in a 5-day tour: no screening groups there
+    m = tours["ex-mekong-5-days"].request
+    plm = Planning(load_world(m), m)
+    assert _screen_cover(plm, rank_plans(plm, candidate_plans(plm))[0]) == frozenset()

@@ -110,7 +110,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     errors: list[str] = []
     built: dict[tuple[str, ...], tuple[Plan, Problem, list[Copy]]] = {}
     for p in ranked:
-        problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p))
+        problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p), cover=_screen_cover(pl, p))
         missing = [m for m in request.must if not any(c.dest == m for c in copies)]
         if missing:
             errors.extend(why_unreachable(pl, p, m) for m in missing)
@@ -236,7 +236,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     given_up: dict[str, str] = dict(cannot)
     bonus = coverage.picks(pl, p)
     previous: tuple[Problem, Solution] | None = None
-    cover: frozenset[str] = frozenset()  # partners given a required group of their stops
+    cover = _screen_cover(pl, p)  # partners given a required group of their stops
     forced_last: frozenset[str] = frozenset()  # partners forced in by the last round
     result = None
     top: tuple[tuple[int, float], tuple] | None = None  # the best round that breaks no rule
@@ -373,6 +373,19 @@ def _drop_over(pl: Planning, p: Plan, result: tuple, required: frozenset[str]) -
     days, plans, more = time_days(pl, p, plans, day_plans(p, copies, sol)[1])
     return (problem, copies, sol, days, plans, {**removed, **more, **{v: why for v, _d, why in over}},
             ruled + len({v for v, _d, _why in over}))
+
+
+def _screen_cover(pl: Planning, p: Plan) -> frozenset[str]:
+    """Partners given a required group of their stops (:func:`~tourlink.optimise.build.cover_groups`)
+    from the first solve of plan ``p``, so that the night plans are screened with every partner
+    covered: those the plan can serve with no night in it, other than where the tour starts and
+    ends — when they are fewer than half the partners. The group holds a partner to one stop until
+    the next round frees it, too tight where most partners have no night (the Mekong-13 tours)."""
+    if not pl.request.min_stops_per_partner:
+        return frozenset()
+    home = {pl.get(x, "partner") for x in (pl.world.start, pl.world.end, *p.nights)}
+    out = frozenset(pt.name for pt in pl.world.partners) - home - set(coverage.why_uncovered(pl, p))
+    return out if 2 * len(out) < len(pl.world.partners) else frozenset()
 
 
 def _best_value(pl: Planning, partner: str) -> int:
