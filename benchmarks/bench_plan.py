@@ -55,6 +55,7 @@ from tourlink.atomic import write_text  # noqa: E402
 from tourlink.bench import runner  # noqa: E402
 from tourlink.bench import tours as bt  # noqa: E402
 from tourlink.errors import TourlinkError  # noqa: E402
+from tourlink.request import SEED_LIMIT  # noqa: E402
 
 REFERENCES = ROOT / "benchmarks" / "references" / "plan.csv"
 FOLDERS = (ROOT / "examples", ROOT / "benchmarks" / "tours")
@@ -93,8 +94,8 @@ def _seeds(text: str) -> list[int]:
         seeds = [int(x) for x in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: give seeds as integers, e.g. 0 or 0,1,2,3") from None
-    if not seeds or any(not 0 <= x < 2 ** 32 for x in seeds):
-        raise argparse.ArgumentTypeError(f"{text!r}: seeds are 0..4294967295")
+    if not seeds or any(not 0 <= x < SEED_LIMIT for x in seeds):
+        raise argparse.ArgumentTypeError(f"{text!r}: seeds are 0..{SEED_LIMIT - 1}")
     return seeds
 
 

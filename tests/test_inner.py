@@ -345,3 +345,13 @@ def test_greedy_completes_a_start_that_lacks_a_newly_required_client():
     assert not stale.feasible
     again = inner.solve(p, max_iterations=50, time_limit=None, initial=stale)
     assert again.feasible and 2 in again.visited()
+
+
+def test_the_last_seed_of_pyvrps_range_wraps_around_for_the_restart():
+    """The request accepts seed 2**32 - 1; the restart's seed + 1 wraps to 0 instead of crashing."""
+    from tourlink.request import SEED_LIMIT
+
+    d = line([0, 10, 20])
+    p = Problem(d, d, (Client(1, 0, 0, 100, 5), Client(2, 0, 0, 100, 3)), (Vehicle(0, 0, 0, 100),))
+    sol = inner.solve(p, seed=SEED_LIMIT - 1, max_iterations=50, time_limit=None)
+    assert sol.feasible and sol.prize == 8

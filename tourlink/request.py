@@ -31,6 +31,9 @@ from typing import Any
 
 from tourlink.errors import ValidationError
 
+#: search seeds are 0 .. SEED_LIMIT - 1 (PyVRP's range); the planner's further seeds wrap around
+SEED_LIMIT = 2**32
+
 #: the theme vocabulary of destinations.csv
 THEMES = ("heritage", "spiritual", "nature", "orchard", "craft_village", "beach_island",
           "floating_market", "museum", "cultural_institution", "revolutionary_historic",
@@ -224,8 +227,8 @@ class TourRequest:
                 problems.append(f"time_limit: expected seconds, got {self.time_limit!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             problems.append(f"seed: expected an integer, got {self.seed!r}")
-        elif not 0 <= self.seed < 2**32:
-            problems.append(f"seed: {self.seed} is outside 0..{2**32 - 1} (PyVRP's seed range)")
+        elif not 0 <= self.seed < SEED_LIMIT:
+            problems.append(f"seed: {self.seed} is outside 0..{SEED_LIMIT - 1} (PyVRP's seed range)")
         for name in ("sea", "dawn", "spread_nights", "partner_hubs_first", "strict_coverage", "evening"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(f"{name}: expected true or false, got {getattr(self, name)!r}")

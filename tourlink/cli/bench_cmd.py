@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tourlink.errors import NotFoundError, ValidationError
+from tourlink.request import SEED_LIMIT
 
 
 def register(subparsers) -> None:
@@ -41,8 +42,8 @@ def _run(args: argparse.Namespace) -> int:
         raise NotFoundError("benchmark folder", str(args.dir))
     if args.tours is not None and args.tours < 1:
         raise ValidationError(f"--tours must be at least 1, got {args.tours}")
-    if not 0 <= args.seed < 2**32:  # PyVRP's seed range; it raised a TypeError after loading
-        raise ValidationError(f"--seed {args.seed} is outside 0..{2**32 - 1}")
+    if not 0 <= args.seed < SEED_LIMIT:  # PyVRP's seed range; it raised a TypeError after loading
+        raise ValidationError(f"--seed {args.seed} is outside 0..{SEED_LIMIT - 1}")
     if args.time_limit is not None and not 0 < args.time_limit <= 86_400:  # also refuses nan
         raise ValidationError(f"--time-limit {args.time_limit:g}: give seconds in (0, 86400]")
     if args.iterations is not None and not 1 <= args.iterations <= 100_000_000:

@@ -42,6 +42,7 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from tourlink.errors import ValidationError
 from tourlink.optimise.problem import Problem, Solution, evaluate, schedule
+from tourlink.request import SEED_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -314,7 +315,7 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         with warnings.catch_warnings():
             # raised when no feasible solution exists; the caller learns it from ``feasible``
             warnings.simplefilter("ignore", PenaltyBoundWarning)
-            result = pyvrp.solve(data, stop, seed=seed + n, collect_stats=False, display=False,
+            result = pyvrp.solve(data, stop, seed=(seed + n) % SEED_LIMIT, collect_stats=False, display=False,
                                  params=params, initial_solution=init)
         iterations += result.num_iterations
         routes = _routes_of(result.best)
