@@ -159,8 +159,7 @@ def build_problem(pl: Planning, plan: Plan, *, required: frozenset[str] = frozen
                                       group=group_of[dest], name=dest, load=1))
                 copies.append(Copy(dest, k, e, lt, boat, road))
                 first = False
-                if group_of[dest] in needed:
-                    needed.discard(group_of[dest])
+                needed.discard(group_of[dest])  # one required copy per partner's group
     n_groups = len(world.candidates)
     for k, s in enumerate(segs):
         if not s.lunch or pl.lunch_minutes <= 0:
@@ -211,6 +210,8 @@ def cover_groups(pl: Planning, cover: frozenset[str], group_of: dict[str, int]) 
     """Destination → the group of its partner in ``cover``: at least one stop of the partner is
     required, so exactly one of these is visited. A destination whose site or kind group reaches
     into another partner (a floating market, capped at one for the tour) stays out of it."""
+    if not cover:
+        return {}
     part = {d: pl.get(d, "partner") for d in group_of}
     reach: dict[int, set[str]] = {}
     for d, g in group_of.items():

@@ -222,7 +222,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     kind's cap (variety) or zigzagging, and reprice the candidates by the kinds visited (the
     solver's values are fixed per place; the tour's score decays for a kind's repeats). A round
     that breaks no rule is a candidate tour; repricing goes on from it (up to
-    :data:`MAX_REPRICES` times) while it improves the score, and the best candidate is the tour.
+    :data:`MAX_REPRICES` times) while it improves the score. Every round, with what breaks a rule
+    dropped (:func:`_drop_over`), is a candidate; the best (:func:`_key`) is the tour.
     A partner the plan cannot serve gets a reason; with ``strict_coverage`` that is an
     InfeasibleError.
     """
@@ -239,8 +240,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     cover = _screen_cover(pl, p)  # partners given a required group of their stops
     forced_last: frozenset[str] = frozenset()  # partners forced in by the last round
     result = None
-    top: tuple[tuple[int, float], tuple] | None = None  # the best round that breaks no rule
-    kept: tuple[tuple[int, float], tuple] | None = None  # the best round with what breaks a rule dropped
+    top: tuple[int, float] | None = None  # the key of the best round that breaks no rule
+    kept: tuple[tuple[int, float], tuple] | None = None  # the best round, what breaks a rule dropped
     reprices = 0
     for _round in range(MAX_ROUNDS):
         if first is not None:
@@ -308,15 +309,11 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         zigzags = zigzag_bans(pl, days, keep, sole, strict=False)
         improved = False
         if not over and not add and not group and not zigzags:
-            key = (-len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited))
-            improved = top is None or key > top[0]
-            if improved:
-                top = (key, result)
+            improved = top is None or _key(pl, days) > top
+            top = _key(pl, days) if improved else top
         fixed = _drop_over(pl, p, result, required) if over or zigzags else result
-        fixed_visits = [v for d in fixed[3] for v in d.visits]
-        key = (-len(coverage.uncovered(pl, fixed_visits)), variety.tour_value(pl, fixed_visits))
-        if kept is None or key > kept[0]:
-            kept = (key, fixed)
+        if kept is None or _key(pl, fixed[3]) > kept[0]:
+            kept = (_key(pl, fixed[3]), fixed)
         # reprice after the first round, and again from a rule-abiding round that improved the best
         reprice = reprices < MAX_REPRICES and (values is None or improved) \
             and len({pl.kind(v) for v in visited}) < len(visited)
@@ -336,15 +333,10 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         if reprice:
             values = variety.repriced(pl, visited)
             reprices += 1
-    if result is None:
+    if kept is None:
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
-    if top is not None:
-        result = top[1]
-    result = _drop_over(pl, p, result, required)
-    if kept is not None and kept[0] > (-len(coverage.uncovered(pl, [v for d in result[3] for v in d.visits])),
-                                       variety.tour_value(pl, [v for d in result[3] for v in d.visits])):
-        result = kept[1]  # a round whose rule breaks, dropped, leave more than the best clean round
-    problem, copies, sol, days, plans, removed, ruled = result
+    # the best round, clean or with what breaks a rule dropped: fewest partners uncovered, then score
+    problem, copies, sol, days, plans, removed, ruled = kept[1]
     visited = [v for d in days for v in d.visits]
     lacking = coverage.uncovered(pl, visited)
     if lacking and request.strict_coverage:
@@ -354,6 +346,12 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     why = {who: given_up.get(who, "no room in the days of this tour") for who in lacking}
     return _Result(p, days, variety.tour_value(pl, visited) / 10, problem, copies, sol, removed,
                    sol.iterations, why, planned)
+
+
+def _key(pl: Planning, days: list[Timed]) -> tuple[int, float]:
+    """How a round's tour ranks: fewest partners left uncovered, then the score."""
+    visited = [v for d in days for v in d.visits]
+    return -len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited)
 
 
 def _drop_over(pl: Planning, p: Plan, result: tuple, required: frozenset[str]) -> tuple:
