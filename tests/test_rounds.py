@@ -136,7 +136,7 @@ def test_night_plans_are_screened_with_the_partners_without_a_night_covered():
 
 
 def test_a_visits_neighbours_hold_few_lunch_copies_and_the_first_solve_sees_repeats_repriced():
-    from tourlink.optimise.outer import _prior
+    from tourlink.optimise.outer import _repriced
 
     tours = {t.name: t for t in load_tours(ROOT / "benchmarks" / "tours", ROOT / "examples")}
     r = tours["ex-mekong-5-days"].request
@@ -154,5 +154,5 @@ def test_a_visits_neighbours_hold_few_lunch_copies_and_the_first_solve_sees_repe
     assert max(sum(lunch[b.idx] for b in near[a]) for a in prized) <= inner.SETTINGS["filler_neighbours"]
     assert max(sum(lunch[b.idx] for b in plain[a]) for a in prized) > inner.SETTINGS["filler_neighbours"]
     # the greedy tour repeats kinds: the first solve's values are repriced by them
-    prior = _prior(pl, p)
+    prior = _repriced(pl, p)
     assert prior is not None and any(prior[d] < pl.value(d) for d in prior)

@@ -256,16 +256,21 @@ def _neighbours(problem: Problem, data: ProblemData, params: NeighbourhoodParams
         if filler[a.idx]:
             out[a] = near[:size]
             continue
-        fill = [b for b in near if filler[b.idx]][:SETTINGS["filler_neighbours"]]
-        prized = [b for b in near if not filler[b.idx]][:size - len(fill)]
-        keep = {id(b) for b in fill} | {id(b) for b in prized}
-        out[a] = [b for b in near if id(b) in keep]
+        room = {True: min(SETTINGS["filler_neighbours"], sum(filler[b.idx] for b in near))}
+        room[False] = size - room[True]
+        out[a] = []
+        for b in near:  # nearest first, each kind up to its room
+            if room[filler[b.idx]] > 0:
+                room[filler[b.idx]] -= 1
+                out[a].append(b)
     return out
 
 
 def _run(data: ProblemData, stop, *, seed: int, params: SolveParams, initial: pyvrp.Solution | None,
          neighbours: dict) -> pyvrp.Result:
-    """:func:`pyvrp.solve` with the neighbourhood given (:func:`_neighbours`)."""
+    """:func:`pyvrp.solve` with the neighbourhood given (:func:`_neighbours`): PyVRP 0.14's
+    ``solve`` takes no neighbour lists, so its steps are spelt out here (``setup.cfg`` pins <0.15;
+    re-read ``pyvrp.solve`` when raising the pin)."""
     rng = pyvrp.RandomNumberGenerator(seed=seed)
     perturb = pyvrp.search.PerturbationManager(params.perturbation)
     ls = pyvrp.search.LocalSearch(data, rng, neighbours, perturb)

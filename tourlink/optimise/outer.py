@@ -109,10 +109,10 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     progress(0.05, 0.0)
     errors: list[str] = []
     built: dict[tuple[str, ...], tuple[Plan, Problem, list[Copy]]] = {}
-    prior = _prior(pl, ranked[0]) if ranked else None
+    values = _repriced(pl, ranked[0]) if ranked else None
     for p in ranked:
         problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p), cover=_screen_cover(pl, p),
-                                               values=prior)
+                                               values=values)
         missing = [m for m in request.must if not any(c.dest == m for c in copies)]
         if missing:
             errors.extend(why_unreachable(pl, p, m) for m in missing)
@@ -123,7 +123,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     deadline = None if time_limit is None else t0 + time_limit
 
     def search(s: int) -> Itinerary:
-        return _search(pl, built, errors, seed=s, deadline=deadline, prior=prior,
+        return _search(pl, built, errors, seed=s, deadline=deadline, values=values,
                        max_iterations=max_iterations, progress=progress if s == seed else (lambda f, x: None))
 
     n = 1 if time_limit is None else seeds.jobs(jobs)
@@ -135,7 +135,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
 
 
 def _search(pl: Planning, built: dict, errors: list[str], *, seed: int, deadline: float | None,
-            prior: dict[str, int] | None, max_iterations: int | None,
+            values: dict[str, int] | None, max_iterations: int | None,
             progress: Callable[[float, float], None]) -> Itinerary:
     """The best of the built plans with ``seed``: the plan by :func:`~tourlink.optimise.hotels.
     best_sequence`, then its rounds (:func:`_solve_plan`), assembled and checked."""
@@ -162,7 +162,7 @@ def _search(pl: Planning, built: dict, errors: list[str], *, seed: int, deadline
         p, problem, copies = built[k]
         try:
             best = _solve_plan(pl, p, seed=seed, deadline=deadline, max_iterations=max_iterations,
-                               values=prior, first=(problem, copies, sol) if k == key else None)
+                               values=values, first=(problem, copies, sol) if k == key else None)
             break
         except InfeasibleError as exc:
             errors.extend(exc.reasons)
@@ -357,7 +357,7 @@ def _key(pl: Planning, days: list[Timed]) -> tuple[int, float]:
     return -len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited)
 
 
-def _prior(pl: Planning, p: Plan) -> dict[str, int] | None:
+def _repriced(pl: Planning, p: Plan) -> dict[str, int] | None:
     """Values repriced by the kinds of a greedy tour of plan ``p``: the first solves (and the
     choice of the night plan) then see a kind's repeats worth less, as the score does."""
     problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p), cover=_screen_cover(pl, p))
