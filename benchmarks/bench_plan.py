@@ -169,7 +169,7 @@ PHASES = [("world", "optimise/world.py", "load_world"), ("matrix", "optimise/wor
           ("build", "optimise/build.py", "build_problem"),
           ("night_plan", "optimise/hotels.py", "best_sequence"),
           ("rounds", "optimise/outer.py", "_solve_plan"),
-          ("pyvrp", "optimise/inner.py", "_run"), ("timing", "optimise/timing.py", "time_days"),
+          ("pyvrp", "pyvrp/solve.py", "solve"), ("timing", "optimise/timing.py", "time_days"),
           ("check", "optimise/check.py", "check")]
 
 

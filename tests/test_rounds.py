@@ -133,26 +133,3 @@ def test_night_plans_are_screened_with_the_partners_without_a_night_covered():
     m = tours["ex-mekong-5-days"].request
     plm = Planning(load_world(m), m)
     assert _screen_cover(plm, rank_plans(plm, candidate_plans(plm))[0]) == frozenset()
-
-
-def test_a_visits_neighbours_hold_few_lunch_copies_and_the_first_solve_sees_repeats_repriced():
-    from tourlink.optimise.outer import _repriced
-
-    tours = {t.name: t for t in load_tours(ROOT / "benchmarks" / "tours", ROOT / "examples")}
-    r = tours["ex-mekong-5-days"].request
-    pl = Planning(load_world(r), r)
-    p = rank_plans(pl, candidate_plans(pl))[0]
-    problem, copies, _ = build_problem(pl, p)
-    lunch = [c.prize == 0 and not c.required for c in problem.clients]
-    assert sum(lunch) > 50  # a lunch copy at every place a day may pass
-    data, _scale = inner.to_pyvrp(problem)
-    params = inner.NeighbourhoodParams(num_neighbours=50)
-    near = inner._neighbours(problem, data, params)
-    plain = inner.compute_neighbours(data, params)
-    prized = [a for a in near if not lunch[a.idx]]
-    assert prized and all(len(near[a]) == len(plain[a]) for a in prized)
-    assert max(sum(lunch[b.idx] for b in near[a]) for a in prized) <= inner.SETTINGS["filler_neighbours"]
-    assert max(sum(lunch[b.idx] for b in plain[a]) for a in prized) > inner.SETTINGS["filler_neighbours"]
-    # the greedy tour repeats kinds: the first solve's values are repriced by them
-    prior = _repriced(pl, p)
-    assert prior is not None and any(prior[d] < pl.value(d) for d in prior)

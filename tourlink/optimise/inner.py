@@ -37,7 +37,7 @@ import pyvrp
 import pyvrp.search
 from pyvrp import IteratedLocalSearchParams, PenaltyParams, ProblemData, SolveParams
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.search import OPERATORS, NeighbourhoodParams, PerturbationParams, compute_neighbours
+from pyvrp.search import OPERATORS, NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from tourlink.errors import ValidationError
@@ -55,8 +55,7 @@ SETTINGS = {"num_neighbours": 50, "num_iters_no_improvement": 150_000, "history_
             "max_perturbations": 25, "perturb_share": 1 / 3, "min_perturbations": 4,
             "penalty_top": 4.0, "extra_operators": (),
             "solutions_between_updates": 100, "greedy_start": True,
-            "random_restart": True, "first_share": 0.8, "warm_restart": True,
-            "filler_neighbours": 5}
+            "random_restart": True, "first_share": 0.8, "warm_restart": True}
 
 
 def prize_scale(problem: Problem) -> int:
@@ -241,49 +240,6 @@ def _perturbations(problem: Problem, starts: list[pyvrp.Solution | None]) -> int
                min(SETTINGS["max_perturbations"], round(visits * SETTINGS["perturb_share"])))
 
 
-def _neighbours(problem: Problem, data: ProblemData, params: NeighbourhoodParams) -> dict:
-    """PyVRP's granular neighbourhood, with at most ``SETTINGS["filler_neighbours"]`` zero-prize clients in a
-    prized client's list (a day's lunch, one client at every place the day may pass, would
-    otherwise fill half of it: the neighbours next door are the lunch copies at the same place)."""
-    size = params.num_neighbours
-    filler = [c.prize == 0 and not c.required for c in problem.clients]
-    if not any(filler) or all(filler):
-        return compute_neighbours(data, params)
-    wide = NeighbourhoodParams(weight_wait_time=params.weight_wait_time, num_neighbours=min(
-        len(problem.clients) - 1, 4 * size), symmetric_proximity=params.symmetric_proximity)
-    out = {}
-    for a, near in compute_neighbours(data, wide).items():
-        if filler[a.idx]:
-            out[a] = near[:size]
-            continue
-        room = {True: min(SETTINGS["filler_neighbours"], sum(filler[b.idx] for b in near))}
-        room[False] = size - room[True]
-        out[a] = []
-        for b in near:  # nearest first, each kind up to its room
-            if room[filler[b.idx]] > 0:
-                room[filler[b.idx]] -= 1
-                out[a].append(b)
-    return out
-
-
-def _run(data: ProblemData, stop, *, seed: int, params: SolveParams, initial: pyvrp.Solution | None,
-         neighbours: dict) -> pyvrp.Result:
-    """:func:`pyvrp.solve` with the neighbourhood given (:func:`_neighbours`): PyVRP 0.14's
-    ``solve`` takes no neighbour lists, so its steps are spelt out here (``setup.cfg`` pins <0.15;
-    re-read ``pyvrp.solve`` when raising the pin)."""
-    rng = pyvrp.RandomNumberGenerator(seed=seed)
-    perturb = pyvrp.search.PerturbationManager(params.perturbation)
-    ls = pyvrp.search.LocalSearch(data, rng, neighbours, perturb)
-    for op in params.operators:
-        if op.supports(data):
-            ls.add_operator(op(data))
-    pm = pyvrp.PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
-    if initial is None:
-        initial = ls(pyvrp.Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
-    algo = pyvrp.IteratedLocalSearch(data, pm, ls, initial, params.ils)
-    return algo.run(stop, False, False, params.display_interval)
-
-
 def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
           max_iterations: int | None = None, initial: Solution | None = None,
           on_progress: Callable[[int, float], None] | None = None) -> Solution:
@@ -346,7 +302,6 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
             num_neighbours=min(SETTINGS["num_neighbours"], max(1, len(problem.clients) - 1))),
         perturbation=PerturbationParams(max_perturbations=_perturbations(problem, starts)),
         operators=[*OPERATORS, *(getattr(pyvrp.search, op) for op in SETTINGS["extra_operators"])])
-    neighbours = _neighbours(problem, data, params.neighbourhood)
     best: tuple[tuple[int, int], Solution] | None = None
     iterations = 0
     for n, init in enumerate(starts):
@@ -360,8 +315,8 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0,
         with warnings.catch_warnings():
             # raised when no feasible solution exists; the caller learns it from ``feasible``
             warnings.simplefilter("ignore", PenaltyBoundWarning)
-            result = _run(data, stop, seed=(seed + n) % SEED_LIMIT, params=params, initial=init,
-                          neighbours=neighbours)
+            result = pyvrp.solve(data, stop, seed=(seed + n) % SEED_LIMIT, collect_stats=False, display=False,
+                                 params=params, initial_solution=init)
         iterations += result.num_iterations
         routes = _routes_of(result.best)
         sol, problems = evaluate(problem, routes)

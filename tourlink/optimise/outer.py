@@ -109,10 +109,8 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     progress(0.05, 0.0)
     errors: list[str] = []
     built: dict[tuple[str, ...], tuple[Plan, Problem, list[Copy]]] = {}
-    values = _repriced(pl, ranked[0]) if ranked else None
     for p in ranked:
-        problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p), cover=_screen_cover(pl, p),
-                                               values=values)
+        problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p), cover=_screen_cover(pl, p))
         missing = [m for m in request.must if not any(c.dest == m for c in copies)]
         if missing:
             errors.extend(why_unreachable(pl, p, m) for m in missing)
@@ -123,8 +121,8 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     deadline = None if time_limit is None else t0 + time_limit
 
     def search(s: int) -> Itinerary:
-        return _search(pl, built, errors, seed=s, deadline=deadline, values=values,
-                       max_iterations=max_iterations, progress=progress if s == seed else (lambda f, x: None))
+        return _search(pl, built, errors, seed=s, deadline=deadline, max_iterations=max_iterations,
+                       progress=progress if s == seed else (lambda f, x: None))
 
     n = 1 if time_limit is None else seeds.jobs(jobs)
     itin = search(seed) if n == 1 else seeds.best_of(search, [seed + k for k in range(n)],
@@ -135,8 +133,7 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
 
 
 def _search(pl: Planning, built: dict, errors: list[str], *, seed: int, deadline: float | None,
-            values: dict[str, int] | None, max_iterations: int | None,
-            progress: Callable[[float, float], None]) -> Itinerary:
+            max_iterations: int | None, progress: Callable[[float, float], None]) -> Itinerary:
     """The best of the built plans with ``seed``: the plan by :func:`~tourlink.optimise.hotels.
     best_sequence`, then its rounds (:func:`_solve_plan`), assembled and checked."""
     from tourlink.optimise.check import check
@@ -162,7 +159,7 @@ def _search(pl: Planning, built: dict, errors: list[str], *, seed: int, deadline
         p, problem, copies = built[k]
         try:
             best = _solve_plan(pl, p, seed=seed, deadline=deadline, max_iterations=max_iterations,
-                               values=values, first=(problem, copies, sol) if k == key else None)
+                               first=(problem, copies, sol) if k == key else None)
             break
         except InfeasibleError as exc:
             errors.extend(exc.reasons)
@@ -218,7 +215,6 @@ def _carry(previous: tuple[Problem, Solution] | None, problem: Problem) -> Solut
 
 
 def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max_iterations: int | None,
-                values: dict[str, int] | None = None,
                 first: tuple[Problem, list[Copy], Solution] | None = None) -> _Result:
     """Solve (or take ``first``), time the days, and solve again while the tour breaks a tour rule.
 
@@ -234,6 +230,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     request = pl.request
     required: frozenset[str] = frozenset()
     banned: frozenset[tuple[str, int]] = frozenset()
+    values: dict[str, int] | None = None
     cannot = coverage.why_uncovered(pl, p) if request.min_stops_per_partner else {}
     if cannot and request.strict_coverage:
         raise InfeasibleError([f"coverage: {who} gets no stop: {why}" for who, why in cannot.items()])
@@ -318,7 +315,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         if kept is None or _key(pl, fixed[3]) > kept[0]:
             kept = (_key(pl, fixed[3]), fixed)
         # reprice after the first round, and again from a rule-abiding round that improved the best
-        reprice = reprices < MAX_REPRICES and (not reprices or improved) \
+        reprice = reprices < MAX_REPRICES and (values is None or improved) \
             and len({pl.kind(v) for v in visited}) < len(visited)
         log.debug("round %d: score %.1f, %d visits; over caps %d, coverage adds %s, zigzags %d, best %s, "
                   "reprice %s", _round, variety.tour_value(pl, visited) / 10, len(visited), len(over),
@@ -355,16 +352,6 @@ def _key(pl: Planning, days: list[Timed]) -> tuple[int, float]:
     """How a round's tour ranks: fewest partners left uncovered, then the score."""
     visited = [v for d in days for v in d.visits]
     return -len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited)
-
-
-def _repriced(pl: Planning, p: Plan) -> dict[str, int] | None:
-    """Values repriced by the kinds of a greedy tour of plan ``p``: the first solves (and the
-    choice of the night plan) then see a kind's repeats worth less, as the score does."""
-    problem, copies, _locs = build_problem(pl, p, bonus=coverage.picks(pl, p), cover=_screen_cover(pl, p))
-    visits = [copies[c].dest for _k, r in inner.greedy(problem) for c in r if copies[c].dest]
-    if len({pl.kind(v) for v in visits}) == len(visits):
-        return None
-    return variety.repriced(pl, visits)
 
 
 def _drop_over(pl: Planning, p: Plan, result: tuple, required: frozenset[str]) -> tuple:
