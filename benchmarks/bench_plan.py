@@ -8,8 +8,9 @@ checker; its score is compared with ``benchmarks/references/plan.csv``, the best
 runs (seeds × minutes) tied to the request, the catalogue and the road network by hashes, and to
 the scoring rule by its own visits (:mod:`tourlink.bench.tours`): a reference made on other data
 or rules is reported as stale, not compared.
-Goal: every tour within 1 % of its reference and within its time limit. Prints a table and writes
-``benchmarks/results/bench_plan.csv``.
+Goal: every tour within 1 % of its reference and within its time limit. A tour that leaves out
+more partners (below ``min_stops_per_partner``) than its reference gets no gap and counts as a
+miss. Prints a table and writes ``benchmarks/results/bench_plan.csv``.
 
 ``--profile`` plans each tour once with one seed under cProfile and prints where its time goes:
 loading the world (catalogue; the road matrix inside it), building the solver's problems, choosing the night
@@ -60,8 +61,8 @@ from tourlink.request import SEED_LIMIT  # noqa: E402
 REFERENCES = ROOT / "benchmarks" / "references" / "plan.csv"
 FOLDERS = (ROOT / "examples", ROOT / "benchmarks" / "tours")
 COLUMNS = ["tour", "days", "time_limit", "iterations", "seed", "seconds", "cpu_seconds", "over_limit_s",
-           "score", "reference", "gap_pct", "status", "visits", "km", "road_hours", "feasible", "plan",
-           "by_day"]
+           "score", "reference", "gap_pct", "status", "visits", "left_out", "km", "road_hours", "feasible",
+           "plan", "by_day"]
 
 
 def _run(job: tuple) -> dict:
@@ -75,15 +76,21 @@ def _run(job: tuple) -> dict:
         return {"tour": tour.name, "seed": seed, "error": str(exc).splitlines()[0][:200]}
 
 
-def compare(row: dict, ref: dict | None, now: dict[str, str], *, score: float | None = None) -> dict:
-    """Add ``reference``, ``gap_pct`` and ``status`` (current / stale: what changed / none / beaten);
-    ``score`` is the reference's visits scored today."""
+def compare(row: dict, ref: dict | None, now: dict[str, str], *, score: float | None = None,
+            left_out: int | None = None) -> dict:
+    """Add ``reference``, ``gap_pct`` and ``status`` (current / stale: what changed / none / beaten /
+    partners left out); ``score`` and ``left_out`` are the reference's visits judged today
+    (:func:`~tourlink.bench.tours.judge`). A tour that leaves out more partners than its
+    reference gets no gap: a higher score bought by dropping a partner is no better tour."""
     if ref is None:
         return {**row, "reference": "", "gap_pct": "", "status": "no reference"}
     changed = bt.stale(ref, now, score=score)
     if changed:
         return {**row, "reference": ref["reference"], "gap_pct": "", "status": "stale: " + "+".join(changed)}
     value = float(ref["reference"])
+    if left_out is not None and row.get("left_out", 0) > left_out:
+        return {**row, "reference": value, "gap_pct": "",
+                "status": f"{row['left_out'] - left_out} more partner(s) left out"}
     gap = round(100.0 * (value - row["score"]) / value, 2) if value else 0.0
     return {**row, "reference": value, "gap_pct": gap, "status": "beaten" if gap < 0 else "current"}
 
@@ -101,23 +108,32 @@ def _seeds(text: str) -> list[int]:
 
 def summary(rows: list[dict]) -> str:
     """The gaps to the references: per seed (mean, max, tours within 1 %), and with several seeds
-    per tour (its worst gap, at how many seeds within 1 %). Rows without a gap are counted apart."""
-    def line(label: str, gaps: list[float], missing: int) -> str:
-        return (f"{label}: mean {sum(gaps) / len(gaps):.2f} %, max {max(gaps):.2f} %, within 1 %: "
-                f"{sum(g <= 1.0 for g in gaps)}/{len(gaps)} (stale or missing: {missing})\n")
+    per tour (its worst gap, at how many seeds within 1 %). A tour that leaves out more partners
+    than its reference counts as not within 1 %; stale or missing references are counted apart."""
+    def fewer(r: dict) -> bool:
+        return str(r.get("status", "")).endswith("left out")
+
+    def line(label: str, gaps: list[float], short: int, missing: int) -> str:
+        mean = f"mean {sum(gaps) / len(gaps):.2f} %, max {max(gaps):.2f} %, " if gaps else ""
+        return (f"{label}: {mean}within 1 %: {sum(g <= 1.0 for g in gaps)}/{len(gaps) + short} "
+                f"(partners left out: {short}; stale or missing: {missing})\n")
     seeds = list(dict.fromkeys(r.get("seed") for r in rows))
-    gapped = [r for r in rows if r.get("gap_pct", "") != ""]
+    gapped = [r for r in rows if r.get("gap_pct", "") != "" or fewer(r)]
     out = ""
     for seed in seeds:
-        gaps = [r["gap_pct"] for r in gapped if r.get("seed") == seed]
-        if gaps:
+        mine = [r for r in gapped if r.get("seed") == seed]
+        if mine:
             label = "gap to reference" if len(seeds) == 1 else f"seed {seed}"
-            out += line(label, gaps, sum(r.get("seed") == seed for r in rows) - len(gaps))
+            out += line(label, [r["gap_pct"] for r in mine if not fewer(r)], sum(map(fewer, mine)),
+                        sum(r.get("seed") == seed for r in rows) - len(mine))
     if len(seeds) > 1:
         for tour in dict.fromkeys(r["tour"] for r in gapped):
-            gaps = [r["gap_pct"] for r in gapped if r["tour"] == tour]
-            out += (f"  {tour:<32} worst {max(gaps):6.2f} %, within 1 % at {sum(g <= 1.0 for g in gaps)}"
-                    f"/{len(gaps)} seeds\n")
+            mine = [r for r in gapped if r["tour"] == tour]
+            gaps = [r["gap_pct"] for r in mine if not fewer(r)]
+            worst = f"worst {max(gaps):6.2f} %" if gaps else "worst      - "
+            out += (f"  {tour:<32} {worst}, within 1 % at {sum(g <= 1.0 for g in gaps)}/{len(mine)} seeds"
+                    + (f" ({sum(map(fewer, mine))} leaving out a partner)" if any(map(fewer, mine)) else "")
+                    + "\n")
     return out
 
 
@@ -241,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         limit = row["time_limit"]
         row["over_limit_s"] = "" if limit == "" else round(max(0.0, row["seconds"] - limit), 1)
         ref = refs.get(tour.name)
-        score = bt.rescore(tour.request, ref["visits"]) if ref else None
-        row = compare(row, ref, {"request": bt.request_digest(tour.request), **data}, score=score)
+        score, out = bt.judge(tour.request, ref["visits"]) if ref else (None, None)
+        row = compare(row, ref, {"request": bt.request_digest(tour.request), **data}, score=score,
+                      left_out=out)
         rows.append(row)
         print(f"{row['tour']:<22} {limit!s:>6} {row['seconds']:7.1f} {row['cpu_seconds']:6.1f} "
               f"{row['score']:8.1f} {row['reference']!s:>8} {row['gap_pct']!s:>6}  {row['status']:<16} "

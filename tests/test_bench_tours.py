@@ -75,6 +75,11 @@ def test_stale_references_are_named_and_never_compared(tmp_path):
     rescored = bench_plan.compare(row, ref, now, score=190.0)  # the scoring rule changed
     assert rescored["gap_pct"] == "" and rescored["status"] == "stale: rules"
     assert bench_plan.compare(row, ref, now, score=200.0)["status"] == "current"
+    # a higher score bought by leaving out a partner the reference covers is no better tour
+    short = bench_plan.compare({"tour": "t", "score": 230.0, "left_out": 2}, ref, now, score=200.0,
+                               left_out=1)
+    assert short["gap_pct"] == "" and short["status"] == "1 more partner(s) left out"
+    assert bench_plan.compare({**row, "left_out": 1}, ref, now, left_out=1)["gap_pct"] == 1.0
     refs = {"t": {**ref, "runs": 3}}
     path = tmp_path / "plan.csv"
     path.write_text(bt.references_csv(refs), encoding="utf-8")
@@ -87,12 +92,17 @@ def test_several_seeds_are_summed_up_per_seed_and_per_tour():
     bench_plan = _bench_plan()
     rows = [{"tour": "a", "seed": 0, "gap_pct": 0.5}, {"tour": "b", "seed": 0, "gap_pct": 2.0},
             {"tour": "a", "seed": 1, "gap_pct": 1.5}, {"tour": "b", "seed": 1, "gap_pct": -1.0},
-            {"tour": "c", "seed": 1, "gap_pct": ""}]
+            {"tour": "c", "seed": 1, "gap_pct": ""},
+            {"tour": "d", "seed": 1, "gap_pct": "", "status": "1 more partner(s) left out"}]
     text = bench_plan.summary(rows)
-    assert "seed 0: mean 1.25 %, max 2.00 %, within 1 %: 1/2 (stale or missing: 0)" in text
-    assert "seed 1: mean 0.25 %, max 1.50 %, within 1 %: 1/2 (stale or missing: 1)" in text
+    assert "seed 0: mean 1.25 %, max 2.00 %, within 1 %: 1/2 (partners left out: 0; stale or missing: 0)" \
+        in text
+    assert "seed 1: mean 0.25 %, max 1.50 %, within 1 %: 1/3 (partners left out: 1; stale or missing: 1)" \
+        in text
     assert "worst   1.50 %, within 1 % at 1/2 seeds" in text.split("\n")[2]
     assert "c " not in text  # no gap at any seed: no tour line
+    d_line = "d worst - , within 1 % at 0/1 seeds (1 leaving out a partner)"
+    assert text.split("\n")[4].split() == d_line.split()
     one = bench_plan.summary(rows[:2])
     assert one.startswith("gap to reference: mean 1.25 %") and "worst" not in one
     assert bench_plan._seeds("0,1,2") == [0, 1, 2]
@@ -108,6 +118,7 @@ def test_a_tour_is_planned_checked_and_described_day_by_day():
     assert len(days) == tour.request.days
     assert sum(len(d.split()) for d in days) == row["visits"]
     assert bt.rescore(tour.request, row["by_day"]) == row["score"]  # what makes a reference current
+    assert bt.judge(tour.request, row["by_day"]) == (row["score"], row["left_out"])
     assert bt.rescore(tour.request, "no-such-place") == -1.0
 
 

@@ -59,3 +59,21 @@ def test_a_timed_plan_searches_two_seeds_and_the_result_is_checked():
     assert it.meta["seed"] in (r.seed, r.seed + 1) and not check(it, r, world=world)
     alone = plan(r, world=world, time_limit=2.0, jobs=1)
     assert alone.meta["seed"] == r.seed
+
+
+def _fake_search(seed: int, **_kw):
+    """Seed 0's tour leaves partner 02 out with the higher score; seed 1's covers both partners."""
+    from types import SimpleNamespace
+    ids = ["a1", "a2"] if seed == 0 else ["a1", "b1"]
+    return SimpleNamespace(visits=tuple(SimpleNamespace(id=i) for i in ids),
+                           score=90.0 if seed == 0 else 80.0, meta={"seed": seed})
+
+
+def test_the_seeds_tours_rank_by_partners_covered_before_the_score(monkeypatch):
+    from tourlink.optimise import outer
+
+    monkeypatch.setattr(outer, "_search", lambda pl, built, errors, *, seed, **kw: _fake_search(seed))
+    r = req(days=2, seed=0, min_stops_per_partner=1)
+    assert plan(r, world=make_world(r), time_limit=2.0, jobs=2).meta["seed"] == 1
+    off = req(days=2, seed=0, min_stops_per_partner=0)  # coverage off: the score decides
+    assert plan(off, world=make_world(off), time_limit=2.0, jobs=2).meta["seed"] == 0

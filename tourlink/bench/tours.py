@@ -90,9 +90,10 @@ def stale(ref: dict, now: dict[str, str], *, score: float | None = None) -> list
     return out
 
 
-def rescore(request: TourRequest, by_day: str, *, world=None) -> float:
-    """The score today's planner gives the visits ``by_day`` ("a b | c d": ids by day) of ``request``."""
-    from tourlink.optimise import variety
+def judge(request: TourRequest, by_day: str, *, world=None) -> tuple[float, int]:
+    """The score today's planner gives the visits ``by_day`` ("a b | c d": ids by day) of
+    ``request``, and how many partners they leave below ``min_stops_per_partner``."""
+    from tourlink.optimise import coverage, variety
     from tourlink.optimise.outer import load_world
     from tourlink.optimise.planning import Planning
 
@@ -100,13 +101,19 @@ def rescore(request: TourRequest, by_day: str, *, world=None) -> float:
     visits = [v for day in by_day.split("|") for v in day.split()]
     known = [v for v in visits if v in pl.world.places.index]
     if len(known) < len(visits):
-        return -1.0  # a visit no longer in the catalogue: the reference cannot stand
-    return round(variety.tour_value(pl, known) / 10, 1)
+        return -1.0, 0  # a visit no longer in the catalogue: the reference cannot stand
+    return round(variety.tour_value(pl, known) / 10, 1), len(coverage.uncovered(pl, known))
+
+
+def rescore(request: TourRequest, by_day: str, *, world=None) -> float:
+    """The score today's planner gives the visits ``by_day`` of ``request`` (:func:`judge`)."""
+    return judge(request, by_day, world=world)[0]
 
 
 def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None = None,
               max_iterations: int | None = None, world=None, jobs: int | None = None) -> dict:
-    """Plan ``tour`` and return its row: score, visits, km, road hours, plan, visits by day, times.
+    """Plan ``tour`` and return its row: score, visits, partners left out (below
+    ``min_stops_per_partner``), km, road hours, plan, visits by day, times.
 
     ``time_limit`` defaults to the request's (else the planner's default). ``seconds`` is the
     wall clock of the whole :func:`plan` call, ``cpu_seconds`` the process time it and the
@@ -125,7 +132,9 @@ def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None =
     return {"tour": tour.name, "days": req.days, "time_limit": "" if max_iterations else time_limit,
             "iterations": max_iterations or "", "seed": req.seed if seed is None else seed,
             "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "score": it.score,
-            "visits": len(it.visits), "km": round(it.km), "road_hours": round(it.road_hours, 1),
+            "visits": len(it.visits), "km": round(it.km),
+            "left_out": sum(c.stops < req.min_stops_per_partner for c in it.coverage),
+            "road_hours": round(it.road_hours, 1),
             "feasible": not problems, "plan": " ".join(it.meta.get("plan", [])),
             "by_day": " | ".join(" ".join(s.id for s in d.stops if s.kind == "destination") for d in it.days)}
 

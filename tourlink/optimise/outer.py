@@ -125,8 +125,10 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
                        progress=progress if s == seed else (lambda f, x: None))
 
     n = 1 if time_limit is None else seeds.jobs(jobs)
-    itin = search(seed) if n == 1 else seeds.best_of(search, [seed + k for k in range(n)],
-                                                     key=lambda it: it.score)
+    # the seeds' tours rank as the rounds' do: fewest partners left out, then the score
+    itin = search(seed) if n == 1 else seeds.best_of(
+        search, [seed + k for k in range(n)],
+        key=lambda it: (-len(coverage.uncovered(pl, [s.id for s in it.visits])), it.score))
     log.debug("planned in %.1f s", time.perf_counter() - t0)
     progress(1.0, itin.score)
     return itin
