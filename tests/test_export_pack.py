@@ -265,7 +265,8 @@ def test_ctrl_c_during_export_leaves_nothing(itinerary, tmp_path, delay):
         os.killpg(p.pid, signal.SIGINT)
     err = p.communicate(timeout=60)[1].decode()
     left = sorted(os.listdir(work))
+    seen = f"interrupted {interrupted}, exit code {p.returncode}, left {left}, stderr {err[-400:]!r}"
     if interrupted and p.returncode == 130:
-        assert left == [] and "interrupted" in err
+        assert left == [] and "interrupted" in err, seen
     else:  # finished before the signal: the whole pack
-        assert left == ["pack"] and len(os.listdir(work / "pack")) == len(EXPECTED)
+        assert left == ["pack"] and len(os.listdir(work / "pack")) == len(EXPECTED), seen

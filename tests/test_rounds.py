@@ -26,17 +26,20 @@ def test_the_previous_routes_carry_over_to_a_problem_with_other_clients():
     p = candidate_plans(pl)[0]
     first, copies, _ = build_problem(pl, p)
     sol = inner.solve(first, max_iterations=300, time_limit=None, seed=0)
-    visited = [first.clients[c].name for route in sol.routes for c in route.clients if copies[c].dest]
+    visited = [c for route in sol.routes for c in route.clients if copies[c].dest]
     assert len(visited) >= 2
-    gone = visited[0]
-    again, _copies, _ = build_problem(pl, p, banned=frozenset({(gone, -1)}))  # the next round bans one visit
+    # the next round bans the visit of the lowest location: the others' locations are numbered anew
+    low = min(visited, key=lambda c: first.clients[c].location)
+    gone = first.clients[low].name
+    assert any(first.clients[c].location > first.clients[low].location for c in visited)
+    again, again_copies, _ = build_problem(pl, p, banned=frozenset({(gone, -1)}))
     assert len(again.clients) < len(first.clients)
-    start = _carry((first, sol), again)
+    start = _carry((first, copies, sol), again, again_copies)
     names = [again.clients[c].name for route in start.routes for c in route.clients]
     assert gone not in names and set(names) == {first.clients[c].name for route in sol.routes
                                                 for c in route.clients} - {gone}
     assert {route.vehicle for route in start.routes} <= {route.vehicle for route in sol.routes}
-    assert _carry(None, again) is None
+    assert _carry(None, again, again_copies) is None
     # the start is taken: the re-solve is at least as good as where it started (when feasible)
     resolved = inner.solve(again, max_iterations=50, time_limit=None, seed=0, initial=start)
     assert resolved.feasible and (not start.feasible or resolved.objective >= start.objective)

@@ -198,19 +198,26 @@ class _Result:
     planned: int  # visits the solver planned (less those a rule dropped); the timed days keep ``len(visits)``
 
 
-def _carry(previous: tuple[Problem, Solution] | None, problem: Problem) -> Solution | None:
+def _carry(previous: tuple[Problem, list[Copy], Solution] | None, problem: Problem,
+           copies: list[Copy]) -> Solution | None:
     """The previous round's routes as a start for ``problem``: each visit found again by what it
-    stands for (name, place, window); a visit no longer offered is left out (None: nothing left)."""
+    stands for (destination or lunch of a segment, road place, window); a visit no longer offered
+    is left out (None: nothing left). Not by location index: a round that offers other places
+    numbers its locations anew."""
     if previous is None:
         return None
-    old, sol = previous
+    old, old_copies, sol = previous
+
+    def key(pr: Problem, cs: list[Copy], i: int) -> tuple:
+        c = pr.clients[i]
+        return c.name, cs[i].place, c.tw_early, c.tw_late
+
     where: dict[tuple, int] = {}
-    for i, c in enumerate(problem.clients):
-        where.setdefault((c.name, c.location, c.tw_early, c.tw_late), i)
+    for i in range(len(problem.clients)):
+        where.setdefault(key(problem, copies, i), i)
     routes = []
     for r in sol.routes:
-        keys = [(c.name, c.location, c.tw_early, c.tw_late) for c in (old.clients[i] for i in r.clients)]
-        mapped = [where[k] for k in keys if k in where]
+        mapped = [where[k] for k in (key(old, old_copies, i) for i in r.clients) if k in where]
         if mapped:
             routes.append((r.vehicle, mapped))
     return evaluate(problem, routes)[0] if routes else None
@@ -238,7 +245,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         raise InfeasibleError([f"coverage: {who} gets no stop: {why}" for who, why in cannot.items()])
     given_up: dict[str, str] = dict(cannot)
     bonus = coverage.picks(pl, p)
-    previous: tuple[Problem, Solution] | None = None
+    previous: tuple[Problem, list[Copy], Solution] | None = None
     cover = _screen_cover(pl, p)  # partners given a required group of their stops
     forced_last: frozenset[str] = frozenset()  # partners forced in by the last round
     result = None
@@ -265,7 +272,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             # start from the previous round's answer (what is still offered of it); a re-solve
             # gets a share of what is left of the time limit (all of it in the last round), none
             # when nothing is left: the tour is then the last round's
-            start = _carry(previous, problem)
+            start = _carry(previous, problem, copies)
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left < MIN_SOLVE_SECONDS and result is not None:
                 for partner in coverage.uncovered(pl, [v for d in result[3] for v in d.visits]):
@@ -288,7 +295,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             raise InfeasibleError(f"no feasible tour for hubs {', '.join(map(pl.name, p.nights)) or '-'}"
                                   + (f" with must-visits {', '.join(map(pl.name, request.must))}"
                                      if request.must else ""))
-        previous = (problem, sol)
+        previous = (problem, copies, sol)
         plans, leave = day_plans(p, copies, sol)
         days, plans, removed = time_days(pl, p, plans, leave)
         visited = [v for d in days for v in d.visits]
