@@ -62,9 +62,10 @@ def test_a_timed_plan_searches_two_seeds_and_the_result_is_checked():
 
 
 def _fake_search(seed: int, **_kw):
-    """Seed 0's tour leaves partner 02 out with the higher score; seed 1's covers both partners."""
+    """Seed 0's tour leaves partner 02 out with the higher score (the market is worth more than
+    b1); seed 1's covers both partners."""
     from types import SimpleNamespace
-    ids = ["a1", "a2"] if seed == 0 else ["a1", "b1"]
+    ids = ["a1", "mk"] if seed == 0 else ["a1", "b1"]
     return SimpleNamespace(visits=tuple(SimpleNamespace(id=i) for i in ids),
                            score=90.0 if seed == 0 else 80.0, meta={"seed": seed})
 

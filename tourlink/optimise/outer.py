@@ -125,10 +125,8 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
                        progress=progress if s == seed else (lambda f, x: None))
 
     n = 1 if time_limit is None else seeds.jobs(jobs)
-    # the seeds' tours rank as the rounds' do: fewest partners left out, then the score
-    itin = search(seed) if n == 1 else seeds.best_of(
-        search, [seed + k for k in range(n)],
-        key=lambda it: (-len(coverage.uncovered(pl, [s.id for s in it.visits])), it.score))
+    itin = search(seed) if n == 1 else seeds.best_of(search, [seed + k for k in range(n)],
+                                                     key=lambda it: _rank(pl, [s.id for s in it.visits]))
     log.debug("planned in %.1f s", time.perf_counter() - t0)
     progress(1.0, itin.score)
     return itin
@@ -358,8 +356,13 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
 
 
 def _key(pl: Planning, days: list[Timed]) -> tuple[int, float]:
-    """How a round's tour ranks: fewest partners left uncovered, then the score."""
-    visited = [v for d in days for v in d.visits]
+    """How a round's tour ranks (:func:`_rank` of its visits)."""
+    return _rank(pl, [v for d in days for v in d.visits])
+
+
+def _rank(pl: Planning, visited: list[str]) -> tuple[int, float]:
+    """How a tour of ``visited`` ranks, a round's or a seed's: fewest partners left uncovered,
+    then the score."""
     return -len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited)
 
 
