@@ -17,7 +17,9 @@ The planning state (the world and the request) lives in one
   dropped (:func:`_drop_over`);
 * :mod:`~tourlink.optimise.timing` — each day timed exactly (lunch pause, floating markets
   by boat at dawn), repaired if the pause breaks a window (the stop whose loss costs least
-  is dropped).
+  is dropped);
+* :mod:`~tourlink.optimise.polish` — the best round's tour improved move by move on the tour's
+  own score (repeats of a kind decayed), which the solver's fixed prizes only approximate.
 
 The finished itinerary is verified by the independent checker
 (:mod:`tourlink.optimise.check`): :func:`plan` never returns an itinerary that fails it.
@@ -35,7 +37,7 @@ from datetime import timedelta
 
 from tourlink.errors import InfeasibleError
 from tourlink.itinerary import Coverage, Day, Dropped, Itinerary
-from tourlink.optimise import coverage, inner, seeds, variety
+from tourlink.optimise import coverage, inner, polish, seeds, variety
 from tourlink.optimise.build import Copy, build_problem
 from tourlink.optimise.days import Plan
 from tourlink.optimise.nights import candidate_plans, rank_plans
@@ -62,6 +64,8 @@ ROUND_SHARE = 0.7
 #: re-solves with the values repriced by a rule-abiding round's kinds, at most
 MAX_REPRICES = 3
 MIN_SOLVE_SECONDS = 0.2
+#: share of the rounds' time kept for polishing the best round's tour (:mod:`~tourlink.optimise.polish`)
+POLISH_SHARE = 0.1
 
 
 def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | None = None,
@@ -230,11 +234,15 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     solver's values are fixed per place; the tour's score decays for a kind's repeats). A round
     that breaks no rule is a candidate tour; repricing goes on from it (up to
     :data:`MAX_REPRICES` times) while it improves the score. Every round, with what breaks a rule
-    dropped (:func:`_drop_over`), is a candidate; the best (:func:`_key`) is the tour.
+    dropped (:func:`_drop_over`), is a candidate; the best (:func:`_key`) is the tour, polished
+    where that ranks higher (:func:`_polished`; the rounds leave it :data:`POLISH_SHARE` of their time).
     A partner the plan cannot serve gets a reason; with ``strict_coverage`` that is an
     InfeasibleError.
     """
     request = pl.request
+    end = deadline
+    if deadline is not None:  # the rounds leave time for the polish
+        deadline -= POLISH_SHARE * max(0.0, deadline - time.perf_counter())
     required: frozenset[str] = frozenset()
     banned: frozenset[tuple[str, int]] = frozenset()
     values: dict[str, int] | None = None
@@ -342,6 +350,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             reprices += 1
     if kept is None:
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
+    kept = _polished(pl, p, kept, required, end)
     # the best round, clean or with what breaks a rule dropped: fewest partners uncovered, then score
     problem, copies, sol, days, plans, removed, ruled = kept[1]
     visited = [v for d in days for v in d.visits]
@@ -364,6 +373,27 @@ def _rank(pl: Planning, visited: list[str]) -> tuple[int, float]:
     """How a tour of ``visited`` ranks, a round's or a seed's: fewest partners left uncovered,
     then the score."""
     return -len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited)
+
+
+def _polished(pl: Planning, p: Plan, kept: tuple, required: frozenset[str], deadline: float | None) -> tuple:
+    """``kept`` (a round's key and result) or, when it ranks higher, its tour polished
+    (:func:`~tourlink.optimise.polish.polish`), timed, with what breaks a rule dropped."""
+    key, (problem, copies, sol, days, _plans, removed, _ruled) = kept
+    visited = {v for d in days for v in d.visits}
+    routes = {r.vehicle: [c for c in r.clients if not copies[c].dest or copies[c].dest in visited]
+              for r in sol.routes}
+    new, moves = polish.polish(pl, p, problem, copies, routes, deadline=deadline,
+                               keep=required | frozenset(pl.request.must) | coverage.sole(pl, list(visited)))
+    if not moves:
+        return kept
+    sol2, broken = evaluate(problem, [(k, r) for k, r in new.items() if r], iterations=sol.iterations)
+    if broken:
+        return kept
+    plans, leave = day_plans(p, copies, sol2)
+    days2, plans, more = time_days(pl, p, plans, leave)
+    fixed = _drop_over(pl, p, (problem, copies, sol2, days2, plans, {**removed, **more}, 0), required)
+    log.debug("polish: %d moves, score %.1f -> %.1f", moves, key[1] / 10, _key(pl, fixed[3])[1] / 10)
+    return (_key(pl, fixed[3]), fixed) if _key(pl, fixed[3]) > key else kept
 
 
 def _drop_over(pl: Planning, p: Plan, result: tuple, required: frozenset[str]) -> tuple:

@@ -1,0 +1,91 @@
+"""The polish after the rounds: moves judged on the tour's own score (synthetic world of test_plan).
+
+Three sights near Alpha (1 km = 1 road minute): two pagodas and a garden. A second pagoda is
+worth ``DECAY`` of its value in the tour's score, so a tour of both pagodas gains by swapping one
+for the garden, though the solver's fixed prizes rank the pagodas above it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_plan import _row, make_world, req
+
+from tourlink.optimise import variety
+from tourlink.optimise.build import build_problem
+from tourlink.optimise.nights import candidate_plans
+from tourlink.optimise.planning import Planning
+from tourlink.optimise.polish import polish
+from tourlink.optimise.problem import schedule
+
+SIGHT = dict(themes="spiritual", visit_minutes=60, opening_hours="Mo-Su 07:30-17:00", fee_vnd=0)
+OTHERS = ("a1", "a2", "a3", "a4", "mk", "b1", "b2", "b3", "i1", "i2")
+
+
+def _setup(pace: int, extra_pagoda: int | None = None, garden: bool = True):
+    extra = [_row("p1", "Pagoda one", 4, 3, "01", score=70, kind="pagoda", **SIGHT),
+             _row("p2", "Pagoda two", 6, 2, "01", score=70, kind="pagoda", **SIGHT)]
+    if garden:
+        extra.append(_row("g1", "Garden", 5, -3, "01", score=62, kind="garden",
+                          **{**SIGHT, "themes": "nature"}))
+    if extra_pagoda is not None:
+        extra.append(_row("p3", "Pagoda three", 3, -4, "01", score=extra_pagoda, kind="pagoda", **SIGHT))
+    r = req(days=1, pace=pace, dawn=False, sea=False, min_stops_per_partner=0)
+    pl = Planning(make_world(r, extra=extra, drop=OTHERS), r)
+    p = candidate_plans(pl)[0]
+    problem, copies, _ = build_problem(pl, p)
+    return pl, p, problem, copies
+
+
+def _route(problem, copies, dests: list[str]) -> dict[int, list[int]]:
+    """One day part visiting ``dests`` in order, lunch after them (the first copy that fits)."""
+    first = {}
+    for c, cp in enumerate(copies):
+        first.setdefault(cp.dest, c)
+    route = [first[d] for d in dests]
+    for c, cp in enumerate(copies):
+        if cp.lunch and not schedule(problem, 0, [*route, c])[1]:
+            return {0: [*route, c]}
+    raise AssertionError("no lunch fits after the visits")
+
+
+def _dests(copies, routes) -> list[str]:
+    return [copies[c].dest for r in routes.values() for c in r if copies[c].dest]
+
+
+def test_a_decayed_repeat_is_swapped_for_the_first_of_another_kind():
+    pl, p, problem, copies = _setup(pace=2)
+    assert pl.value("p1") > pl.value("g1") > variety.DECAY * pl.value("p2")
+    start = _route(problem, copies, ["p1", "p2"])
+    routes, moves = polish(pl, p, problem, copies, start, keep=frozenset())
+    assert moves >= 1
+    assert sorted(_dests(copies, routes)) == ["g1", "p1"] or sorted(_dests(copies, routes)) == ["g1", "p2"]
+    assert schedule(problem, 0, routes[0])[1] == []
+    assert variety.tour_value(pl, _dests(copies, routes)) > variety.tour_value(pl, ["p1", "p2"])
+
+
+def test_a_kept_stop_stays_and_the_other_repeat_is_swapped():
+    pl, p, problem, copies = _setup(pace=2)
+    start = _route(problem, copies, ["p1", "p2"])
+    for keep in ("p1", "p2"):
+        routes, _moves = polish(pl, p, problem, copies, start, keep=frozenset({keep}))
+        assert sorted(_dests(copies, routes)) == sorted([keep, "g1"])
+
+
+@pytest.mark.parametrize("score", [80, 95])
+def test_no_move_breaks_the_cap_of_a_kind_a_day(score):
+    # a third pagoda worth more than both and no other sight: it would be worth its hour as a
+    # third (its decayed value is above the minutes it costs), but it may only replace one of them
+    pl, p, problem, copies = _setup(pace=3, extra_pagoda=score, garden=False)
+    start = _route(problem, copies, ["p1", "p2"])
+    routes, moves = polish(pl, p, problem, copies, start, keep=frozenset())
+    kinds = [pl.kind(d) for d in _dests(copies, routes)]
+    assert moves >= 1 and "p3" in _dests(copies, routes)
+    assert kinds.count("pagoda") <= variety.MAX_PER_DAY
+
+
+def test_an_infeasible_start_is_left_as_it_is():
+    pl, p, problem, copies = _setup(pace=1)
+    start = _route(problem, copies, [])
+    start[0] = [start[0][0]] + [c for c, cp in enumerate(copies) if cp.dest in ("p1", "p2")][:2]  # pace 1
+    routes, moves = polish(pl, p, problem, copies, start, keep=frozenset())
+    assert moves == 0 and routes[0] == start[0]
