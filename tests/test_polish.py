@@ -7,15 +7,21 @@ for the garden, though the solver's fixed prizes rank the pagodas above it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_plan import _row, make_world, req
 
-from tourlink.optimise import variety
+from tourlink.bench.tours import load_tours
+from tourlink.optimise import inner, variety
 from tourlink.optimise.build import build_problem
-from tourlink.optimise.nights import candidate_plans
+from tourlink.optimise.nights import candidate_plans, rank_plans
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.polish import polish
 from tourlink.optimise.problem import schedule
+from tourlink.optimise.world import load_world
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SIGHT = dict(themes="spiritual", visit_minutes=60, opening_hours="Mo-Su 07:30-17:00", fee_vnd=0)
 OTHERS = ("a1", "a2", "a3", "a4", "mk", "b1", "b2", "b3", "i1", "i2")
@@ -89,3 +95,20 @@ def test_an_infeasible_start_is_left_as_it_is():
     start[0] = [start[0][0]] + [c for c, cp in enumerate(copies) if cp.dest in ("p1", "p2")][:2]  # pace 1
     routes, moves = polish(pl, p, problem, copies, start, keep=frozenset())
     assert moves == 0 and routes[0] == start[0]
+
+
+def test_kicks_are_seeded_and_never_lose_worth():
+    # a real tour: the 2-day Kiên Giang – Hậu Giang request, its first solve polished with kicks
+    tour = next(t for t in load_tours(ROOT / "benchmarks" / "tours") if t.name == "kg-hg-2d")
+    pl = Planning(load_world(tour.request), tour.request)
+    p = rank_plans(pl, candidate_plans(pl))[0]
+    problem, copies, _ = build_problem(pl, p)
+    sol = inner.solve(problem, max_iterations=100, time_limit=None, seed=0)
+    start = {r.vehicle: list(r.clients) for r in sol.routes}
+    once, moves = polish(pl, p, problem, copies, start, keep=frozenset())
+    again, _ = polish(pl, p, problem, copies, start, keep=frozenset())
+    assert once == again  # no deadline: a fixed number of kicks, seeded
+    descent, _ = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=0)
+    value = [variety.tour_value(pl, _dests(copies, r)) for r in (start, descent, once)]
+    assert moves >= 1 and value[0] < value[1] <= value[2]
+    assert all(not schedule(problem, k, r)[1] for k, r in once.items())

@@ -78,3 +78,27 @@ def test_the_seeds_tours_rank_by_partners_covered_before_the_score(monkeypatch):
     assert plan(r, world=make_world(r), time_limit=2.0, jobs=2).meta["seed"] == 1
     off = req(days=2, seed=0, min_stops_per_partner=0)  # coverage off: the score decides
     assert plan(off, world=make_world(off), time_limit=2.0, jobs=2).meta["seed"] == 0
+
+
+@pytest.mark.parametrize(("jobs", "searched"), [(1, [0, 1, 2]), (2, [0, 1, 2, 3, 4, 5])])
+def test_a_long_limit_runs_searches_one_after_the_other_and_keeps_the_best(monkeypatch, jobs, searched):
+    import time
+
+    from tourlink.optimise import outer
+
+    calls = []
+
+    def fake(pl, built, errors, *, seed, deadline, **kw):
+        calls.append((seed, deadline))
+        return _fake_search(seed)
+    monkeypatch.setattr(outer, "_search", fake)
+    monkeypatch.setattr(outer, "RESTART_SECONDS", 0.5)
+    r = req(days=2, seed=0, min_stops_per_partner=1)
+    t0 = time.perf_counter()
+    it = plan(r, world=make_world(r), time_limit=1.6, jobs=jobs)
+    assert it.meta["seed"] == 1  # the only tour covering both partners, found by the first search
+    here = [s for s, _ in calls]  # the parent's seeds (a forked child's calls are its own)
+    assert here == searched[::jobs]
+    ends = [d for _, d in calls]  # three searches, each to its share of what is left of the 1.6 s
+    assert ends == sorted(ends) and t0 < ends[0] < ends[-1] <= t0 + 1.6 + 0.5
+    assert plan(r, world=make_world(r), time_limit=0.9, jobs=1).meta["seed"] == 0 and len(calls) == 4

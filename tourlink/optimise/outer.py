@@ -64,6 +64,10 @@ ROUND_SHARE = 0.7
 #: re-solves with the values repriced by a rule-abiding round's kinds, at most
 MAX_REPRICES = 3
 MIN_SOLVE_SECONDS = 0.2
+#: a longer time limit is split into searches of about this long, seeded apart, the best kept: one
+#: long search sinks into its first tour's shape (the 5-day Mekong example: 648.7–671.7 in
+#: 300 s runs, 702–716 in most 20 s runs)
+RESTART_SECONDS = 20.0
 #: share of the rounds' time kept for polishing the best round's tour (:mod:`~tourlink.optimise.polish`)
 POLISH_SHARE = 0.1
 
@@ -80,7 +84,9 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     seed
         Search seed (default: ``request.seed``); same seed and iteration limit, same result.
     time_limit
-        Seconds of search in total (default: ``request.time_limit`` or 20 s).
+        Seconds of search in total (default: ``request.time_limit`` or 20 s); a limit of ``k`` times
+        :data:`RESTART_SECONDS` or more runs ``k`` searches one after the other, seeded apart, and
+        keeps the best tour.
     max_iterations
         Iterations per inner solve (deterministic; tests use it instead of a time limit).
     on_progress
@@ -88,9 +94,10 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     world
         Places and travel matrix to plan over (default: :func:`load_world` from the catalog).
     jobs
-        Searches side by side with seeds ``seed``, ``seed + 1``, … within the time limit, the
-        best kept (default: one per core, at most 2, where :func:`~tourlink.optimise.seeds.can_fork`;
-        with ``max_iterations`` always 1, so the result is repeatable).
+        Searches side by side with seeds ``seed``, ``seed + 1``, … within the time limit (of each
+        restart, which goes on with the next seeds), the best kept (default: one per core, at
+        most 2, where :func:`~tourlink.optimise.seeds.can_fork`; with ``max_iterations`` always 1,
+        so the result is repeatable).
 
     Raises
     ------
@@ -123,15 +130,35 @@ def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | N
     if not built:
         raise InfeasibleError(sorted(set(errors)))
     deadline = None if time_limit is None else t0 + time_limit
-
-    def search(s: int) -> Itinerary:
-        return _search(pl, built, errors, seed=s, deadline=deadline, max_iterations=max_iterations,
-                       progress=progress if s == seed else (lambda f, x: None))
-
     n = 1 if time_limit is None else seeds.jobs(jobs)
-    itin = search(seed) if n == 1 else seeds.best_of(search, [seed + k for k in range(n)],
-                                                     key=lambda it: _rank(pl, [s.id for s in it.visits]))
-    log.debug("planned in %.1f s", time.perf_counter() - t0)
+    runs = 1 if time_limit is None else max(1, int(time_limit // RESTART_SECONDS))
+
+    def rank(it: Itinerary) -> tuple[int, float]:
+        return _rank(pl, [s.id for s in it.visits])
+
+    itin: Itinerary | None = None
+    failure: InfeasibleError | None = None
+    for r in range(runs):  # restarts: the time split into searches seeded apart, the best kept
+        now = time.perf_counter()
+        until = None if deadline is None else now + (deadline - now) / (runs - r)
+        first = seed + r * n
+
+        def search(s: int, until: float | None = until, r: int = r, first: int = first) -> Itinerary:
+            return _search(pl, built, errors, seed=s, deadline=until, max_iterations=max_iterations,
+                           progress=(lambda f, x: progress((r + f) / runs, x)) if s == first
+                           else (lambda f, x: None))
+        try:
+            found = search(first) if n == 1 else \
+                seeds.best_of(search, [first + k for k in range(n)], key=rank)
+        except InfeasibleError as exc:
+            failure = failure or exc
+            continue
+        if itin is None or rank(found) > rank(itin):
+            itin = found
+    if itin is None:
+        assert failure is not None
+        raise failure
+    log.debug("planned in %.1f s (%d searches of %d seeds)", time.perf_counter() - t0, runs, n)
     progress(1.0, itin.score)
     return itin
 
@@ -241,8 +268,9 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     """
     request = pl.request
     end = deadline
-    if deadline is not None:  # the rounds leave time for the polish
-        deadline -= POLISH_SHARE * max(0.0, deadline - time.perf_counter())
+    if deadline is not None:  # the rounds leave time for the polish, the polish for timing its tour
+        reserve = POLISH_SHARE * max(0.0, deadline - time.perf_counter())
+        deadline, end = deadline - reserve, deadline - 0.2 * reserve
     required: frozenset[str] = frozenset()
     banned: frozenset[tuple[str, int]] = frozenset()
     values: dict[str, int] | None = None
@@ -350,7 +378,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             reprices += 1
     if kept is None:
         raise InfeasibleError("no feasible tour with the partners' coverage stops")
-    kept = _polished(pl, p, kept, required, end)
+    kept = _polished(pl, p, kept, required, end, seed)
     # the best round, clean or with what breaks a rule dropped: fewest partners uncovered, then score
     problem, copies, sol, days, plans, removed, ruled = kept[1]
     visited = [v for d in days for v in d.visits]
@@ -375,14 +403,15 @@ def _rank(pl: Planning, visited: list[str]) -> tuple[int, float]:
     return -len(coverage.uncovered(pl, visited)), variety.tour_value(pl, visited)
 
 
-def _polished(pl: Planning, p: Plan, kept: tuple, required: frozenset[str], deadline: float | None) -> tuple:
+def _polished(pl: Planning, p: Plan, kept: tuple, required: frozenset[str], deadline: float | None,
+              seed: int) -> tuple:
     """``kept`` (a round's key and result) or, when it ranks higher, its tour polished
     (:func:`~tourlink.optimise.polish.polish`), timed, with what breaks a rule dropped."""
     key, (problem, copies, sol, days, _plans, removed, _ruled) = kept
     visited = {v for d in days for v in d.visits}
     routes = {r.vehicle: [c for c in r.clients if not copies[c].dest or copies[c].dest in visited]
               for r in sol.routes}
-    new, moves = polish.polish(pl, p, problem, copies, routes, deadline=deadline,
+    new, moves = polish.polish(pl, p, problem, copies, routes, deadline=deadline, seed=seed,
                                keep=required | frozenset(pl.request.must) | coverage.sole(pl, list(visited)))
     if not moves:
         return kept

@@ -19,6 +19,8 @@ times the polished routes and keeps them only when the timed tour ranks higher.
 
 from __future__ import annotations
 
+import itertools
+import random
 import time
 from collections.abc import Callable
 from itertools import groupby, pairwise
@@ -29,60 +31,136 @@ from tourlink.optimise.days import Plan
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.problem import Problem, schedule
 
-#: moves made at most (a deterministic bound where there is no deadline)
+#: moves made at most by one descent (a deterministic bound where there is no deadline)
 MAX_MOVES = 60
+#: kicks tried without a deadline (with one: until it); visits a kick takes out of one day part, at most
+KICKS = 12
+KICK_SIZE = 3
 
 
 def polish(pl: Planning, p: Plan, problem: Problem, copies: list[Copy], routes: dict[int, list[int]], *,
-           keep: frozenset[str], deadline: float | None = None) -> tuple[dict[int, list[int]], int]:
-    """The improved ``routes`` (vehicle → clients) and the number of moves made."""
+           keep: frozenset[str], deadline: float | None = None, seed: int = 0, kicks: int = KICKS
+           ) -> tuple[dict[int, list[int]], int]:
+    """The improved ``routes`` (vehicle → clients) and the number of moves that improved them.
+
+    A descent makes the best move while one gains; then, until the deadline (without one:
+    ``kicks`` times), a kick takes up to :data:`KICK_SIZE` visits out of one day part (seeded by ``seed``)
+    and a descent goes on from there; its tour is kept when it is worth more than the best so far
+    (the same worth: when it costs less), an iterated local search on the tour's own score.
+    """
     routes = {k: list(routes.get(k, [])) for k in range(len(problem.vehicles))}
     if any(schedule(problem, k, r)[1] for k, r in routes.items()):
         return routes, 0  # not a feasible start: nothing to polish from
-    by_part: dict[int, list[int]] = {}
-    for c, cp in enumerate(copies):
-        if cp.dest:
-            by_part.setdefault(cp.segment, []).append(c)
-    day_of = [s.day for s in p.parts]
-    cost = {k: _cost(problem, k, r) for k, r in routes.items()}
-    worth = _worth(pl, {cp.dest for cp in copies if cp.dest})
-    held = {c.group for c in problem.clients if c.required} - {None}  # a required group keeps its visit
-    moves = 0
-    while moves < MAX_MOVES and (deadline is None or time.perf_counter() < deadline):
-        dests = [copies[c].dest for r in routes.values() for c in r if copies[c].dest]
-        base = worth(dests)
-        fixed = keep | coverage.sole(pl, dests)
-        used = {problem.clients[c].group for r in routes.values() for c in r} - {None}
-        best: tuple[float, int, list[int]] | None = None
-        for k, r in routes.items():
-            outs = [None] + [i for i, c in enumerate(r) if copies[c].dest and copies[c].dest not in fixed
-                             and not problem.clients[c].required and problem.clients[c].group not in held]
-            for i in outs:
-                rest = r if i is None else r[:i] + r[i + 1:]
-                gone = None if i is None else copies[r[i]].dest
-                left = dests if gone is None else [d for d in dests if d != gone]
-                taken = used - ({problem.clients[r[i]].group} if i is not None else set())
-                options = [c for c in by_part.get(k, ()) if copies[c].dest not in left
-                           and copies[c].dest != gone and problem.clients[c].group not in taken]
-                for c in options:
-                    gain = worth([*left, copies[c].dest]) - base
-                    if gain <= (0 if best is None else best[0]):
-                        continue  # no better than the best move even before its cost
-                    for cand in _placed(rest, c):
-                        extra = _cost(problem, k, cand)
-                        if extra is None:
-                            continue
-                        delta = gain - (extra - cost[k])
-                        if delta > (0 if best is None else best[0]) and \
-                                _keeps_rules(pl, p, copies, routes, k, cand, day_of, keep):
-                            best = (delta, k, cand)
-        if best is None:
+    ctx = _Context(pl, p, problem, copies, keep)
+    best, moves = ctx.descend(routes, deadline)
+    rng = random.Random(seed)
+    for kick in itertools.count():
+        if (deadline is None and kick >= kicks) or (deadline is not None and time.perf_counter() >= deadline):
             break
-        _delta, k, cand = best
-        routes[k] = cand
-        cost[k] = _cost(problem, k, cand)
-        moves += 1
-    return routes, moves
+        trial = ctx.kicked(best, rng)
+        if trial is None:
+            break
+        trial, made = ctx.descend(trial, deadline)
+        if ctx.rank(trial) > ctx.rank(best):
+            best, moves = trial, moves + made
+    return best, moves
+
+
+class _Context:
+    """What the moves of one polish look up: the problem, each day part's copies, the tour's worth."""
+
+    def __init__(self, pl: Planning, p: Plan, problem: Problem, copies: list[Copy], keep: frozenset[str]):
+        self.pl, self.p, self.problem, self.copies, self.keep = pl, p, problem, copies, keep
+        self.by_part: dict[int, list[int]] = {}
+        for c, cp in enumerate(copies):
+            if cp.dest:
+                self.by_part.setdefault(cp.segment, []).append(c)
+        self.day_of = [s.day for s in p.parts]
+        self.worth = _worth(pl, {cp.dest for cp in copies if cp.dest})
+        # a required group (a lunch, a partner's coverage stop) keeps its visit
+        self.held = {c.group for c in problem.clients if c.required} - {None}
+
+    def dests(self, routes: dict[int, list[int]]) -> list[str]:
+        return [self.copies[c].dest for r in routes.values() for c in r if self.copies[c].dest]
+
+    def rank(self, routes: dict[int, list[int]]) -> tuple[float, float]:
+        """How a kick's tour ranks: its worth (the score, partners covered), then its worth less the
+        routes' costs."""
+        worth = round(self.worth(self.dests(routes)), 6)
+        return worth, worth - sum(_cost(self.problem, k, r) or 0 for k, r in routes.items())
+
+    def movable(self, routes: dict[int, list[int]], dests: list[str]) -> dict[int, list[int]]:
+        """Per day part, the positions of the visits a move may take out."""
+        fixed = self.keep | coverage.sole(self.pl, dests)
+        cl, cp = self.problem.clients, self.copies
+        return {k: [i for i, c in enumerate(r) if cp[c].dest and cp[c].dest not in fixed
+                    and not cl[c].required and cl[c].group not in self.held] for k, r in routes.items()}
+
+    def kicked(self, routes: dict[int, list[int]], rng: random.Random) -> dict[int, list[int]] | None:
+        """``routes`` with up to :data:`KICK_SIZE` movable visits of one day part taken out (None: none is
+        movable, or taking them out breaks the day part)."""
+        movable = {k: pos for k, pos in self.movable(routes, self.dests(routes)).items() if pos}
+        if not movable:
+            return None
+        k = rng.choice(sorted(movable))
+        out = set(rng.sample(movable[k], min(len(movable[k]), rng.randint(1, KICK_SIZE))))
+        trial = dict(routes)
+        trial[k] = [c for i, c in enumerate(routes[k]) if i not in out]
+        return trial if _cost(self.problem, k, trial[k]) is not None else None
+
+    def descend(self, routes: dict[int, list[int]], deadline: float | None
+                ) -> tuple[dict[int, list[int]], int]:
+        """``routes`` after the best gaining move, again and again (and how many moves)."""
+        problem, copies, worth = self.problem, self.copies, self.worth
+        routes = dict(routes)
+        cost = {k: _cost(problem, k, r) for k, r in routes.items()}
+        moves = 0
+        while moves < MAX_MOVES and (deadline is None or time.perf_counter() < deadline):
+            dests = self.dests(routes)
+            base = worth(dests)
+            used = {problem.clients[c].group for r in routes.values() for c in r} - {None}
+            best: tuple[float, int, list[int]] | None = None
+            for k, outs in self.movable(routes, dests).items():
+                r = routes[k]
+                for i in [None, *outs]:
+                    rest = r if i is None else r[:i] + r[i + 1:]
+                    gone = None if i is None else copies[r[i]].dest
+                    left = dests if gone is None else [d for d in dests if d != gone]
+                    taken = used - ({problem.clients[r[i]].group} if i is not None else set())
+                    options = [c for c in self.by_part.get(k, ()) if copies[c].dest not in left
+                               and copies[c].dest != gone and problem.clients[c].group not in taken]
+                    for c in options:
+                        gain = worth([*left, copies[c].dest]) - base
+                        if gain <= (0 if best is None else best[0]):
+                            continue  # no better than the best move even before its cost
+                        for cand in _placed(rest, c):
+                            extra = _cost(problem, k, cand)
+                            if extra is None:
+                                continue
+                            delta = gain - (extra - cost[k])
+                            if delta > (0 if best is None else best[0]) and self.keeps_rules(routes, k, cand):
+                                best = (delta, k, cand)
+            if best is None:
+                break
+            _delta, k, cand = best
+            routes[k] = cand
+            cost[k] = _cost(problem, k, cand)
+            moves += 1
+        return routes, moves
+
+    def keeps_rules(self, routes: dict[int, list[int]], k: int, cand: list[int]) -> bool:
+        """Whether the tour with day part ``k`` on ``cand`` keeps the caps per kind and its days do
+        not cross back into a province."""
+        pl, copies = self.pl, self.copies
+        days: list[list[str]] = [[] for _ in range(pl.request.days)]
+        for j in range(len(self.p.parts)):
+            route = cand if j == k else routes[j]
+            days[self.day_of[j]] += [copies[c].dest for c in route if copies[c].dest]
+        if variety.over_caps(pl, days, keep=self.keep):
+            return False
+        provinces = [pl.province(pl.road_id(v)) for v in days[self.day_of[k]]]
+        runs = [a for a, _same in groupby(provinces)]
+        return len(runs) == len(set(runs))
 
 
 def _placed(route: list[int], c: int) -> list[list[int]]:
@@ -121,18 +199,4 @@ def _cost(problem: Problem, k: int, route: list[int]) -> float | None:
     return v.distance_cost * length + v.duration_cost * (r.arrive - r.depart)
 
 
-def _keeps_rules(pl: Planning, p: Plan, copies: list[Copy], routes: dict[int, list[int]], k: int,
-                 cand: list[int], day_of: list[int], keep: frozenset[str]) -> bool:
-    """Whether the tour with vehicle ``k`` on ``cand`` keeps the caps per kind and its days do not
-    cross back into a province."""
-    days: list[list[str]] = [[] for _ in range(pl.request.days)]
-    for j in range(len(p.parts)):
-        days[day_of[j]] += [copies[c].dest for c in (cand if j == k else routes[j]) if copies[c].dest]
-    if variety.over_caps(pl, days, keep=keep):
-        return False
-    provinces = [pl.province(pl.road_id(v)) for v in days[day_of[k]]]
-    runs = [a for a, _same in groupby(provinces)]
-    return len(runs) == len(set(runs))
-
-
-__all__ = ["polish", "MAX_MOVES"]
+__all__ = ["polish", "MAX_MOVES", "KICKS", "KICK_SIZE"]
