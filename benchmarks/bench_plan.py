@@ -165,7 +165,7 @@ def make_reference(tours: list[bt.Tour], args, data: dict[str, str]) -> int:
             best = max(ok, key=lambda r: r["score"])
             now = {"request": bt.request_digest(tour.request), **data}
             old = refs.get(tour.name)
-            score = bt.rescore(tour.request, old["visits"]) if old else None
+            score = bt.judge(tour.request, old["visits"])[0] if old else None
             if old and not bt.stale(old, now, score=score) and float(old["reference"]) >= best["score"]:
                 print(f"{tour.name}: reference {old['reference']} kept (best run {best['score']})")
                 continue

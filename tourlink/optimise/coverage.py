@@ -13,6 +13,7 @@ itinerary's coverage — unless the request's ``strict_coverage`` makes that an 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from tourlink.optimise import variety
@@ -30,8 +31,8 @@ def uncovered(pl: Planning, visited: list[str]) -> list[str]:
     k = pl.request.min_stops_per_partner
     if not k:
         return []
-    return [p.name for p in pl.world.partners
-            if sum(1 for v in visited if pl.get(v, "partner") == p.name) < k]
+    stops = Counter(pl.get(v, "partner") for v in visited)
+    return [p.name for p in pl.world.partners if stops[p.name] < k]
 
 
 def sole(pl: Planning, visited: list[str]) -> frozenset[str]:

@@ -22,14 +22,14 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Callable
-from itertools import groupby, pairwise
+from itertools import pairwise
 
 from tourlink.optimise import coverage, variety
 from tourlink.optimise.build import Copy
 from tourlink.optimise.days import Plan
 from tourlink.optimise.planning import Planning
 from tourlink.optimise.problem import Problem, schedule
+from tourlink.optimise.timing import province_runs
 
 #: moves made at most by one descent (a deterministic bound where there is no deadline)
 MAX_MOVES = 60
@@ -67,7 +67,7 @@ def polish(pl: Planning, p: Plan, problem: Problem, copies: list[Copy], routes: 
 
 
 class _Context:
-    """What the moves of one polish look up: the problem, each day part's copies, the tour's worth."""
+    """What the moves of one polish look up: the problem, each day part's copies."""
 
     def __init__(self, pl: Planning, p: Plan, problem: Problem, copies: list[Copy], keep: frozenset[str]):
         self.pl, self.p, self.problem, self.copies, self.keep = pl, p, problem, copies, keep
@@ -76,7 +76,6 @@ class _Context:
             if cp.dest:
                 self.by_part.setdefault(cp.segment, []).append(c)
         self.day_of = [s.day for s in p.parts]
-        self.worth = _worth(pl, {cp.dest for cp in copies if cp.dest})
         # a required group (a lunch, a partner's coverage stop) keeps its visit
         self.held = {c.group for c in problem.clients if c.required} - {None}
 
@@ -86,7 +85,7 @@ class _Context:
     def rank(self, routes: dict[int, list[int]]) -> tuple[float, float]:
         """How a kick's tour ranks: its worth (the score, partners covered), then its worth less the
         routes' costs."""
-        worth = round(self.worth(self.dests(routes)), 6)
+        worth = round(_worth(self.pl, self.dests(routes)), 6)
         return worth, worth - sum(_cost(self.problem, k, r) or 0 for k, r in routes.items())
 
     def movable(self, routes: dict[int, list[int]], dests: list[str]) -> dict[int, list[int]]:
@@ -111,13 +110,13 @@ class _Context:
     def descend(self, routes: dict[int, list[int]], deadline: float | None
                 ) -> tuple[dict[int, list[int]], int]:
         """``routes`` after the best gaining move, again and again (and how many moves)."""
-        problem, copies, worth = self.problem, self.copies, self.worth
+        problem, copies, pl = self.problem, self.copies, self.pl
         routes = dict(routes)
         cost = {k: _cost(problem, k, r) for k, r in routes.items()}
         moves = 0
         while moves < MAX_MOVES and (deadline is None or time.perf_counter() < deadline):
             dests = self.dests(routes)
-            base = worth(dests)
+            base = _worth(pl, dests)
             used = {problem.clients[c].group for r in routes.values() for c in r} - {None}
             best: tuple[float, int, list[int]] | None = None
             for k, outs in self.movable(routes, dests).items():
@@ -130,7 +129,7 @@ class _Context:
                     options = [c for c in self.by_part.get(k, ()) if copies[c].dest not in left
                                and copies[c].dest != gone and problem.clients[c].group not in taken]
                     for c in options:
-                        gain = worth([*left, copies[c].dest]) - base
+                        gain = _worth(pl, [*left, copies[c].dest]) - base
                         if gain <= (0 if best is None else best[0]):
                             continue  # no better than the best move even before its cost
                         for cand in _placed(rest, c):
@@ -158,9 +157,8 @@ class _Context:
             days[self.day_of[j]] += [copies[c].dest for c in route if copies[c].dest]
         if variety.over_caps(pl, days, keep=self.keep):
             return False
-        provinces = [pl.province(pl.road_id(v)) for v in days[self.day_of[k]]]
-        runs = [a for a, _same in groupby(provinces)]
-        return len(runs) == len(set(runs))
+        runs = province_runs(pl, days[self.day_of[k]])
+        return len(runs) == len({p for p, _vs in runs})
 
 
 def _placed(route: list[int], c: int) -> list[list[int]]:
@@ -168,24 +166,11 @@ def _placed(route: list[int], c: int) -> list[list[int]]:
     return [route[:j] + [c] + route[j:] for j in range(len(route) + 1)]
 
 
-def _worth(pl: Planning, offered: set[str]) -> Callable[[list[str]], float]:
-    """What a tour of some of ``offered`` is worth: its value as
-    :func:`~tourlink.optimise.variety.tour_value` counts it, and ``COVERAGE_BONUS`` for each partner
-    with ``min_stops_per_partner`` stops (the places' facts looked up once)."""
-    facts = {d: (pl.kind(d), pl.value(d), variety.decay_of(pl, d), pl.get(d, "partner")) for d in offered}
-    k = pl.request.min_stops_per_partner
-
-    def worth(dests: list[str]) -> float:
-        kinds: dict[str, list[tuple[int, float]]] = {}
-        partners: dict[str, int] = {}
-        for d in dests:
-            kind, value, decay, partner = facts[d]
-            kinds.setdefault(kind, []).append((value, decay))
-            partners[partner] = partners.get(partner, 0) + 1
-        total = sum(v * decay ** n for vs in kinds.values()
-                    for n, (v, decay) in enumerate(sorted(vs, key=lambda x: -x[0])))
-        return total + (coverage.COVERAGE_BONUS * sum(1 for n in partners.values() if n >= k) if k else 0)
-    return worth
+def _worth(pl: Planning, dests: list[str]) -> float:
+    """What a tour of ``dests`` is worth: its score (:func:`~tourlink.optimise.variety.tour_value`)
+    and ``COVERAGE_BONUS`` for each partner with ``min_stops_per_partner`` stops."""
+    covered = len(pl.world.partners) - len(coverage.uncovered(pl, dests))  # all when the rule is off
+    return variety.tour_value(pl, dests) + coverage.COVERAGE_BONUS * covered
 
 
 def _cost(problem: Problem, k: int, route: list[int]) -> float | None:

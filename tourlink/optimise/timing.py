@@ -295,6 +295,18 @@ def _zigzag(pl: Planning, dests: list[str]) -> bool:
     return len(seq) != len(set(seq))
 
 
+def province_runs(pl: Planning, visits: list[str]) -> list[tuple[str, list[str]]]:
+    """A day's visits in runs of one province each, in order (a province twice: the day crosses back)."""
+    runs: list[tuple[str, list[str]]] = []
+    for v in visits:
+        p = pl.province(pl.road_id(v))
+        if runs and runs[-1][0] == p:
+            runs[-1][1].append(v)
+        else:
+            runs.append((p, [v]))
+    return runs
+
+
 def zigzag_bans(pl: Planning, days: list[Timed], keep: frozenset[str], sole: frozenset[str] = frozenset(),
                 *, strict: bool = True) -> frozenset[tuple[str, int]]:
     """(visit, day) pairs to ban where a timed day still crosses back into a province: of the runs
@@ -304,13 +316,7 @@ def zigzag_bans(pl: Planning, days: list[Timed], keep: frozenset[str], sole: fro
     what is banned); else such a run as a last resort (the caller moves it to another day)."""
     out: set[tuple[str, int]] = set()
     for d, t in enumerate(days):
-        runs: list[tuple[str, list[str]]] = []
-        for v in t.visits:
-            p = pl.province(pl.road_id(v))
-            if runs and runs[-1][0] == p:
-                runs[-1][1].append(v)
-            else:
-                runs.append((p, [v]))
+        runs = province_runs(pl, t.visits)
         for i, (p, vs) in enumerate(runs):
             first = next((j for j in range(i) if runs[j][0] == p), None)
             if first is None:
@@ -500,6 +506,6 @@ def visit_start_at(pl: Planning, day: int, dest: str, arrive_road: int, *,
     return None
 
 
-__all__ = ["Timed", "Broken", "Lunch", "zigzag_bans", "day_plans", "time_days", "time_repaired", "time_day",
-           "time_segment",
+__all__ = ["Timed", "Broken", "Lunch", "zigzag_bans", "province_runs", "day_plans", "time_days",
+           "time_repaired", "time_day", "time_segment",
            "best_departure", "day_limits", "cheapest", "visit_start_at", "visits_of"]

@@ -145,9 +145,12 @@ def bans(pl: Planning, days: list[list[str]], over: list[tuple[str, int, str]]) 
 
 
 def decay_of(pl: Planning, dest: str) -> float:
-    """How much each further visit of ``dest``'s kind keeps of its value."""
-    themed = any(pl.request.themes.get(t, 1.0) > 1.0 for t in pl.row(dest)["themes"])
-    return THEMED_DECAY if themed else DECAY
+    """How much each further visit of ``dest``'s kind keeps of its value (looked up once per planning)."""
+    key = ("decay", dest)
+    if key not in pl.memo:
+        themed = any(pl.request.themes.get(t, 1.0) > 1.0 for t in pl.row(dest)["themes"])
+        pl.memo[key] = THEMED_DECAY if themed else DECAY
+    return pl.memo[key]
 
 
 def repriced(pl: Planning, visits: Iterable[str]) -> dict[str, int]:
