@@ -7,6 +7,7 @@ for the garden, though the solver's fixed prizes rank the pagodas above it.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,43 @@ def test_kicks_are_seeded_and_never_lose_worth():
     value = [variety.tour_value(pl, _dests(copies, r)) for r in (start, descent, once)]
     assert moves >= 1 and value[0] < value[1] <= value[2]
     assert all(not schedule(problem, k, r)[1] for k, r in once.items())
+
+
+# the 3-day Mekong request's tour at 683.1 (nights in Mỹ Tho, Vĩnh Long), where every run's moves and
+# plain kicks ended: a better tour needs a stop of day 1 out before day 2 can take a new one
+MEKONG_3D = ("hub-my-tho", "hub-vinh-long"), [
+    ["osm-w1455066447", "osm-n4682930989", "osm-w1220962049", "osm-n7013181685", "osm-w265244998"],
+    ["osm-n1270298420", "cur-chua-vinh-trang", "osm-w1531317236", "osm-n4374974797", "osm-w1000681700"],
+    ["osm-w962628994", "cur-chien-thang-tam-vu", "osm-w653726077", "cur-ben-ninh-kieu",
+     "cur-chua-ong-can-tho"]]
+
+
+def _day_routes(problem, copies, days: list[list[str]]) -> dict[int, list[int]]:
+    """Day part ``k`` visiting ``days[k]`` in order with a lunch somewhere (the first copies that fit)."""
+    routes = {}
+    for k, dests in enumerate(days):
+        options = [[c for c, cp in enumerate(copies) if cp.dest == d and cp.segment == k] for d in dests]
+        lunches = [c for c, cp in enumerate(copies) if cp.lunch and cp.segment == k]
+        routes[k] = next(r for combo in itertools.product(*options) for at in range(len(dests) + 1)
+                         for lunch in lunches for r in [[*combo[:at], lunch, *combo[at:]]]
+                         if not schedule(problem, k, r)[1])
+    return routes
+
+
+def test_forced_kicks_leave_a_local_optimum_the_moves_cannot(monkeypatch):
+    from tourlink.optimise import polish as polish_module
+
+    tour = next(t for t in load_tours(ROOT / "benchmarks" / "tours") if t.name == "mekong-3d")
+    pl = Planning(load_world(tour.request), tour.request)
+    nights, days = MEKONG_3D
+    p = next(p for p in candidate_plans(pl) if p.nights == nights and not p.crossings)
+    problem, copies, _ = build_problem(pl, p)
+    start = _day_routes(problem, copies, days)
+    before = variety.tour_value(pl, [d for day in days for d in day])
+    routes, _moves = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=40)
+    after = variety.tour_value(pl, _dests(copies, routes))
+    assert after > before and all(not schedule(problem, k, r)[1] for k, r in routes.items())
+    assert not variety.over_caps(pl, [[copies[c].dest for c in r if copies[c].dest] for r in routes.values()])
+    monkeypatch.setattr(polish_module._Context, "forced", lambda self, routes, rng: None)
+    plain, _moves = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=40)
+    assert variety.tour_value(pl, _dests(copies, plain)) == pytest.approx(before)
