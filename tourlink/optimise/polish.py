@@ -27,13 +27,12 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from itertools import pairwise
 
 from tourlink.optimise import coverage, variety
 from tourlink.optimise.build import Copy
 from tourlink.optimise.days import Plan
 from tourlink.optimise.planning import Planning
-from tourlink.optimise.problem import Problem, schedule
+from tourlink.optimise.problem import Problem, route_cost, schedule
 from tourlink.optimise.timing import province_runs
 
 #: moves made at most by one descent (a deterministic bound where there is no deadline)
@@ -222,12 +221,7 @@ def _worth(pl: Planning, dests: list[str]) -> float:
 def _cost(problem: Problem, k: int, route: list[int]) -> float | None:
     """The solver's cost of vehicle ``k`` driving ``route`` (None: it breaks a constraint)."""
     r, broken = schedule(problem, k, route)
-    if broken:
-        return None
-    v = problem.vehicles[k]
-    locs = [v.start, *(problem.clients[c].location for c in route), v.end]
-    length = sum(int(problem.distance[a, b]) for a, b in pairwise(locs))
-    return v.distance_cost * length + v.duration_cost * (r.arrive - r.depart)
+    return None if broken else route_cost(problem, r)
 
 
 __all__ = ["polish", "MAX_MOVES", "KICKS", "KICK_SIZE"]

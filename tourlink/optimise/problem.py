@@ -326,14 +326,24 @@ def evaluate(problem: Problem, routes: list[tuple[int, list[int]]] | tuple[Route
         if cl.required and cl.group is None and c not in count:
             problems.append(f"required client {c}" + (f" ({cl.name})" if cl.name else "") + " not visited")
     out.sort(key=lambda r: r.vehicle)
-    lengths = [sum(int(problem.distance[a, b]) for a, b in _legs(problem, r)) for r in out]
-    cost = sum(problem.vehicles[r.vehicle].distance_cost * n + problem.vehicles[r.vehicle].duration_cost
-               * (r.arrive - r.depart) for r, n in zip(out, lengths, strict=True))
+    lengths = [_length(problem, r) for r in out]
+    cost = sum(route_cost(problem, r) for r in out)
     prize = sum(problem.clients[c].prize for c in count)
     sol = Solution(routes=tuple(out), prize=prize, distance=sum(lengths),
                    duration=sum(r.arrive - r.depart for r in out), feasible=not problems,
                    iterations=iterations, runtime=runtime, cost=cost, objective=prize * problem.scale - cost)
     return sol, problems
+
+
+def route_cost(problem: Problem, route: Route) -> int:
+    """What ``route`` costs in the objective: its length at its vehicle's ``distance_cost`` and its
+    duration (``arrive - depart``) at its ``duration_cost``."""
+    v = problem.vehicles[route.vehicle]
+    return v.distance_cost * _length(problem, route) + v.duration_cost * (route.arrive - route.depart)
+
+
+def _length(problem: Problem, route: Route) -> int:
+    return sum(int(problem.distance[a, b]) for a, b in _legs(problem, route))
 
 
 def _legs(problem: Problem, route: Route) -> list[tuple[int, int]]:
@@ -342,4 +352,4 @@ def _legs(problem: Problem, route: Route) -> list[tuple[int, int]]:
     return list(pairwise(locs))
 
 
-__all__ = ["Client", "Vehicle", "Problem", "Route", "Solution", "schedule", "evaluate"]
+__all__ = ["Client", "Vehicle", "Problem", "Route", "Solution", "schedule", "evaluate", "route_cost"]
