@@ -8,7 +8,8 @@ of these moves in one day part (a vehicle of the problem):
 
 * put in a destination the tour lacks, where it costs least;
 * swap a visit for a destination the tour lacks (at its best place in the same day part);
-* drop a visit whose share of the score is less than the road and time it costs.
+* drop a visit the polish put in whose share of the score is less than the road and time it costs
+  (the solver's own stops were weighed by its trade).
 
 After the descent it kicks, an iterated local search (see :func:`polish`): a kick takes visits out
 of a day part, or forces in a destination the tour lacks, and a descent goes on from there.
@@ -53,13 +54,13 @@ def polish(pl: Planning, p: Plan, problem: Problem, copies: list[Copy], routes: 
     into one, out with up to two of its visits (a way out of a local optimum that costs worth first:
     on the 3-day Mekong tour the first kicks end at 683.1 from every start, with forced ones 703.1).
     A kick's tour is kept when it is worth more than the best so far (the same worth: when it costs
-    less), an iterated local search on the tour's own score; every descent also drops a visit not
-    worth its road and time, so a forced stop stays only where it pays its way.
+    less), an iterated local search on the tour's own score; every descent also drops a visit it put
+    in that is not worth its road and time, so a forced stop stays only where it pays its way.
     """
     routes = {k: list(routes.get(k, [])) for k in range(len(problem.vehicles))}
     if any(schedule(problem, k, r)[1] for k, r in routes.items()):
         return routes, 0  # not a feasible start: nothing to polish from
-    ctx = _Context(pl, p, problem, copies, keep)
+    ctx = _Context(pl, p, problem, copies, keep, start=routes)
     best, moves = ctx.descend(routes, deadline)
     rng = random.Random(seed)
     for kick in itertools.count():
@@ -80,13 +81,16 @@ def polish(pl: Planning, p: Plan, problem: Problem, copies: list[Copy], routes: 
 class _Context:
     """What the moves of one polish look up: the problem, each day part's copies."""
 
-    def __init__(self, pl: Planning, p: Plan, problem: Problem, copies: list[Copy], keep: frozenset[str]):
+    def __init__(self, pl: Planning, p: Plan, problem: Problem, copies: list[Copy], keep: frozenset[str],
+                 start: dict[int, list[int]]):
         self.pl, self.p, self.problem, self.copies, self.keep = pl, p, problem, copies, keep
         self.by_part: dict[int, list[int]] = {}
         for c, cp in enumerate(copies):
             if cp.dest:
                 self.by_part.setdefault(cp.segment, []).append(c)
         self.day_of = [s.day for s in p.parts]
+        # the solver's stops: a drop takes out only what the polish put in
+        self.start = frozenset(self.dests(start))
         # a required group (a lunch, a partner's coverage stop) keeps its visit
         self.held = {c.group for c in problem.clients if c.required} - {None}
 
@@ -166,7 +170,7 @@ class _Context:
                     gone = None if i is None else copies[r[i]].dest
                     left = dests if gone is None else [d for d in dests if d != gone]
                     taken = used - ({problem.clients[r[i]].group} if i is not None else set())
-                    if i is not None:  # a drop: the visit is not worth its road and time
+                    if i is not None and gone not in self.start:  # a stop put in that does not pay its way
                         drop = _cost(problem, k, rest)
                         delta = _worth(pl, left) - base + cost[k] - drop if drop is not None else 0
                         if delta > (0 if best is None else best[0]) and self.keeps_rules(routes, k, rest):
