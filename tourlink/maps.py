@@ -460,7 +460,36 @@ def _add_controls(m: folium.Map, *, offline: bool, bounds: list[list[float]] | N
     folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
-        m.fit_bounds(bounds, padding=(50, 50))  # a quarter-zoom step fits islands at the edges
+        _FitBounds(bounds).add_to(m)
+
+
+class _FitBounds(MacroElement):
+    """The view fitted to ``bounds`` with room round them (a quarter-zoom step fits islands at the
+    edges), and on a wide screen clear of the legend (bottom left) and the layer list (top right):
+    Leaflet's padding moves the view right of the legend and left of the list, measured as drawn.
+    On a narrow screen (a phone) the boxes would leave no room: 50 px all round."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var wide = map.getSize().x >= {{ this.wide }};
+            function room(selector) {
+                var box = document.querySelector(selector);
+                return wide && box ? Math.max(50, box.offsetWidth + 20) : 50;
+            }
+            map.fitBounds({{ this.bounds|tojson }}, {"paddingTopLeft": [room(".tl-legend"), 50],
+                "paddingBottomRight": [room(".leaflet-control-layers"), 50]});
+        })();
+        {% endmacro %}
+    """
+    )
+
+    def __init__(self, bounds: list[list[float]], *, wide: int = 900):
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds, self.wide = bounds, wide
 
 
 def _bounds(points: Iterable[tuple[float, float]]) -> list[list[float]]:
