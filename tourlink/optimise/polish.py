@@ -16,8 +16,8 @@ of a day part, or forces in a destination the tour lacks, and a descent goes on 
 
 A move gains when the tour's score (and ``COVERAGE_BONUS`` for each partner it covers) rises by
 more than the solver's road and day costs it adds to the routes (a drop: falls by less than it
-saves); it must keep the problem's windows,
-day caps and groups (one visit per site, the lunch), the tour's caps per kind
+saves); it must keep the problem's windows, day caps and groups (one visit per site, the lunch),
+the tour's caps per kind
 (:func:`~tourlink.optimise.variety.over_caps`), days that do not cross back into a province,
 and every stop in ``keep`` (must-visits, coverage stops, a partner's last stops). The caller
 times the polished routes and keeps them only when the timed tour ranks higher.
@@ -97,6 +97,10 @@ class _Context:
     def dests(self, routes: dict[int, list[int]]) -> list[str]:
         return [self.copies[c].dest for r in routes.values() for c in r if self.copies[c].dest]
 
+    def groups(self, routes: dict[int, list[int]]) -> set[int]:
+        """The groups the visits of ``routes`` hold."""
+        return {self.problem.clients[c].group for r in routes.values() for c in r} - {None}
+
     def rank(self, routes: dict[int, list[int]]) -> tuple[float, float]:
         """How a kick's tour ranks: its worth (the score, partners covered), then its worth less the
         routes' costs."""
@@ -129,12 +133,13 @@ class _Context:
         problem, copies = self.problem, self.copies
         dests = self.dests(routes)
         k = rng.choice(sorted(self.by_part))
-        options = [c for c in self.by_part[k] if copies[c].dest not in set(dests)]
+        have = set(dests)
+        options = [c for c in self.by_part[k] if copies[c].dest not in have]
         if not options:
             return None
         c = rng.choice(options)
         r = routes[k]
-        used = {problem.clients[x].group for route in routes.values() for x in route} - {None}
+        used = self.groups(routes)
         room = self.movable(routes, dests)[k]
         best: tuple[float, list[int]] | None = None
         for out in [(), *((i,) for i in room), *itertools.combinations(room, 2)]:
@@ -161,7 +166,7 @@ class _Context:
         while moves < MAX_MOVES and (deadline is None or time.perf_counter() < deadline):
             dests = self.dests(routes)
             base = _worth(pl, dests)
-            used = {problem.clients[c].group for r in routes.values() for c in r} - {None}
+            used = self.groups(routes)
             best: tuple[float, int, list[int]] | None = None
             for k, outs in self.movable(routes, dests).items():
                 r = routes[k]
