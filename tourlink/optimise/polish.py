@@ -4,15 +4,19 @@ The solver's prizes are fixed per place while the tour's score falls with each r
 (:func:`~tourlink.optimise.variety.tour_value`): a solve may keep a fifth pagoda worth a
 fraction of its prize, or pass over a garden that would be the tour's first of its kind.
 :func:`polish` takes a round's routes and, until no move gains or the time is up, makes the best
-of these moves in one day part (a vehicle of the problem):
+of these moves in one day part (a vehicle of the problem), or two:
 
 * put in a destination the tour lacks, where it costs least;
 * swap a visit for a destination the tour lacks (at its best place in the same day part);
 * drop a visit the polish put in whose share of the score is less than the road and time it costs
-  (the solver's own stops were weighed by its trade).
+  (the solver's own stops were weighed by its trade);
+* trade two visits of two day parts, each to its cheapest place in the other, when that saves road
+  and time (the worth stays).
 
 After the descent it kicks, an iterated local search (see :func:`polish`): a kick takes visits out
-of a day part, or forces in a destination the tour lacks, and a descent goes on from there.
+of a day part, or forces in a destination the tour lacks, moving the day's lunch where that makes
+room, and a descent goes on from there. The moves keep the lunch where it is: only a forced kick
+moves it, to the town of the stop before or after it.
 
 A move gains when the tour's score (and ``COVERAGE_BONUS`` for each partner it covers) rises by
 more than the solver's road and day costs it adds to the routes (a drop: falls by less than it
@@ -85,9 +89,12 @@ class _Context:
                  start: dict[int, list[int]]):
         self.pl, self.p, self.problem, self.copies, self.keep = pl, p, problem, copies, keep
         self.by_part: dict[int, list[int]] = {}
+        self.lunch_at: dict[tuple[int, str], int] = {}  # (day part, place) → its lunch client
         for c, cp in enumerate(copies):
             if cp.dest:
                 self.by_part.setdefault(cp.segment, []).append(c)
+            else:
+                self.lunch_at.setdefault((cp.segment, cp.place), c)
         self.day_of = [s.day for s in p.parts]
         # the solver's stops: a drop takes out only what the polish put in
         self.start = frozenset(self.dests(start))
@@ -128,8 +135,11 @@ class _Context:
 
     def forced(self, routes: dict[int, list[int]], rng: random.Random) -> dict[int, list[int]] | None:
         """``routes`` with a destination the tour lacks (drawn at random, with its day part) put in at
-        its first place that fits, making room by taking out none, one or two of the day part's movable
-        visits: of these ways, the tour worth most (None: none fits, or its group is taken)."""
+        its first place that fits (with the lunch where it is, else moved: :meth:`relunched`), making
+        room by taking out none, one or two of the day part's movable visits: of these ways, the tour
+        worth most (None: none fits, or its group is taken). Moving the lunch matters: on the Kiên
+        Giang – Hậu Giang tour the pagoda the 332.5 reference has fits day 1 only with the lunch at
+        another stop, and the polish ends at 322.5 without it."""
         problem, copies = self.problem, self.copies
         dests = self.dests(routes)
         k = rng.choice(sorted(self.by_part))
@@ -150,8 +160,9 @@ class _Context:
             if best is not None and worth <= best[0]:
                 continue
             rest = [x for i, x in enumerate(r) if i not in out]
-            cand = next((t for t in _placed(rest, c)
-                         if _cost(problem, k, t) is not None and self.keeps_rules(routes, k, t)), None)
+            tries = itertools.chain(_placed(rest, c), (self.relunched(k, t) for t in _placed(rest, c)))
+            cand = next((t for t in tries if t is not None and _cost(problem, k, t) is not None
+                         and self.keeps_rules(routes, {k: t})), None)
             if cand is not None:
                 best = (worth, cand)
         return None if best is None else {**routes, k: best[1]}
@@ -167,8 +178,9 @@ class _Context:
             dests = self.dests(routes)
             base = _worth(pl, dests)
             used = self.groups(routes)
-            best: tuple[float, int, list[int]] | None = None
-            for k, outs in self.movable(routes, dests).items():
+            best: tuple[float, dict[int, list[int]]] = (0.0, {})  # what the best move gains, its routes
+            movable = self.movable(routes, dests)
+            for k, outs in movable.items():
                 r = routes[k]
                 for i in [None, *outs]:
                     rest = r if i is None else r[:i] + r[i + 1:]
@@ -178,41 +190,97 @@ class _Context:
                     if i is not None and gone not in self.start:  # a stop put in that does not pay its way
                         drop = _cost(problem, k, rest)
                         delta = _worth(pl, left) - base + cost[k] - drop if drop is not None else 0
-                        if delta > (0 if best is None else best[0]) and self.keeps_rules(routes, k, rest):
-                            best = (delta, k, rest)
+                        if delta > best[0] and self.keeps_rules(routes, {k: rest}):
+                            best = (delta, {k: rest})
                     options = [c for c in self.by_part.get(k, ()) if copies[c].dest not in left
                                and copies[c].dest != gone and problem.clients[c].group not in taken]
                     for c in options:
                         gain = _worth(pl, [*left, copies[c].dest]) - base
-                        if gain <= (0 if best is None else best[0]):
+                        if gain <= best[0]:
                             continue  # no better than the best move even before its cost
                         for cand in _placed(rest, c):
                             extra = _cost(problem, k, cand)
                             if extra is None:
                                 continue
                             delta = gain - (extra - cost[k])
-                            if delta > (0 if best is None else best[0]) and self.keeps_rules(routes, k, cand):
-                                best = (delta, k, cand)
-            if best is None:
+                            if delta > best[0] and self.keeps_rules(routes, {k: cand}):
+                                best = (delta, {k: cand})
+            for delta, change in self.exchanges(routes, movable, cost):
+                if delta > best[0] and self.keeps_rules(routes, change):
+                    best = (delta, change)
+            if not best[1]:
                 break
-            _delta, k, cand = best
-            routes[k] = cand
-            cost[k] = _cost(problem, k, cand)
+            for k, cand in best[1].items():
+                routes[k] = cand
+                cost[k] = _cost(problem, k, cand)
             moves += 1
         return routes, moves
 
-    def keeps_rules(self, routes: dict[int, list[int]], k: int, cand: list[int]) -> bool:
-        """Whether the tour with day part ``k`` on ``cand`` keeps the caps per kind and its days do
-        not cross back into a province."""
+    def exchanges(self, routes: dict[int, list[int]], movable: dict[int, list[int]], cost: dict
+                  ) -> list[tuple[float, dict[int, list[int]]]]:
+        """Two visits of two day parts traded, each at its cheapest place in the other part, with
+        what it saves in cost (the worth stays): the moves that save something."""
+        copies = self.copies
+        out = []
+        for k1, k2 in itertools.combinations(sorted(movable), 2):
+            r1, r2 = routes[k1], routes[k2]
+            for i in movable[k1]:
+                for j in movable[k2]:
+                    d1, d2 = copies[r1[i]].dest, copies[r2[j]].dest
+                    a = self.cheapest(k1, r1[:i] + r1[i + 1:], d2)
+                    b = a and self.cheapest(k2, r2[:j] + r2[j + 1:], d1)
+                    if a and b and (saved := cost[k1] + cost[k2] - a[0] - b[0]) > 0:
+                        out.append((saved, {k1: a[1], k2: b[1]}))
+        return out
+
+    def relunched(self, k: int, route: list[int]) -> list[int] | None:
+        """``route`` of day part ``k`` with its lunch moved to where the day costs least: at the
+        place of the stop before or after it (None: no such day keeps the windows)."""
+        copies = self.copies
+        at = next((i for i, c in enumerate(route) if copies[c].lunch), None)
+        if at is None:
+            return None
+        rest = route[:at] + route[at + 1:]
+        part = self.p.parts[k]
+        best = None
+        for j in range(len(rest) + 1):
+            places = {part.start if j == 0 else copies[rest[j - 1]].place,
+                      part.end if j == len(rest) else copies[rest[j]].place}
+            for place in places:
+                c = self.lunch_at.get((k, place))
+                if c is None:
+                    continue
+                cand = rest[:j] + [c] + rest[j:]
+                x = _cost(self.problem, k, cand)
+                if x is not None and (best is None or x < best[0]):
+                    best = (x, cand)
+        return None if best is None else best[1]
+
+    def cheapest(self, k: int, route: list[int], dest: str) -> tuple[float, list[int]] | None:
+        """``route`` of day part ``k`` with ``dest`` put in where it costs least, and that cost."""
+        best = None
+        for c in self.by_part.get(k, ()):
+            if self.copies[c].dest == dest:
+                for cand in _placed(route, c):
+                    x = _cost(self.problem, k, cand)
+                    if x is not None and (best is None or x < best[0]):
+                        best = (x, cand)
+        return best
+
+    def keeps_rules(self, routes: dict[int, list[int]], change: dict[int, list[int]]) -> bool:
+        """Whether the tour with the day parts of ``change`` on its routes keeps the caps per kind
+        and its days do not cross back into a province."""
         pl, copies = self.pl, self.copies
         days: list[list[str]] = [[] for _ in range(pl.request.days)]
         for j in range(len(self.p.parts)):
-            route = cand if j == k else routes[j]
-            days[self.day_of[j]] += [copies[c].dest for c in route if copies[c].dest]
+            days[self.day_of[j]] += [copies[c].dest for c in change.get(j, routes[j]) if copies[c].dest]
         if variety.over_caps(pl, days, keep=self.keep):
             return False
-        runs = province_runs(pl, days[self.day_of[k]])
-        return len(runs) == len({p for p, _vs in runs})
+        for d in {self.day_of[k] for k in change}:
+            runs = province_runs(pl, days[d])
+            if len(runs) != len({p for p, _vs in runs}):
+                return False
+        return True
 
 
 def _placed(route: list[int], c: int) -> list[list[int]]:
