@@ -69,8 +69,8 @@ MIN_SOLVE_SECONDS = 0.2
 #: 300 s runs, 702–716 in most 20 s runs)
 RESTART_SECONDS = 20.0
 #: share of the rounds' time kept for polishing the best round's tour (:mod:`~tourlink.optimise.polish`);
-#: measured on the real-tour bench (9 tours x 4 seeds): 0.1 mean gap 0.83 %, 0.25 0.37 %, 0.4 starves
-#: the rounds (the 5-day Mekong tour up to 13 % below)
+#: measured on the real-tour bench (9 tours x 4 seeds, one evening, the same references): 0.1 mean
+#: gap 0.83 %, 0.25 0.37 %; 0.4 starves the rounds (the 5-day Mekong tour up to 13 % below)
 POLISH_SHARE = 0.25
 
 
