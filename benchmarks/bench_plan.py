@@ -14,8 +14,9 @@ miss. Prints a table and writes ``benchmarks/results/bench_plan.csv``.
 
 ``--profile`` plans each tour once with one seed under cProfile and prints where its time goes:
 loading the world (catalogue; the road matrix inside it), building the solver's problems, choosing the night
-plan (screening and halving), the rounds for coverage, variety and repricing, the PyVRP searches
-inside those two, timing the days, and the checker (``benchmarks/results/bench_plan_profile.csv``).
+plan (screening and halving), the rounds for coverage, variety and repricing, the polish after
+them, the PyVRP searches inside the first two, timing the days, and the checker
+(``benchmarks/results/bench_plan_profile.csv``).
 cProfile slows pure-Python code far more than PyVRP's C++: read the phases as where the time goes,
 not as what they take unprofiled.
 
@@ -184,14 +185,14 @@ def make_reference(tours: list[bt.Tour], args, data: dict[str, str]) -> int:
 PHASES = [("world", "optimise/world.py", "load_world"), ("matrix", "optimise/world.py", "_matrix"),
           ("build", "optimise/build.py", "build_problem"),
           ("night_plan", "optimise/hotels.py", "best_sequence"),
-          ("rounds", "optimise/outer.py", "_solve_plan"),
+          ("rounds", "optimise/outer.py", "_solve_plan"), ("polish", "optimise/polish.py", "polish"),
           ("pyvrp", "pyvrp/solve.py", "solve"), ("timing", "optimise/timing.py", "time_days"),
           ("check", "optimise/check.py", "check")]
 
 
 def profile(tours: list[bt.Tour], args) -> int:
     """Where each plan's time goes: cumulative seconds of each phase (nested: ``pyvrp`` is inside
-    ``night_plan`` and ``rounds``, ``build`` inside ``rounds`` too)."""
+    ``night_plan`` and ``rounds``, ``build`` and ``polish`` inside ``rounds`` too)."""
     rows = []
     print(f"{'tour':<22} {'total':>6} " + " ".join(f"{c:>10}" for c, _, _ in PHASES) + "   (seconds)")
     for tour in tours:

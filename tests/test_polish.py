@@ -197,3 +197,33 @@ def test_trading_two_visits_between_days_saves_road_and_keeps_the_worth(monkeypa
     monkeypatch.setattr(polish_module._Context, "exchanges", lambda self, routes, movable, cost: [])
     plain, moves = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=0)
     assert moves == 0 and plain == start
+
+
+def test_the_descents_short_cuts_agree_with_the_full_sums():
+    """The descent's tally of a move's worth is the worth's difference, partners included, and the
+    cheapest place it finds with the road bound is the one trying every place finds."""
+    import dataclasses
+
+    from tourlink.optimise.polish import _Context, _cost, _Tally, _worth
+
+    pl, p, problem, copies, start, dests = _real("mekong-3d", MEKONG_3D)
+    covered = Planning(pl.world, dataclasses.replace(pl.request, min_stops_per_partner=1))
+    others = sorted({c.dest for c in copies if c.dest} - set(dests))[::7]
+    for who in (pl, covered):
+        tally, base = _Tally(who, dests), _worth(who, dests)
+        for add, gone in itertools.product([None, *others], [None, *dests]):
+            tour = [d for d in dests if d != gone] + ([add] if add else [])
+            assert tally.gain(add, gone) == pytest.approx(_worth(who, tour) - base)
+    ctx = _Context(pl, p, problem, copies, frozenset(), start=start)
+    found = 0
+    for k, r in start.items():
+        for i in range(len(r)):
+            rest = r[:i] + r[i + 1:]
+            for d in sorted({copies[c].dest for c in ctx.by_part[k]} - set(dests))[::3]:
+                full = ctx.cheapest(k, rest, d)
+                assert ctx.cheapest(k, rest, d, _cost(problem, k, rest)) == full
+                if full:
+                    found += 1
+                    assert ctx.cheapest(k, rest, d, _cost(problem, k, rest), full[0] + 1) == full
+                    assert ctx.cheapest(k, rest, d, _cost(problem, k, rest), full[0]) is None
+    assert found > 20

@@ -30,8 +30,10 @@ times the polished routes and keeps them only when the timed tour ranks higher.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
+from collections import Counter
 
 from tourlink.optimise import coverage, variety
 from tourlink.optimise.build import Copy
@@ -176,7 +178,7 @@ class _Context:
         moves = 0
         while moves < MAX_MOVES and (deadline is None or time.perf_counter() < deadline):
             dests = self.dests(routes)
-            base = _worth(pl, dests)
+            tally = _Tally(pl, dests)
             used = self.groups(routes)
             best: tuple[float, dict[int, list[int]]] = (0.0, {})  # what the best move gains, its routes
             movable = self.movable(routes, dests)
@@ -187,18 +189,18 @@ class _Context:
                     gone = None if i is None else copies[r[i]].dest
                     left = dests if gone is None else [d for d in dests if d != gone]
                     taken = used - ({problem.clients[r[i]].group} if i is not None else set())
+                    base = cost[k] if i is None else _cost(problem, k, rest)  # None: rest breaks the day
                     if i is not None and gone not in self.start:  # a stop put in that does not pay its way
-                        drop = _cost(problem, k, rest)
-                        delta = _worth(pl, left) - base + cost[k] - drop if drop is not None else 0
+                        delta = tally.gain(gone=gone) + cost[k] - base if base is not None else 0
                         if delta > best[0] and self.keeps_rules(routes, {k: rest}):
                             best = (delta, {k: rest})
                     options = [c for c in self.by_part.get(k, ()) if copies[c].dest not in left
                                and copies[c].dest != gone and problem.clients[c].group not in taken]
                     for c in options:
-                        gain = _worth(pl, [*left, copies[c].dest]) - base
+                        gain = tally.gain(copies[c].dest, gone)
                         if gain <= best[0]:
                             continue  # no better than the best move even before its cost
-                        for cand in _placed(rest, c):
+                        for cand in self.placed(k, rest, c, gain + cost[k] - best[0], base):
                             extra = _cost(problem, k, cand)
                             if extra is None:
                                 continue
@@ -220,16 +222,23 @@ class _Context:
                   ) -> list[tuple[float, dict[int, list[int]]]]:
         """Two visits of two day parts traded, each at its cheapest place in the other part, with
         what it saves in cost (the worth stays): the moves that save something."""
-        copies = self.copies
+        copies, problem = self.copies, self.problem
+        rest = {}  # (day part, position) → the day part without that visit, and its cost
+        for k, pos in movable.items():
+            for i in pos:
+                r = routes[k][:i] + routes[k][i + 1:]
+                rest[k, i] = r, _cost(problem, k, r)
         out = []
         for k1, k2 in itertools.combinations(sorted(movable), 2):
-            r1, r2 = routes[k1], routes[k2]
+            r1, r2, both = routes[k1], routes[k2], cost[k1] + cost[k2]
             for i in movable[k1]:
                 for j in movable[k2]:
-                    d1, d2 = copies[r1[i]].dest, copies[r2[j]].dest
-                    a = self.cheapest(k1, r1[:i] + r1[i + 1:], d2)
-                    b = a and self.cheapest(k2, r2[:j] + r2[j + 1:], d1)
-                    if a and b and (saved := cost[k1] + cost[k2] - a[0] - b[0]) > 0:
+                    (ra, ca), (rb, cb) = rest[k1, i], rest[k2, j]
+                    if ca is None or cb is None or ca + cb >= both:
+                        continue  # a trade never costs less than the two days without their visit
+                    a = self.cheapest(k1, ra, copies[r2[j]].dest, ca, both - cb)
+                    b = a and self.cheapest(k2, rb, copies[r1[i]].dest, cb, both - a[0])
+                    if a and b and (saved := both - a[0] - b[0]) > 0:
                         out.append((saved, {k1: a[1], k2: b[1]}))
         return out
 
@@ -256,16 +265,30 @@ class _Context:
                     best = (x, cand)
         return None if best is None else best[1]
 
-    def cheapest(self, k: int, route: list[int], dest: str) -> tuple[float, list[int]] | None:
-        """``route`` of day part ``k`` with ``dest`` put in where it costs least, and that cost."""
+    def cheapest(self, k: int, route: list[int], dest: str, base: float | None = None,
+                 below: float = math.inf) -> tuple[float, list[int]] | None:
+        """``route`` of day part ``k`` (which costs ``base``) with ``dest`` put in where it costs
+        least, and that cost; None where no place costs less than ``below``."""
         best = None
         for c in self.by_part.get(k, ()):
             if self.copies[c].dest == dest:
-                for cand in _placed(route, c):
+                for cand in self.placed(k, route, c, below if best is None else best[0], base):
                     x = _cost(self.problem, k, cand)
-                    if x is not None and (best is None or x < best[0]):
+                    if x is not None and x < below and (best is None or x < best[0]):
                         best = (x, cand)
         return best
+
+    def placed(self, k: int, route: list[int], c: int, below: float, base: float | None) -> list[list[int]]:
+        """``route`` of day part ``k`` with client ``c`` at each place where the day could cost less
+        than ``below`` (every place when ``base``, the cost of ``route``, is None): the road the
+        visit adds comes at its cost on top of ``base``, and a visit put in never shortens the day."""
+        if base is None or below == math.inf:
+            return _placed(route, c)
+        v, d = self.problem.vehicles[k], self.problem.distance
+        at = self.problem.clients[c].location
+        locs = [v.start, *(self.problem.clients[x].location for x in route), v.end]
+        return [route[:j] + [c] + route[j:] for j, (a, b) in enumerate(itertools.pairwise(locs))
+                if base + v.distance_cost * (int(d[a, at]) + int(d[at, b]) - int(d[a, b])) < below]
 
     def keeps_rules(self, routes: dict[int, list[int]], change: dict[int, list[int]]) -> bool:
         """Whether the tour with the day parts of ``change`` on its routes keeps the caps per kind
@@ -281,6 +304,52 @@ class _Context:
             if len(runs) != len({p for p, _vs in runs}):
                 return False
         return True
+
+
+class _Tally:
+    """The worth (:func:`_worth`) of a tour one visit in or out from ``dests``, in the time of the
+    kinds and partners that change, not the whole tour's (the descent asks it of every option)."""
+
+    def __init__(self, pl: Planning, dests: list[str]):
+        self.pl = pl
+        self.by_kind: dict[str, list[str]] = {}
+        for v in dests:
+            self.by_kind.setdefault(pl.kind(v), []).append(v)
+        self.of_kind = {kind: variety.tour_value(pl, vs) for kind, vs in self.by_kind.items()}
+        self.k = pl.request.min_stops_per_partner
+        self.partners = {p.name for p in pl.world.partners}
+        self.stops = Counter(pl.get(v, "partner") for v in dests)
+        self.memo: dict[tuple[str | None, str | None], float] = {}
+
+    def gain(self, add: str | None = None, gone: str | None = None) -> float:
+        """What the tour gains in worth with ``add`` put in and ``gone`` taken out (either may be None)."""
+        pl = self.pl
+        if add is not None and gone is not None and (pl.kind(add) == pl.kind(gone)
+                                                      or pl.get(add, "partner") == pl.get(gone, "partner")):
+            return self._change(add, gone)
+        return (0.0 if add is None else self._once(add, None)) \
+            + (0.0 if gone is None else self._once(None, gone))
+
+    def _once(self, add: str | None, gone: str | None) -> float:
+        key = (add, gone)
+        if key not in self.memo:
+            self.memo[key] = self._change(add, gone)
+        return self.memo[key]
+
+    def _change(self, add: str | None, gone: str | None) -> float:
+        pl, out = self.pl, 0.0
+        for kind in {pl.kind(d) for d in (add, gone) if d is not None}:
+            vs = [v for v in self.by_kind.get(kind, ()) if v != gone]
+            vs += [add] if add is not None and pl.kind(add) == kind else []
+            out += variety.tour_value(pl, vs) - self.of_kind.get(kind, 0.0)
+        if self.k:
+            change = Counter({pl.get(add, "partner"): 1} if add is not None else {})
+            change.subtract({pl.get(gone, "partner"): 1} if gone is not None else {})
+            for who, n in change.items():
+                if n and who in self.partners:
+                    now = self.stops[who]
+                    out += coverage.COVERAGE_BONUS * ((now + n >= self.k) - (now >= self.k))
+        return out
 
 
 def _placed(route: list[int], c: int) -> list[list[int]]:
