@@ -72,6 +72,9 @@ RESTART_SECONDS = 20.0
 #: measured on the real-tour bench (9 tours x 4 seeds, one evening, the same references): 0.1 mean
 #: gap 0.83 %, 0.25 0.37 %; 0.4 starves the rounds (the 5-day Mekong tour up to 13 % below)
 POLISH_SHARE = 0.25
+#: what the polish keeps when a round broke no rule and the next would only reprice: the polish
+#: weighs the repeats of a kind exactly, a re-solve through fixed prices (see the README's benchmarks)
+REPRICE_POLISH_SHARE = 0.5
 
 
 def plan(request: TourRequest, *, seed: int | None = None, time_limit: float | None = None,
@@ -269,10 +272,13 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
     InfeasibleError.
     """
     request = pl.request
-    end = deadline
+    end = repricing = deadline
     if deadline is not None:  # the rounds leave time for the polish, the polish for timing its tour
-        reserve = POLISH_SHARE * max(0.0, deadline - time.perf_counter())
+        left = max(0.0, deadline - time.perf_counter())
+        reserve = POLISH_SHARE * left
         deadline, end = deadline - reserve, deadline - 0.2 * reserve
+        repricing = end - REPRICE_POLISH_SHARE * left
+    broke = True  # whether the last round broke a rule (a re-solve that only reprices stops at ``repricing``)
     required: frozenset[str] = frozenset()
     banned: frozenset[tuple[str, int]] = frozenset()
     values: dict[str, int] | None = None
@@ -309,7 +315,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
             # gets a share of what is left of the time limit (all of it in the last round), none
             # when nothing is left: the tour is then the last round's
             start = _carry(previous, problem, copies)
-            left = None if deadline is None else deadline - time.perf_counter()
+            stop = deadline if broke else repricing
+            left = None if stop is None else stop - time.perf_counter()
             if left is not None and left < MIN_SOLVE_SECONDS and result is not None:
                 for partner in coverage.uncovered(pl, [v for d in result[3] for v in d.visits]):
                     given_up.setdefault(partner, "the time limit was reached before its stop could be fitted")
@@ -365,7 +372,8 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         log.debug("round %d: score %.1f, %d visits; over caps %d, coverage adds %s, zigzags %d, best %s, "
                   "reprice %s", _round, variety.tour_value(pl, visited) / 10, len(visited), len(over),
                   sorted([*map(pl.name, add), *group]), len(zigzags), improved, reprice)
-        if not over and not add and not group and not reprice and not zigzags:
+        broke = bool(over or add or group or zigzags)
+        if not broke and not reprice:
             break
         # a visit that zigzags is left out of the whole tour (moved to another day it would zigzag
         # there); a must-visit, coverage stop or partner's only stop out of that day only
