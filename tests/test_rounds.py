@@ -113,11 +113,11 @@ def test_what_breaks_a_rule_is_dropped_and_the_days_timed_again(monkeypatch):
     plans, leave = day_plans(p, copies, sol)
     days, plans, removed = time_days(pl, p, plans, leave)
     result = (problem, copies, sol, days, plans, removed, 0)
-    assert _drop_over(pl, p, result, frozenset()) is result  # nothing over a cap: unchanged
+    assert _drop_over(pl, p, result) is result  # nothing over a cap: unchanged
     monkeypatch.setattr(variety, "MAX_PER_DAY", 1)
     over = variety.over_caps(pl, [d.visits for d in days])
     assert over, "a day repeats a kind"
-    fixed = _drop_over(pl, p, result, frozenset())
+    fixed = _drop_over(pl, p, result)
     assert not variety.over_caps(pl, [d.visits for d in fixed[3]])
     assert {v for v, _d, _why in over} <= set(fixed[5]) and "variety" in fixed[5][over[0][0]]
     assert fixed[6] == len({v for v, _d, _why in over})  # the visits a rule dropped, counted

@@ -363,7 +363,7 @@ def _solve_plan(pl: Planning, p: Plan, *, seed: int, deadline: float | None, max
         if not over and not add and not group and not zigzags:
             improved = top is None or _key(pl, days) > top
             top = _key(pl, days) if improved else top
-        fixed = _drop_over(pl, p, result, required) if over or zigzags else result
+        fixed = _drop_over(pl, p, result)
         if kept is None or _key(pl, fixed[3]) > kept[0]:
             kept = (_key(pl, fixed[3]), fixed)
         # reprice after the first round, and again from a rule-abiding round that improved the best
@@ -430,20 +430,23 @@ def _polished(pl: Planning, p: Plan, kept: tuple, required: frozenset[str], dead
         return kept
     plans, leave = day_plans(p, copies, sol2)
     days2, plans, more = time_days(pl, p, plans, leave)
-    fixed = _drop_over(pl, p, (problem, copies, sol2, days2, plans, {**removed, **more}, 0), required)
+    fixed = _drop_over(pl, p, (problem, copies, sol2, days2, plans, {**removed, **more}, 0))
     log.debug("polish: %d moves, score %.1f -> %.1f", moves, key[1] / 10, _key(pl, fixed[3])[1] / 10)
     return (_key(pl, fixed[3]), fixed) if _key(pl, fixed[3]) > key else kept
 
 
-def _drop_over(pl: Planning, p: Plan, result: tuple, required: frozenset[str]) -> tuple:
+def _drop_over(pl: Planning, p: Plan, result: tuple) -> tuple:
     """``result`` (a round's problem, copies, solution, days, plans, removed, visits dropped by a
     rule) with what is over a kind's cap or zigzags dropped from its days and the days timed again
-    (unchanged when nothing is)."""
+    (unchanged when nothing is). Only a must-visit or a partner's last stops stay over a rule: a
+    stop an earlier round required, and no longer a partner's last, is dropped like any other (the
+    5-day example kept three memorial sites in one day that way)."""
     problem, copies, sol, days, plans, removed, ruled = result
-    over = variety.over_caps(pl, [d.visits for d in days], keep=required)
+    sole = coverage.sole(pl, [v for d in days for v in d.visits])
+    keep = sole | frozenset(pl.request.must)
+    over = variety.over_caps(pl, [d.visits for d in days], keep=keep)
     over += [(v, d, "it would make the day cross back into a province") for v, d in
-             zigzag_bans(pl, days, required | frozenset(pl.request.must),
-                         coverage.sole(pl, [v for d in days for v in d.visits]))]
+             zigzag_bans(pl, days, keep, sole)]
     if not over:
         return result
     ban = {(v, d) for v, d, _why in over}
