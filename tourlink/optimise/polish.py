@@ -182,14 +182,14 @@ class _Context:
             used = self.groups(routes)
             best: tuple[float, dict[int, list[int]]] = (0.0, {})  # what the best move gains, its routes
             movable = self.movable(routes, dests)
+            without = self.without(routes, movable)
             for k, outs in movable.items():
                 r = routes[k]
                 for i in [None, *outs]:
-                    rest = r if i is None else r[:i] + r[i + 1:]
+                    rest, base = (r, cost[k]) if i is None else without[k, i]  # base None: breaks the day
                     gone = None if i is None else copies[r[i]].dest
                     left = dests if gone is None else [d for d in dests if d != gone]
                     taken = used - ({problem.clients[r[i]].group} if i is not None else set())
-                    base = cost[k] if i is None else _cost(problem, k, rest)  # None: rest breaks the day
                     if i is not None and gone not in self.start:  # a stop put in that does not pay its way
                         delta = tally.gain(gone=gone) + cost[k] - base if base is not None else 0
                         if delta > best[0] and self.keeps_rules(routes, {k: rest}):
@@ -207,7 +207,7 @@ class _Context:
                             delta = gain - (extra - cost[k])
                             if delta > best[0] and self.keeps_rules(routes, {k: cand}):
                                 best = (delta, {k: cand})
-            for delta, change in self.exchanges(routes, movable, cost):
+            for delta, change in self.exchanges(routes, movable, cost, without):
                 if delta > best[0] and self.keeps_rules(routes, change):
                     best = (delta, change)
             if not best[1]:
@@ -218,22 +218,28 @@ class _Context:
             moves += 1
         return routes, moves
 
-    def exchanges(self, routes: dict[int, list[int]], movable: dict[int, list[int]], cost: dict
-                  ) -> list[tuple[float, dict[int, list[int]]]]:
-        """Two visits of two day parts traded, each at its cheapest place in the other part, with
-        what it saves in cost (the worth stays): the moves that save something."""
-        copies, problem = self.copies, self.problem
-        rest = {}  # (day part, position) → the day part without that visit, and its cost
+    def without(self, routes: dict[int, list[int]], movable: dict[int, list[int]]
+                ) -> dict[tuple[int, int], tuple[list[int], float | None]]:
+        """(day part, position of a movable visit) → the day part without that visit, and its cost."""
+        out = {}
         for k, pos in movable.items():
             for i in pos:
                 r = routes[k][:i] + routes[k][i + 1:]
-                rest[k, i] = r, _cost(problem, k, r)
+                out[k, i] = r, _cost(self.problem, k, r)
+        return out
+
+    def exchanges(self, routes: dict[int, list[int]], movable: dict[int, list[int]], cost: dict,
+                  without: dict[tuple[int, int], tuple[list[int], float | None]]
+                  ) -> list[tuple[float, dict[int, list[int]]]]:
+        """Two visits of two day parts traded, each at its cheapest place in the other part, with
+        what it saves in cost (the worth stays): the moves that save something."""
+        copies = self.copies
         out = []
         for k1, k2 in itertools.combinations(sorted(movable), 2):
             r1, r2, both = routes[k1], routes[k2], cost[k1] + cost[k2]
             for i in movable[k1]:
                 for j in movable[k2]:
-                    (ra, ca), (rb, cb) = rest[k1, i], rest[k2, j]
+                    (ra, ca), (rb, cb) = without[k1, i], without[k2, j]
                     if ca is None or cb is None or ca + cb >= both:
                         continue  # a trade never costs less than the two days without their visit
                     a = self.cheapest(k1, ra, copies[r2[j]].dest, ca, both - cb)
@@ -319,24 +325,9 @@ class _Tally:
         self.k = pl.request.min_stops_per_partner
         self.partners = {p.name for p in pl.world.partners}
         self.stops = Counter(pl.get(v, "partner") for v in dests)
-        self.memo: dict[tuple[str | None, str | None], float] = {}
 
     def gain(self, add: str | None = None, gone: str | None = None) -> float:
         """What the tour gains in worth with ``add`` put in and ``gone`` taken out (either may be None)."""
-        pl = self.pl
-        if add is not None and gone is not None and (pl.kind(add) == pl.kind(gone)
-                                                      or pl.get(add, "partner") == pl.get(gone, "partner")):
-            return self._change(add, gone)
-        return (0.0 if add is None else self._once(add, None)) \
-            + (0.0 if gone is None else self._once(None, gone))
-
-    def _once(self, add: str | None, gone: str | None) -> float:
-        key = (add, gone)
-        if key not in self.memo:
-            self.memo[key] = self._change(add, gone)
-        return self.memo[key]
-
-    def _change(self, add: str | None, gone: str | None) -> float:
         pl, out = self.pl, 0.0
         for kind in {pl.kind(d) for d in (add, gone) if d is not None}:
             vs = [v for v in self.by_kind.get(kind, ()) if v != gone]
