@@ -199,6 +199,24 @@ def test_trading_two_visits_between_days_saves_road_and_keeps_the_worth(monkeypa
     assert moves == 0 and plain == start
 
 
+def test_the_remembered_day_costs_change_nothing(monkeypatch):
+    """The polish remembers each day part's cost by its route: with the memory cleared at every
+    new route it makes the same moves, and what it remembers is what the schedule says."""
+    from tourlink.optimise import polish as polish_module
+    from tourlink.optimise.polish import _Context, _cost
+
+    pl, p, problem, copies, start, _dests_ = _real("mekong-3d", MEKONG_3D)
+    remembered = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=6, seed=3)
+    monkeypatch.setattr(polish_module, "MAX_REMEMBERED", 0)
+    assert polish(pl, p, problem, copies, start, keep=frozenset(), kicks=6, seed=3) == remembered
+    monkeypatch.undo()
+    ctx = _Context(pl, p, problem, copies, frozenset(), start=start)
+    ctx.descend(start, None)
+    assert len(ctx.costs) > 100
+    assert all(cost == _cost(problem, key[0], list(key[1:])) for key, cost in ctx.costs.items())
+    assert any(cost is None for cost in ctx.costs.values()) and any(ctx.costs.values())
+
+
 def test_the_descents_short_cuts_agree_with_the_full_sums():
     """The descent's tally of a move's worth is the worth's difference, partners included, and the
     cheapest place it finds with the road bound is the one trying every place finds."""
@@ -209,6 +227,10 @@ def test_the_descents_short_cuts_agree_with_the_full_sums():
     pl, p, problem, copies, start, dests = _real("mekong-3d", MEKONG_3D)
     covered = Planning(pl.world, dataclasses.replace(pl.request, min_stops_per_partner=1))
     others = sorted({c.dest for c in copies if c.dest} - set(dests))[::7]
+    # both decays (themed kinds keep more) among the visits and the places put in: the tally's sums
+    # shift each visit's decayed value by its own decay
+    assert {variety.decay_of(pl, d) for d in dests} == {variety.DECAY, variety.THEMED_DECAY}
+    assert {variety.decay_of(pl, d) for d in others} == {variety.DECAY, variety.THEMED_DECAY}
     for who in (pl, covered):
         tally, base = _Tally(who, dests), _worth(who, dests)
         for add, gone in itertools.product([None, *others], [None, *dests]):

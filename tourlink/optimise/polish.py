@@ -47,6 +47,8 @@ MAX_MOVES = 60
 #: kicks tried without a deadline (with one: until it); visits a kick takes out of one day part, at most
 KICKS = 12
 KICK_SIZE = 3
+#: day-part routes whose cost one polish remembers, at most (then it starts afresh)
+MAX_REMEMBERED = 200_000
 
 
 def polish(pl: Planning, p: Plan, problem: Problem, copies: list[Copy], routes: dict[int, list[int]], *,
@@ -102,6 +104,17 @@ class _Context:
         self.start = frozenset(self.dests(start))
         # a required group (a lunch, a partner's coverage stop) keeps its visit
         self.held = {c.group for c in problem.clients if c.required} - {None}
+        self.costs: dict[tuple[int, ...], float | None] = {}
+
+    def cost(self, k: int, route: list[int]) -> float | None:
+        """:func:`_cost` of day part ``k`` driving ``route``, remembered: the descents of one polish
+        ask again and again of the same routes (the day parts a move leaves as they were)."""
+        key = (k, *route)
+        if key not in self.costs:
+            if len(self.costs) >= MAX_REMEMBERED:
+                self.costs.clear()
+            self.costs[key] = _cost(self.problem, k, route)
+        return self.costs[key]
 
     def dests(self, routes: dict[int, list[int]]) -> list[str]:
         return [self.copies[c].dest for r in routes.values() for c in r if self.copies[c].dest]
@@ -114,7 +127,7 @@ class _Context:
         """How a kick's tour ranks: its worth (the score, partners covered), then its worth less the
         routes' costs."""
         worth = round(_worth(self.pl, self.dests(routes)), 6)
-        return worth, worth - sum(_cost(self.problem, k, r) or 0 for k, r in routes.items())
+        return worth, worth - sum(self.cost(k, r) or 0 for k, r in routes.items())
 
     def movable(self, routes: dict[int, list[int]], dests: list[str]) -> dict[int, list[int]]:
         """Per day part, the positions of the visits a move may take out."""
@@ -133,7 +146,7 @@ class _Context:
         out = set(rng.sample(movable[k], min(len(movable[k]), rng.randint(1, KICK_SIZE))))
         trial = dict(routes)
         trial[k] = [c for i, c in enumerate(routes[k]) if i not in out]
-        return trial if _cost(self.problem, k, trial[k]) is not None else None
+        return trial if self.cost(k, trial[k]) is not None else None
 
     def forced(self, routes: dict[int, list[int]], rng: random.Random) -> dict[int, list[int]] | None:
         """``routes`` with a destination the tour lacks (drawn at random, with its day part) put in at
@@ -163,7 +176,7 @@ class _Context:
                 continue
             rest = [x for i, x in enumerate(r) if i not in out]
             tries = itertools.chain(_placed(rest, c), (self.relunched(k, t) for t in _placed(rest, c)))
-            cand = next((t for t in tries if t is not None and _cost(problem, k, t) is not None
+            cand = next((t for t in tries if t is not None and self.cost(k, t) is not None
                          and self.keeps_rules(routes, {k: t})), None)
             if cand is not None:
                 best = (worth, cand)
@@ -174,7 +187,7 @@ class _Context:
         """``routes`` after the best gaining move, again and again (and how many moves)."""
         problem, copies, pl = self.problem, self.copies, self.pl
         routes = dict(routes)
-        cost = {k: _cost(problem, k, r) for k, r in routes.items()}
+        cost = {k: self.cost(k, r) for k, r in routes.items()}
         moves = 0
         while moves < MAX_MOVES and (deadline is None or time.perf_counter() < deadline):
             dests = self.dests(routes)
@@ -201,7 +214,7 @@ class _Context:
                         if gain <= best[0]:
                             continue  # no better than the best move even before its cost
                         for cand in self.placed(k, rest, c, gain + cost[k] - best[0], base):
-                            extra = _cost(problem, k, cand)
+                            extra = self.cost(k, cand)
                             if extra is None:
                                 continue
                             delta = gain - (extra - cost[k])
@@ -214,7 +227,7 @@ class _Context:
                 break
             for k, cand in best[1].items():
                 routes[k] = cand
-                cost[k] = _cost(problem, k, cand)
+                cost[k] = self.cost(k, cand)
             moves += 1
         return routes, moves
 
@@ -225,7 +238,7 @@ class _Context:
         for k, pos in movable.items():
             for i in pos:
                 r = routes[k][:i] + routes[k][i + 1:]
-                out[k, i] = r, _cost(self.problem, k, r)
+                out[k, i] = r, self.cost(k, r)
         return out
 
     def exchanges(self, routes: dict[int, list[int]], movable: dict[int, list[int]], cost: dict,
@@ -266,7 +279,7 @@ class _Context:
                 if c is None:
                     continue
                 cand = rest[:j] + [c] + rest[j:]
-                x = _cost(self.problem, k, cand)
+                x = self.cost(k, cand)
                 if x is not None and (best is None or x < best[0]):
                     best = (x, cand)
         return None if best is None else best[1]
@@ -279,7 +292,7 @@ class _Context:
         for c in self.by_part.get(k, ()):
             if self.copies[c].dest == dest:
                 for cand in self.placed(k, route, c, below if best is None else best[0], base):
-                    x = _cost(self.problem, k, cand)
+                    x = self.cost(k, cand)
                     if x is not None and x < below and (best is None or x < best[0]):
                         best = (x, cand)
         return best
@@ -314,14 +327,31 @@ class _Context:
 
 class _Tally:
     """The worth (:func:`_worth`) of a tour one visit in or out from ``dests``, in the time of the
-    kinds and partners that change, not the whole tour's (the descent asks it of every option)."""
+    kinds and partners that change, not the whole tour's (the descent asks it of every option).
+
+    Per kind, the visits in value order (:func:`~tourlink.optimise.variety.tour_value`'s, ties in
+    tour order) with the sums, from each rank on, of their decayed values as they are, one rank
+    down (a visit put in before them) and one rank up (one taken out before them): a visit in or
+    out changes the kind's score by a few of these sums."""
 
     def __init__(self, pl: Planning, dests: list[str]):
         self.pl = pl
         self.by_kind: dict[str, list[str]] = {}
         for v in dests:
             self.by_kind.setdefault(pl.kind(v), []).append(v)
-        self.of_kind = {kind: variety.tour_value(pl, vs) for kind, vs in self.by_kind.items()}
+        self.sums: dict[str, tuple[list[int], list[float], list[float], list[float]]] = {}
+        for kind, vs in self.by_kind.items():
+            ranked = sorted(vs, key=lambda x: -pl.value(x))
+            values = [pl.value(v) for v in ranked]
+            decays = [variety.decay_of(pl, v) for v in ranked]
+            terms = [x * d ** n for n, (x, d) in enumerate(zip(values, decays, strict=True))]
+            now, down, up = [0.0], [0.0], [0.0]  # suffix sums, built from the end
+            for t, d in zip(reversed(terms), reversed(decays), strict=True):
+                now.append(now[-1] + t)
+                down.append(down[-1] + t * d)
+                up.append(up[-1] + t / d)
+            self.sums[kind] = (values, now[::-1], down[::-1], up[::-1])
+            self.by_kind[kind] = ranked
         self.k = pl.request.min_stops_per_partner
         self.partners = {p.name for p in pl.world.partners}
         self.stops = Counter(pl.get(v, "partner") for v in dests)
@@ -329,17 +359,28 @@ class _Tally:
     def gain(self, add: str | None = None, gone: str | None = None) -> float:
         """What the tour gains in worth with ``add`` put in and ``gone`` taken out (either may be None)."""
         pl, out = self.pl, 0.0
-        for kind in {pl.kind(d) for d in (add, gone) if d is not None}:
-            vs = [v for v in self.by_kind.get(kind, ()) if v != gone]
-            vs += [add] if add is not None and pl.kind(add) == kind else []
-            out += variety.tour_value(pl, vs) - self.of_kind.get(kind, 0.0)
+        ka = None if add is None else pl.kind(add)
+        kg = None if gone is None else pl.kind(gone)
+        if ka is not None and ka == kg:  # both in one kind: that kind's score afresh
+            vs = [v for v in self.by_kind[kg] if v != gone] + [add]
+            out += variety.tour_value(pl, vs) - self.sums[kg][1][0]
+        else:
+            if ka is not None:
+                values, now, down, _up = self.sums.get(ka, ([], [0.0], [0.0], [0.0]))
+                x = pl.value(add)
+                r = sum(1 for y in values if y >= x)  # after the visits worth as much (tour order)
+                out += x * variety.decay_of(pl, add) ** r + down[r] - now[r]
+            if kg is not None:
+                _values, now, _down, up = self.sums[kg]
+                q = self.by_kind[kg].index(gone)
+                out += up[q + 1] - now[q]
         if self.k:
             change = Counter({pl.get(add, "partner"): 1} if add is not None else {})
             change.subtract({pl.get(gone, "partner"): 1} if gone is not None else {})
             for who, n in change.items():
                 if n and who in self.partners:
-                    now = self.stops[who]
-                    out += coverage.COVERAGE_BONUS * ((now + n >= self.k) - (now >= self.k))
+                    now_ = self.stops[who]
+                    out += coverage.COVERAGE_BONUS * ((now_ + n >= self.k) - (now_ >= self.k))
         return out
 
 
