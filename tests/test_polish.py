@@ -8,6 +8,7 @@ for the garden, though the solver's fixed prizes rank the pagodas above it.
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,25 @@ def test_trading_two_visits_between_days_saves_road_and_keeps_the_worth(monkeypa
     monkeypatch.setattr(polish_module._Context, "exchanges", lambda self, *args: [])
     plain, moves = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=0)
     assert moves == 0 and plain == start
+
+
+def test_the_polish_makes_the_same_moves_in_every_process():
+    """Same start, seed and kicks, the same routes under other string hashes: no tie is broken by the
+    order of a set (the lunch's place before or after a stop was, and four hash seeds gave four
+    different tours)."""
+    import subprocess
+    import sys
+
+    code = ("import hashlib, json, sys; sys.path.insert(0, 'tests')\n"
+            "from test_polish import _real, MEKONG_3D\n"
+            "from tourlink.optimise.polish import polish\n"
+            "pl, p, problem, copies, start, _ = _real('mekong-3d', MEKONG_3D)\n"
+            "out = [polish(pl, p, problem, copies, start, keep=frozenset(), kicks=40, seed=s)[0]\n"
+            "       for s in (0, 1)]\n"
+            "print(hashlib.md5(json.dumps([sorted(r.items()) for r in out]).encode()).hexdigest())")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": h}).stdout for h in ("1", "2")]
+    assert runs[0] and runs[0] == runs[1]
 
 
 def test_the_remembered_day_costs_change_nothing(monkeypatch):

@@ -272,9 +272,10 @@ class _Context:
         part = self.p.parts[k]
         best = None
         for j in range(len(rest) + 1):
-            places = {part.start if j == 0 else copies[rest[j - 1]].place,
-                      part.end if j == len(rest) else copies[rest[j]].place}
-            for place in places:
+            places = (part.start if j == 0 else copies[rest[j - 1]].place,
+                      part.end if j == len(rest) else copies[rest[j]].place)
+            # the stop before first, not a set's order: a tie gives the same lunch in every process
+            for place in dict.fromkeys(places):
                 c = self.lunch_at.get((k, place))
                 if c is None:
                     continue
