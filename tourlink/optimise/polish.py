@@ -337,12 +337,13 @@ class _Tally:
 
     def __init__(self, pl: Planning, dests: list[str]):
         self.pl = pl
-        self.by_kind: dict[str, list[str]] = {}
+        by_kind: dict[str, list[str]] = {}
         for v in dests:
-            self.by_kind.setdefault(pl.kind(v), []).append(v)
+            by_kind.setdefault(pl.kind(v), []).append(v)
+        # each kind's visits in value order (a stable sort: ties in tour order, as tour_value ranks them)
+        self.by_kind = {kind: sorted(vs, key=lambda x: -pl.value(x)) for kind, vs in by_kind.items()}
         self.sums: dict[str, tuple[list[int], list[float], list[float], list[float]]] = {}
-        for kind, vs in self.by_kind.items():
-            ranked = sorted(vs, key=lambda x: -pl.value(x))
+        for kind, ranked in self.by_kind.items():
             values = [pl.value(v) for v in ranked]
             decays = [variety.decay_of(pl, v) for v in ranked]
             terms = [x * d ** n for n, (x, d) in enumerate(zip(values, decays, strict=True))]
@@ -352,7 +353,6 @@ class _Tally:
                 down.append(down[-1] + t * d)
                 up.append(up[-1] + t / d)
             self.sums[kind] = (values, now[::-1], down[::-1], up[::-1])
-            self.by_kind[kind] = ranked
         self.k = pl.request.min_stops_per_partner
         self.partners = {p.name for p in pl.world.partners}
         self.stops = Counter(pl.get(v, "partner") for v in dests)
