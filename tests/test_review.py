@@ -128,6 +128,19 @@ def test_early_start_for_a_boat_is_a_note():
     assert [f.severity for f in notes] == ["note"] and "08:00 fast boat" in notes[0].message
 
 
+def test_late_start_is_a_note():
+    it = clean_tour()
+    stops = [place("a-museum", 105.78, 10.03, 1, "10:00", "11:00", visit_minutes=60, name="Bảo tàng A"),
+             place("lunch-1", 105.78, 10.03, 1, "11:00", "12:00", kind="lunch", name="Lunch"),
+             place("c-garden", 105.70, 10.05, 1, "12:30", "13:00", visit_minutes=30, name="Vườn C")]
+    r = review(with_day(it, 1, make_day(1, hotel(1, "09:40"), stops, hotel(1, "13:45"))))
+    assert r.clean and [(f.rule, f.severity, f.day) for f in r.findings] == [("late-start", "note", 1)]
+    assert "09:40" in r.findings[0].message
+    # leaving at 09:20 is no note; neither is a late departure on a day without visits
+    assert review(with_day(it, 1, make_day(1, hotel(1, "09:20"), stops, hotel(1, "13:45")))).findings == ()
+    assert review(with_day(it, 1, make_day(1, hotel(1, "10:00"), [], hotel(1, "12:00")))).findings == ()
+
+
 def test_long_day_and_road_hours():
     it = clean_tour()
     d1 = it.days[0]

@@ -12,6 +12,8 @@ rule                      flagged when
                           12:30) has no lunch pause of at least 45 minutes within 11:00–13:30
 ``early-start``           the coach leaves before 07:00 on a day without a dawn floating market
                           (a note, not a flag, when a morning boat or flight is the reason)
+``late-start``            a note: the coach leaves at 09:30 or later on a day with visits (a
+                          free morning: say so in the programme, or fill it)
 ``long-day``              more than 12 hours from departure to arrival at the night's lodging
 ``road-hours``            more hours on the road than the request's ``max_road_hours``
 ``speed``                 a road leg of 30 km or more at an average above 75 km/h (a coach
@@ -58,6 +60,7 @@ class Rules:
     lunch_window: tuple[str, str] = ("11:00", "13:30")
     lunch_min_minutes: int = 45
     earliest_start: str = "07:00"
+    latest_start: str = "09:30"
     max_day_hours: float = 12.0
     default_road_hours: float = 6.0
     max_coach_kmh: float = 75.0
@@ -145,8 +148,8 @@ def review(itinerary: Itinerary, *, rules: Rules | None = None) -> Review:
     must = set(req.get("must") or ())
     out: list[Finding] = []
     for d in itinerary.days:
-        out += _lunch(d, r) + _start(d, r, kinds) + _long_day(d, r) + _road_hours(d, r, req)
-        out += _speed(d, r) + _zigzag(d) + _out_and_back(d, r, must) + _waits(d, r)
+        out += _lunch(d, r) + _start(d, r, kinds) + _late_start(d, r) + _long_day(d, r)
+        out += _road_hours(d, r, req) + _speed(d, r) + _zigzag(d) + _out_and_back(d, r, must) + _waits(d, r)
         out += _kinds_per_day(d, r, kinds)
     out += _one_night(itinerary, r) + _repeats(itinerary, r) + _kind_caps(itinerary, r, kinds, req)
     out += _coverage(itinerary)
@@ -196,6 +199,16 @@ def _start(d: Day, r: Rules, kinds: dict[str, str]) -> list[Finding]:
                      f"khởi hành {t} để kịp chuyến {leg.depart:%H:%M}", severity="note")
     return _flag("early-start", d.index, f"departure at {t}, before {r.earliest_start}, with no dawn market",
                  f"khởi hành {t}, trước {r.earliest_start}, mà không đi chợ nổi sáng sớm")
+
+
+def _late_start(d: Day, r: Rules) -> list[Finding]:
+    if d.start.depart < _at(d, r.latest_start) or not d.visits:
+        return []
+    t = f"{d.start.depart:%H:%M}"
+    return _flag("late-start", d.index,
+                 f"departure at {t}: a free morning (say so in the programme, or fill it)",
+                 f"khởi hành {t}: buổi sáng tự do (ghi rõ trong chương trình, hoặc thêm điểm tham quan)",
+                 severity="note")
 
 
 def _long_day(d: Day, r: Rules) -> list[Finding]:
