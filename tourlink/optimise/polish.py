@@ -380,8 +380,8 @@ class _Tally:
             change.subtract({pl.get(gone, "partner"): 1} if gone is not None else {})
             for who, n in change.items():
                 if n and who in self.partners:
-                    now_ = self.stops[who]
-                    out += coverage.COVERAGE_BONUS * ((now_ + n >= self.k) - (now_ >= self.k))
+                    have = self.stops[who]
+                    out += coverage.COVERAGE_BONUS * ((have + n >= self.k) - (have >= self.k))
         return out
 
 
