@@ -105,6 +105,10 @@ def test_several_seeds_are_summed_up_per_seed_and_per_tour():
     assert text.split("\n")[4].split() == d_line.split()
     one = bench_plan.summary(rows[:2])
     assert one.startswith("gap to reference: mean 1.25 %") and "worst" not in one
+    assert "objective" not in text  # no run weighed on the planner's objective: no line
+    weighed = [{**rows[0], "objective_gap_pct": -0.5}, {**rows[1], "objective_gap_pct": 1.0}, rows[2]]
+    assert ("own objective (worth less road and day costs): at or above the reference's at 1/2 runs, "
+            "mean gap 0.25 %, worst 1.00 %") in bench_plan.summary(weighed)
     assert bench_plan._seeds("0,1,2") == [0, 1, 2]
     with pytest.raises(argparse.ArgumentTypeError, match="integers"):
         bench_plan._seeds("0,x")
@@ -120,6 +124,35 @@ def test_a_tour_is_planned_checked_and_described_day_by_day():
     assert bt.rescore(tour.request, row["by_day"]) == row["score"]  # what makes a reference current
     assert bt.judge(tour.request, row["by_day"]) == (row["score"], row["left_out"])
     assert bt.rescore(tour.request, "no-such-place") == -1.0
+
+
+@pytest.mark.parametrize(("score", "worth_it"), [(95, True), (45, False)])
+def test_the_objective_weighs_a_far_sight_against_its_road_and_time(score, worth_it):
+    # the one-day tour of test_plan's flagship test: a sight 40 km out (an 80-minute round trip)
+    # raises the objective when it is a flagship, lowers it when minor, wherever the day takes it
+    from test_plan import _row, make_world, plan, req
+
+    from tourlink.optimise.planning import Planning
+    from tourlink.optimise.polish import worth
+    extra = [_row("af", "A far sight", 40, 0, "01", score=score, kind="viewpoint", themes="nature",
+                  visit_minutes=60, opening_hours="Mo-Su 07:30-17:00", fee_vnd=0)]
+    r = req(days=1, pace=3, dawn=False, sea=False, min_stops_per_partner=0)
+    world = make_world(r, extra=extra)
+    without = bt.objective(r, "", "a2 a1", world=world)
+    # the planner's own day without it, from its itinerary: a point per 10 minutes of the day,
+    # two more per 10 minutes on the road (one province: no border allowance)
+    (day,) = plan(r, world=make_world(r), max_iterations=300).days
+    assert [s.id for s in day.stops if s.kind == "destination"] == ["a2", "a1"]
+    minutes = (day.end.arrive - day.start.depart).total_seconds() / 60
+    road = sum(leg.minutes for leg in day.legs)
+    assert without == pytest.approx(worth(Planning(world, r), ["a2", "a1"]) / 10 - (minutes + 2 * road) / 10)
+    for day in ("a2 af a1", "a1 af a2", "af a2 a1"):
+        assert (bt.objective(r, "", day, world=world) > without) == worth_it
+    assert bt.objective(r, "", "a2 a1", world=world) > bt.objective(r, "", "a2", world=world)
+    # a plan the request has no such nights for, a place unknown, a day too many: not weighed
+    assert bt.objective(r, "h-beta", "a2 a1", world=world) is None
+    assert bt.objective(r, "", "a2 no-such-place", world=world) is None
+    assert bt.objective(r, "", "a2 | a1", world=world) is None
 
 
 def test_the_profile_says_where_a_plans_time_goes(tmp_path, capsys):

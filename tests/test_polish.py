@@ -242,7 +242,7 @@ def test_the_descents_short_cuts_agree_with_the_full_sums():
     cheapest place it finds with the road bound is the one trying every place finds."""
     import dataclasses
 
-    from tourlink.optimise.polish import _Context, _cost, _Tally, _worth
+    from tourlink.optimise.polish import _Context, _cost, _Tally, worth
 
     pl, p, problem, copies, start, dests = _real("mekong-3d", MEKONG_3D)
     covered = Planning(pl.world, dataclasses.replace(pl.request, min_stops_per_partner=1))
@@ -252,10 +252,10 @@ def test_the_descents_short_cuts_agree_with_the_full_sums():
     assert {variety.decay_of(pl, d) for d in dests} == {variety.DECAY, variety.THEMED_DECAY}
     assert {variety.decay_of(pl, d) for d in others} == {variety.DECAY, variety.THEMED_DECAY}
     for who in (pl, covered):
-        tally, base = _Tally(who, dests), _worth(who, dests)
+        tally, base = _Tally(who, dests), worth(who, dests)
         for add, gone in itertools.product([None, *others], [None, *dests]):
             tour = [d for d in dests if d != gone] + ([add] if add else [])
-            assert tally.gain(add, gone) == pytest.approx(_worth(who, tour) - base)
+            assert tally.gain(add, gone) == pytest.approx(worth(who, tour) - base)
     ctx = _Context(pl, p, problem, copies, frozenset(), start=start)
     found = 0
     for k, r in start.items():

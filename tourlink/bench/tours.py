@@ -110,6 +110,52 @@ def rescore(request: TourRequest, by_day: str, *, world=None) -> float:
     return judge(request, by_day, world=world)[0]
 
 
+def objective(request: TourRequest, plan: str, by_day: str, *, world=None) -> float | None:
+    """What the planner weighs a tour by, in score points: its worth (the score, and the coverage
+    bonus of each partner covered) less the solver's road and day costs of its days, each day part
+    driven in the order of ``by_day`` at its cheapest (the visits' opening-hours copies, the lunch
+    anywhere it fits). ``plan`` is the night plan as the itinerary names it (hubs, then crossings);
+    on a day of two parts (a crossing, an evening) the visits are split where it costs least. None
+    when that plan cannot drive the days (a visit no longer offered to its day, a broken window)."""
+    import itertools
+
+    from tourlink.optimise.build import build_problem
+    from tourlink.optimise.nights import candidate_plans
+    from tourlink.optimise.outer import load_world
+    from tourlink.optimise.planning import Planning
+    from tourlink.optimise.polish import worth
+    from tourlink.optimise.problem import route_cost, schedule
+
+    pl = Planning(world if world is not None else load_world(request), request)
+    days = [day.split() for day in by_day.split("|")]
+    visits = [v for day in days for v in day]
+    p = next((p for p in candidate_plans(pl) if " ".join(p.key()) == plan.strip()), None)
+    if p is None or len(days) != request.days or any(v not in pl.world.places.index for v in visits):
+        return None
+    problem, copies, _ = build_problem(pl, p, bonus=dict.fromkeys(visits, 0))
+
+    def cheapest(k: int, dests: list[str]) -> float | None:
+        options = [[c for c, cp in enumerate(copies) if cp.dest == d and cp.segment == k] for d in dests]
+        lunches = [c for c, cp in enumerate(copies) if not cp.dest and cp.segment == k] or [None]
+        routes = ([*combo[:at], *([lunch] if lunch is not None else []), *combo[at:]]
+                  for combo in itertools.product(*options) for at in range(len(dests) + 1)
+                  for lunch in lunches)
+        return min((route_cost(problem, r) for r, broken in (schedule(problem, k, x) for x in routes)
+                    if not broken), default=None)
+
+    total = 0.0
+    for d, dests in enumerate(days):
+        parts = p.day_segments(d)
+        costs = [[cheapest(k, dests[a:b])
+                  for k, a, b in zip(parts, (0, *cuts), (*cuts, len(dests)), strict=True)]
+                 for cuts in itertools.combinations_with_replacement(range(len(dests) + 1), len(parts) - 1)]
+        costs = [sum(c) for c in costs if None not in c]
+        if not costs:
+            return None
+        total += min(costs)
+    return round((worth(pl, visits) - total) / 10, 1)
+
+
 def plan_tour(tour: Tour, *, time_limit: float | None = None, seed: int | None = None,
               max_iterations: int | None = None, world=None, jobs: int | None = None) -> dict:
     """Plan ``tour`` and return its row: score, visits, partners left out (below

@@ -126,8 +126,8 @@ class _Context:
     def rank(self, routes: dict[int, list[int]]) -> tuple[float, float]:
         """How a kick's tour ranks: its worth (the score, partners covered), then its worth less the
         routes' costs."""
-        worth = round(_worth(self.pl, self.dests(routes)), 6)
-        return worth, worth - sum(self.cost(k, r) or 0 for k, r in routes.items())
+        value = round(worth(self.pl, self.dests(routes)), 6)
+        return value, value - sum(self.cost(k, r) or 0 for k, r in routes.items())
 
     def movable(self, routes: dict[int, list[int]], dests: list[str]) -> dict[int, list[int]]:
         """Per day part, the positions of the visits a move may take out."""
@@ -171,15 +171,15 @@ class _Context:
             if problem.clients[c].group in used - {problem.clients[r[i]].group for i in out}:
                 continue
             gone = {copies[r[i]].dest for i in out}
-            worth = _worth(self.pl, [*(d for d in dests if d not in gone), copies[c].dest])
-            if best is not None and worth <= best[0]:
+            value = worth(self.pl, [*(d for d in dests if d not in gone), copies[c].dest])
+            if best is not None and value <= best[0]:
                 continue
             rest = [x for i, x in enumerate(r) if i not in out]
             tries = itertools.chain(_placed(rest, c), (self.relunched(k, t) for t in _placed(rest, c)))
             cand = next((t for t in tries if t is not None and self.cost(k, t) is not None
                          and self.keeps_rules(routes, {k: t})), None)
             if cand is not None:
-                best = (worth, cand)
+                best = (value, cand)
         return None if best is None else {**routes, k: best[1]}
 
     def descend(self, routes: dict[int, list[int]], deadline: float | None
@@ -327,7 +327,7 @@ class _Context:
 
 
 class _Tally:
-    """The worth (:func:`_worth`) of a tour one visit in or out from ``dests``, in the time of the
+    """The worth (:func:`worth`) of a tour one visit in or out from ``dests``, in the time of the
     kinds and partners that change, not the whole tour's (the descent asks it of every option).
 
     Per kind, the visits in value order (:func:`~tourlink.optimise.variety.tour_value`'s, ties in
@@ -390,7 +390,7 @@ def _placed(route: list[int], c: int) -> list[list[int]]:
     return [route[:j] + [c] + route[j:] for j in range(len(route) + 1)]
 
 
-def _worth(pl: Planning, dests: list[str]) -> float:
+def worth(pl: Planning, dests: list[str]) -> float:
     """What a tour of ``dests`` is worth: its score (:func:`~tourlink.optimise.variety.tour_value`)
     and ``COVERAGE_BONUS`` for each partner with ``min_stops_per_partner`` stops."""
     covered = len(pl.world.partners) - len(coverage.uncovered(pl, dests))  # all when the rule is off
@@ -403,4 +403,4 @@ def _cost(problem: Problem, k: int, route: list[int]) -> float | None:
     return None if broken else route_cost(problem, r)
 
 
-__all__ = ["polish", "MAX_MOVES", "KICKS", "KICK_SIZE"]
+__all__ = ["polish", "worth", "MAX_MOVES", "KICKS", "KICK_SIZE"]
