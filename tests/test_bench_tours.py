@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tourlink.bench import tours as bt
+from tourlink.optimise.world import load_world
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = (ROOT / "examples", ROOT / "benchmarks" / "tours")
@@ -153,6 +154,23 @@ def test_the_objective_weighs_a_far_sight_against_its_road_and_time(score, worth
     assert bt.objective(r, "h-beta", "a2 a1", world=world) is None
     assert bt.objective(r, "", "a2 no-such-place", world=world) is None
     assert bt.objective(r, "", "a2 | a1", world=world) is None
+
+
+def test_the_objective_splits_a_crossing_day_where_its_order_allows():
+    # the famtrip's reference: day 2 drives to the pier, takes the boat to Phú Quốc and visits there
+    tour = next(t for t in bt.load_tours(*FOLDERS) if t.name == "ex-famtrip-kien-giang-hau-giang")
+    ref = bt.read_references(ROOT / "benchmarks" / "references" / "plan.csv")[tour.name]
+    world = load_world(tour.request)
+    days = ref["visits"].split(" | ")
+    weighed = bt.objective(tour.request, ref["plan"], ref["visits"], world=world)
+    assert weighed is not None and weighed < bt.judge(tour.request, ref["visits"], world=world)[0]
+    # the day in reverse puts island visits before the boat: no split of that order can drive it
+    day2 = " ".join(reversed(days[1].split()))
+    reverse = " | ".join([days[0], day2, *days[2:]])
+    assert bt.objective(tour.request, ref["plan"], reverse, world=world) is None
+    # nor can day 2's visits go on day 3, spent on the island
+    assert bt.objective(tour.request, ref["plan"], " | ".join([days[0], days[2], days[1], days[3]]),
+                        world=world) is None
 
 
 def test_the_profile_says_where_a_plans_time_goes(tmp_path, capsys):
