@@ -191,6 +191,26 @@ def test_out_and_back():
     assert [f.rule for f in review(asked).findings if f.severity == "note"] == ["out-and-back"]
 
 
+def test_a_partners_one_stop_on_a_detour_is_a_note_where_coverage_asks_for_it():
+    # day 2 of the clean tour with Hậu Giang's one stop 40 km north, off the way to a canal in Cần Thơ
+    it = clean_tour()
+    d2 = it.days[1]
+    far = place("far-temple", 105.60, 10.40, 2, "08:45", "09:30", where=HG, name="Đền Xa")
+    canal = replace(d2.stops[1], **CT)
+    day = make_day(2, d2.start, [far, canal, d2.stops[2]], d2.end)
+    one = replace(it, coverage=(it.coverage[0], replace(it.coverage[1], stops=1)))
+    asked = replace(with_day(one, 2, day), request={**(it.request or {}), "min_stops_per_partner": 1})
+    r = review(asked)
+    assert r.clean and [(f.rule, f.day, f.severity) for f in r.findings] == [("coverage", 2, "note")]
+    detour = km_between(d2.start, far) + km_between(far, canal) - 1.25 * km_between(d2.start, canal) / 1.3
+    assert 60 < detour < 120
+    assert f"Đền Xa, Hậu Giang's one stop, costs a detour of {detour:.0f} km" in r.findings[0].message
+    assert "điểm duy nhất của Hậu Giang" in r.findings[0].message_vi
+    assert review(with_day(one, 2, day)).findings == ()  # coverage not asked: the stop is the plan's choice
+    assert review(replace(asked, coverage=it.coverage)).findings == ()  # the partner has another stop
+    assert review(with_day(asked, 2, d2)).findings == ()  # on the way (a detour of 2 km): no finding
+
+
 def test_repeats_by_id_distance_and_name():
     it = clean_tour()
     d2 = it.days[1]

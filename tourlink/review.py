@@ -32,7 +32,9 @@ rule                      flagged when
                           at a pier that holds the lunch pause is fine; the check-in a ferry or
                           flight asks for is no wait)
 ``one-night-island``      one night only where a crossing of 90 minutes or more lands
-``coverage``              a partner area with no stop (a note when the plan says why)
+``coverage``              a partner area with no stop (a note when the plan says why); a note when
+                          a partner's one stop costs a detour of 60 km or more and the request
+                          asks for a stop in every partner (``min_stops_per_partner``)
 ========================  =====================================================================
 
 Each finding is a *flag* (an operator would frown) or a *note* (worth knowing). A clean review has
@@ -66,6 +68,7 @@ class Rules:
     max_coach_kmh: float = 75.0
     speed_min_km: float = 30.0
     detour_km: float = 120.0
+    coverage_detour_km: float = 60.0
     same_place_m: float = 100.0
     max_same_kind_per_day: int = 2
     long_visit_minutes: int = 120
@@ -150,7 +153,7 @@ def review(itinerary: Itinerary, *, rules: Rules | None = None) -> Review:
     for d in itinerary.days:
         out += _lunch(d, r) + _start(d, r, kinds) + _late_start(d, r) + _long_day(d, r)
         out += _road_hours(d, r, req) + _speed(d, r) + _zigzag(d) + _out_and_back(d, r, must) + _waits(d, r)
-        out += _kinds_per_day(d, r, kinds)
+        out += _kinds_per_day(d, r, kinds) + _coverage_detour(d, r, itinerary, req)
     out += _one_night(itinerary, r) + _repeats(itinerary, r) + _kind_caps(itinerary, r, kinds, req)
     out += _coverage(itinerary)
     out.sort(key=lambda f: (f.day is None, f.day or 0))
@@ -271,21 +274,43 @@ def _located(d: Day) -> list[Stop]:
     return [s for i, s in enumerate(chain) if i == 0 or key[i] != key[i - 1]]
 
 
-def _out_and_back(d: Day, r: Rules, must: set[str]) -> list[Finding]:
+def _detours(d: Day) -> list[tuple[Stop, Stop, Stop, float]]:
+    """Each visit between the places before and after it, with the km of road it adds to going
+    straight on (a quarter over the crow's flight)."""
     road = {(leg.from_id, leg.to_id): leg.km for leg in d.legs if leg.mode == "road"}
     places = _located(d)
+    return [(u, v, w, road.get((u.id, v.id), 0.0) + road.get((v.id, w.id), 0.0) - 1.25 * _metres(u, w) / 1000)
+            for u, v, w in zip(places, places[1:], places[2:], strict=False) if v.kind == "destination"]
+
+
+def _out_and_back(d: Day, r: Rules, must: set[str]) -> list[Finding]:
     out = []
-    for u, v, w in zip(places, places[1:], places[2:], strict=False):
-        if v.kind != "destination":
-            continue
-        via = road.get((u.id, v.id), 0.0) + road.get((v.id, w.id), 0.0)
-        detour = via - 1.25 * _metres(u, w) / 1000
+    for u, v, w, detour in _detours(d):
         if detour >= r.detour_km:
             asked = v.id in must  # a must-visit: the request chose it, worth knowing only
             out += _flag("out-and-back", d.index, f"{v.name} costs a detour of {detour:.0f} km of road "
                          f"({u.name} → {v.name} → {w.name})" + (" (a must-visit)" if asked else ""),
                          f"{v.name} phải đi vòng {detour:.0f} km ({u.name} → {v.name} → {w.name})"
                          + (" (điểm bắt buộc)" if asked else ""), "note" if asked else "flag")
+    return out
+
+
+def _coverage_detour(d: Day, r: Rules, it: Itinerary, req: dict) -> list[Finding]:
+    """A partner's one stop on a long detour, where the request asks for a stop in every partner: a
+    note, so the operator sees what the rule costs that day (a longer one is flagged as an
+    out-and-back)."""
+    if not req.get("min_stops_per_partner"):
+        return []
+    sole = {c.partner for c in it.coverage if c.stops == 1}
+    out = []
+    for u, v, w, detour in _detours(d):
+        if v.partner in sole and r.coverage_detour_km <= detour < r.detour_km:
+            out += _flag("coverage", d.index, f"{v.name}, {v.partner}'s one stop, costs a detour of "
+                         f"{detour:.0f} km of road ({u.name} → {v.name} → {w.name}); the request asks "
+                         f"for a stop in every partner (min_stops_per_partner)",
+                         f"{v.name}, điểm duy nhất của {v.partner}, phải đi vòng {detour:.0f} km "
+                         f"({u.name} → {v.name} → {w.name}); yêu cầu có ít nhất một điểm ở mỗi địa phương "
+                         f"đối tác (min_stops_per_partner)", severity="note")
     return out
 
 
