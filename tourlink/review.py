@@ -153,9 +153,9 @@ def review(itinerary: Itinerary, *, rules: Rules | None = None) -> Review:
     for d in itinerary.days:
         out += _lunch(d, r) + _start(d, r, kinds) + _late_start(d, r) + _long_day(d, r)
         out += _road_hours(d, r, req) + _speed(d, r) + _zigzag(d) + _out_and_back(d, r, must) + _waits(d, r)
-        out += _kinds_per_day(d, r, kinds) + _coverage_detour(d, r, itinerary, req)
+        out += _kinds_per_day(d, r, kinds)
     out += _one_night(itinerary, r) + _repeats(itinerary, r) + _kind_caps(itinerary, r, kinds, req)
-    out += _coverage(itinerary)
+    out += _coverage(itinerary) + _coverage_detours(itinerary, r, req)
     out.sort(key=lambda f: (f.day is None, f.day or 0))
     return Review(itinerary.title, len(itinerary.days), tuple(out))
 
@@ -295,25 +295,6 @@ def _out_and_back(d: Day, r: Rules, must: set[str]) -> list[Finding]:
     return out
 
 
-def _coverage_detour(d: Day, r: Rules, it: Itinerary, req: dict) -> list[Finding]:
-    """A partner's one stop on a long detour, where the request asks for a stop in every partner: a
-    note, so the operator sees what the rule costs that day (a longer one is flagged as an
-    out-and-back)."""
-    if not req.get("min_stops_per_partner"):
-        return []
-    sole = {c.partner for c in it.coverage if c.stops == 1}
-    out = []
-    for u, v, w, detour in _detours(d):
-        if v.partner in sole and r.coverage_detour_km <= detour < r.detour_km:
-            out += _flag("coverage", d.index, f"{v.name}, {v.partner}'s one stop, costs a detour of "
-                         f"{detour:.0f} km of road ({u.name} → {v.name} → {w.name}); the request asks "
-                         f"for a stop in every partner (min_stops_per_partner)",
-                         f"{v.name}, điểm duy nhất của {v.partner}, phải đi vòng {detour:.0f} km "
-                         f"({u.name} → {v.name} → {w.name}); yêu cầu có ít nhất một điểm ở mỗi địa phương "
-                         f"đối tác (min_stops_per_partner)", severity="note")
-    return out
-
-
 def _waits(d: Day, r: Rules) -> list[Finding]:
     out = []
     lunches = [s for s in d.stops if s.kind == "lunch"]
@@ -439,6 +420,26 @@ def _coverage(it: Itinerary) -> list[Finding]:
         else:
             out += _flag("coverage", None, f"{c.partner} has no stop and the plan does not say why",
                          f"{c.partner} không có điểm tham quan nào và lịch trình không nói lý do")
+    return out
+
+
+def _coverage_detours(it: Itinerary, r: Rules, req: dict) -> list[Finding]:
+    """A partner's one stop on a long detour, where the request asks for a stop in every partner: a
+    note on its day, so the operator sees what the rule costs (a longer one is flagged as an
+    out-and-back)."""
+    if not req.get("min_stops_per_partner"):
+        return []
+    sole = {c.partner for c in it.coverage if c.stops == 1}
+    out = []
+    for d in it.days:
+        for u, v, w, detour in _detours(d):
+            if v.partner in sole and r.coverage_detour_km <= detour < r.detour_km:
+                out += _flag("coverage", d.index, f"{v.name}, {v.partner}'s one stop, costs a detour of "
+                             f"{detour:.0f} km of road ({u.name} → {v.name} → {w.name}); the request asks "
+                             f"for a stop in every partner (min_stops_per_partner)",
+                             f"{v.name}, điểm duy nhất của {v.partner}, phải đi vòng {detour:.0f} km "
+                             f"({u.name} → {v.name} → {w.name}); yêu cầu có ít nhất một điểm ở mỗi địa "
+                             f"phương đối tác (min_stops_per_partner)", severity="note")
     return out
 
 
