@@ -29,6 +29,7 @@ times the polished routes and keeps them only when the timed tour ranks higher.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import random
@@ -352,7 +353,7 @@ class _Tally:
                 now.append(now[-1] + t)
                 down.append(down[-1] + t * d)
                 up.append(up[-1] + t / d)
-            self.sums[kind] = (values, now[::-1], down[::-1], up[::-1])
+            self.sums[kind] = ([-x for x in values], now[::-1], down[::-1], up[::-1])
         self.k = pl.request.min_stops_per_partner
         self.partners = {p.name for p in pl.world.partners}
         self.stops = Counter(pl.get(v, "partner") for v in dests)
@@ -367,21 +368,22 @@ class _Tally:
             out += variety.tour_value(pl, vs) - self.sums[kg][1][0]
         else:
             if ka is not None:
-                values, now, down, _up = self.sums.get(ka, ([], [0.0], [0.0], [0.0]))
+                neg, now, down, _up = self.sums.get(ka, ([], [0.0], [0.0], [0.0]))
                 x = pl.value(add)
-                r = sum(1 for y in values if y >= x)  # after the visits worth as much (tour order)
+                r = bisect.bisect_right(neg, -x)  # after the visits worth as much (tour order)
                 out += x * variety.decay_of(pl, add) ** r + down[r] - now[r]
             if kg is not None:
-                _values, now, _down, up = self.sums[kg]
+                _neg, now, _down, up = self.sums[kg]
                 q = self.by_kind[kg].index(gone)
                 out += up[q + 1] - now[q]
         if self.k:
-            change = Counter({pl.get(add, "partner"): 1} if add is not None else {})
-            change.subtract({pl.get(gone, "partner"): 1} if gone is not None else {})
-            for who, n in change.items():
-                if n and who in self.partners:
-                    have = self.stops[who]
-                    out += coverage.COVERAGE_BONUS * ((have + n >= self.k) - (have >= self.k))
+            came = None if add is None else pl.get(add, "partner")
+            left = None if gone is None else pl.get(gone, "partner")
+            if came != left:  # a visit in and one out of one partner change nothing
+                for who, n in ((came, 1), (left, -1)):
+                    if who in self.partners:
+                        have = self.stops[who]
+                        out += coverage.COVERAGE_BONUS * ((have + n >= self.k) - (have >= self.k))
         return out
 
 
