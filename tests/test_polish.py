@@ -223,7 +223,8 @@ def test_the_remembered_day_costs_change_nothing(monkeypatch):
     """The polish remembers each day part's cost by its route: with the memory cleared at every
     new route it makes the same moves, and what it remembers is what the schedule says."""
     from tourlink.optimise import polish as polish_module
-    from tourlink.optimise.polish import _Context, _cost
+    from tourlink.optimise.polish import _Context
+    from tourlink.optimise.problem import driving_cost as _cost
 
     pl, p, problem, copies, start, _dests_ = _real("mekong-3d", MEKONG_3D)
     remembered = polish(pl, p, problem, copies, start, keep=frozenset(), kicks=6, seed=3)
@@ -242,7 +243,8 @@ def test_the_descents_short_cuts_agree_with_the_full_sums():
     cheapest place it finds with the road bound is the one trying every place finds."""
     import dataclasses
 
-    from tourlink.optimise.polish import _Context, _cost, _Tally, worth
+    from tourlink.optimise.polish import _Context, _Tally, worth
+    from tourlink.optimise.problem import driving_cost as _cost
 
     pl, p, problem, copies, start, dests = _real("mekong-3d", MEKONG_3D)
     covered = Planning(pl.world, dataclasses.replace(pl.request, min_stops_per_partner=1))

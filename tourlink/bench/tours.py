@@ -124,7 +124,7 @@ def objective(request: TourRequest, plan: str, by_day: str, *, world=None) -> fl
     from tourlink.optimise.outer import load_world
     from tourlink.optimise.planning import Planning
     from tourlink.optimise.polish import worth
-    from tourlink.optimise.problem import route_cost, schedule
+    from tourlink.optimise.problem import driving_cost
 
     pl = Planning(world if world is not None else load_world(request), request)
     days = [day.split() for day in by_day.split("|")]
@@ -140,8 +140,7 @@ def objective(request: TourRequest, plan: str, by_day: str, *, world=None) -> fl
         routes = ([*combo[:at], *([lunch] if lunch is not None else []), *combo[at:]]
                   for combo in itertools.product(*options) for at in range(len(dests) + 1)
                   for lunch in lunches)
-        return min((route_cost(problem, r) for r, broken in (schedule(problem, k, x) for x in routes)
-                    if not broken), default=None)
+        return min((c for c in (driving_cost(problem, k, x) for x in routes) if c is not None), default=None)
 
     total = 0.0
     for d, dests in enumerate(days):

@@ -40,7 +40,7 @@ from tourlink.optimise import coverage, variety
 from tourlink.optimise.build import Copy
 from tourlink.optimise.days import Plan
 from tourlink.optimise.planning import Planning
-from tourlink.optimise.problem import Problem, route_cost, schedule
+from tourlink.optimise.problem import Problem, driving_cost, schedule
 from tourlink.optimise.timing import province_runs
 
 #: moves made at most by one descent (a deterministic bound where there is no deadline)
@@ -108,13 +108,14 @@ class _Context:
         self.costs: dict[tuple[int, ...], float | None] = {}
 
     def cost(self, k: int, route: list[int]) -> float | None:
-        """:func:`_cost` of day part ``k`` driving ``route``, remembered: the descents of one polish
-        ask again and again of the same routes (the day parts a move leaves as they were)."""
+        """:func:`~tourlink.optimise.problem.driving_cost` of day part ``k`` driving ``route``,
+        remembered: the descents of one polish ask again and again of the same routes (the day parts
+        a move leaves as they were)."""
         key = (k, *route)
         if key not in self.costs:
             if len(self.costs) >= MAX_REMEMBERED:
                 self.costs.clear()
-            self.costs[key] = _cost(self.problem, k, route)
+            self.costs[key] = driving_cost(self.problem, k, route)
         return self.costs[key]
 
     def dests(self, routes: dict[int, list[int]]) -> list[str]:
@@ -397,12 +398,6 @@ def worth(pl: Planning, dests: list[str]) -> float:
     and ``COVERAGE_BONUS`` for each partner with ``min_stops_per_partner`` stops."""
     covered = len(pl.world.partners) - len(coverage.uncovered(pl, dests))  # all when the rule is off
     return variety.tour_value(pl, dests) + coverage.COVERAGE_BONUS * covered
-
-
-def _cost(problem: Problem, k: int, route: list[int]) -> float | None:
-    """The solver's cost of vehicle ``k`` driving ``route`` (None: it breaks a constraint)."""
-    r, broken = schedule(problem, k, route)
-    return None if broken else route_cost(problem, r)
 
 
 __all__ = ["polish", "worth", "MAX_MOVES", "KICKS", "KICK_SIZE"]

@@ -342,6 +342,13 @@ def route_cost(problem: Problem, route: Route) -> int:
     return v.distance_cost * _length(problem, route) + v.duration_cost * (route.arrive - route.depart)
 
 
+def driving_cost(problem: Problem, vehicle: int, clients: list[int]) -> int | None:
+    """:func:`route_cost` of ``vehicle`` driving ``clients`` in that order (None: the route breaks a
+    constraint, :func:`schedule`)."""
+    route, broken = schedule(problem, vehicle, clients)
+    return None if broken else route_cost(problem, route)
+
+
 def _length(problem: Problem, route: Route) -> int:
     return sum(int(problem.distance[a, b]) for a, b in _legs(problem, route))
 
@@ -352,4 +359,5 @@ def _legs(problem: Problem, route: Route) -> list[tuple[int, int]]:
     return list(pairwise(locs))
 
 
-__all__ = ["Client", "Vehicle", "Problem", "Route", "Solution", "schedule", "evaluate", "route_cost"]
+__all__ = ["Client", "Vehicle", "Problem", "Route", "Solution", "schedule", "evaluate", "route_cost",
+           "driving_cost"]
