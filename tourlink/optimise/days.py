@@ -80,7 +80,10 @@ def make_segments(pl: Planning, nights: tuple[str, ...],
                 return None
             out.append(Segment(d, a, b, ds, de, cap, lunch=True, dawn=dawn, span=MAX_DAY_MINUTES))
             continue
-        split = _crossing_day(pl, c, a, b, dawn=dawn)
+        key = ("crossing day", c, a, b, dawn)  # the same day recurs in many plans (16,336 for 7 days)
+        if key not in pl.memo:
+            pl.memo[key] = _crossing_day(pl, c, a, b, dawn=dawn)
+        split = pl.memo[key]
         if split is None:
             return None
         out.extend(split)

@@ -228,26 +228,26 @@ def _estimate(pl: Planning, p: Plan) -> float:
                 partner = pl.get(c, "partner")
                 best[partner] = max(best.get(partner, net), net)
                 if net > 0:  # only a visit worth its minutes is ever taken
-                    opts.append((net, c, t, int(pl.get(c, "visit_minutes")) + 30))
+                    opts.append((-net, t, c, int(pl.get(c, "visit_minutes")) + 30))
             cache[s] = (opts, best)
         opts, best = cache[s]
-        items.extend((net, c, t, k, cost) for net, c, t, cost in opts)
+        items.extend((neg, t, c, k, cost) for neg, t, c, cost in opts)
         for partner, net in best.items():
             best_of[partner] = max(best_of.get(partner, net), net)
-    items.sort(key=lambda x: (-x[0], x[2], x[1]))
+    items.sort()  # best net value first, then the shorter drive, the id and the day part's order
     used: set[str] = set()
     per_day: dict[int, int] = {}
     time_left = {k: s.late - s.early - (pl.lunch_minutes if s.lunch else 0) - pl.minutes(s.start, s.end)
                  for k, s in enumerate(p.segments)}
     value = 0.0
-    for net, c, _t, k, cost in items:
+    for neg, _t, c, k, cost in items:
         day = p.segments[k].day
         if c in used or per_day.get(day, 0) >= pl.request.pace or time_left[k] < cost:
             continue
         used.add(c)
         per_day[day] = per_day.get(day, 0) + 1
         time_left[k] -= cost
-        value += net
+        value -= neg
     if pl.request.min_stops_per_partner:
         covered = {pl.get(c, "partner") for c in used}
         for partner in pl.world.partners:
