@@ -40,7 +40,7 @@ from tourlink.optimise import coverage, variety
 from tourlink.optimise.build import Copy
 from tourlink.optimise.days import Plan
 from tourlink.optimise.planning import Planning
-from tourlink.optimise.problem import Problem, driving_cost, schedule
+from tourlink.optimise.problem import Problem, driving_cost
 from tourlink.optimise.timing import province_runs
 
 #: moves made at most by one descent (a deterministic bound where there is no deadline)
@@ -67,7 +67,7 @@ def polish(pl: Planning, p: Plan, problem: Problem, copies: list[Copy], routes: 
     in that is not worth its road and time, so a forced stop stays only where it pays its way.
     """
     routes = {k: list(routes.get(k, [])) for k in range(len(problem.vehicles))}
-    if any(schedule(problem, k, r)[1] for k, r in routes.items()):
+    if any(driving_cost(problem, k, r) is None for k, r in routes.items()):
         return routes, 0  # not a feasible start: nothing to polish from
     ctx = _Context(pl, p, problem, copies, keep, start=routes)
     best, moves = ctx.descend(routes, deadline)
